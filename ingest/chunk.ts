@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import type { Chunk, Section } from '../src/types.js';
+import { docUrl } from '../src/ids.js';
+import { embeddingText } from '../src/text/embedding-text.js';
+
+/** Bump when chunk boundaries or ids change: the manifest records it and a mismatch forces a full build. */
+export const CHUNKER_VERSION = 1;
+
+export interface ChunkOptions {
+  /** Aim for chunks about this long (characters). */
+  target: number;
+  /** Never exceed this, except a single unsplittable line. */
+  max: number;
+  /** A section shorter than this is merged with its neighbour. */
+  min: number;
+}
+
+export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { target: 1400, max: 4000, min: 350 };
+
+interface Draft {
+  section: Section;
+  part: number;
+  text: string;
+}
+
+/**
+ * Sections → chunks. Long sections split at block boundaries (blank lines outside code fences;
+ * tables split between rows with their header repeated; long code fences re-fenced per part);
+ * sections too small to stand alone are folded into the next section of the same branch.
+ */
+export function chunkSections(sections: Section[], baseUrl: string, options: ChunkOptions = DEFAULT_CHUNK_OPTIONS): Chunk[] {
+  const drafts: Draft[] = [];
+  for (const section of sections) {
+    const body = section.text.trim();
+    if (!body) drafts.push({ section, part: 0, text: '' });
+    else splitText(body, options).forEach((text, part) => drafts.push({ section, part, text }));
+  }
+  return mergeSmall(drafts, options)
+    .filter((d) => d.text.trim())
+    .map((d) => toChunk(d, baseUrl));
+}
+
+/** Folds drafts shorter than `min` (lone headings, one-line sections) into the next one, else the previous. */
+function mergeSmall(drafts: Draft[], options: ChunkOptions): Draft[] {
+  const out: Draft[] = [];
+  let carry: Draft | undefined;
+  for (const draft of drafts) {
+    let current = draft;
+    if (carry) {
+      const addition = draft.part === 0 ? joinBlocks(headingLine(draft.section), draft.text) : draft.text;
+      if (carry.text.length + addition.length + 2 <= options.max) {
+        current = { section: carry.section, part: carry.part, text: joinBlocks(carry.text, addition) };
+      } else if (carry.text) out.push(carry);
+      carry = undefined;
+    }
+    if (current.text.length < options.min) carry = current;
+    else out.push(current);
+  }
+  if (carry?.text) {
+    const previous = out[out.length - 1];
+    const addition = joinBlocks(headingLine(carry.section), carry.text);
+    if (previous && previous.text.length + addition.length + 2 <= options.max) {
+      previous.text = joinBlocks(previous.text, addition);
+    } else out.push(carry);
+  }
+  return out;
+}
+
+function headingLine(section: Section): string {
+  const last = section.heading[section.heading.length - 1];
+  return last ? `${'#'.repeat(Math.max(2, Math.min(6, section.level)))} ${last}` : '';
+}
+
+function joinBlocks(a: string, b: string): string {
+  return [a, b].filter((s) => s.trim()).join('\n\n');
+}
+
+function toChunk(draft: Draft, baseUrl: string): Chunk {
+  const { section } = draft;
+  const chunk: Chunk = {
+    id: `${section.docId}#${section.anchor || '_intro'}${draft.part > 0 ? `~${draft.part}` : ''}`,
+    docId: section.docId,
+    url: docUrl(baseUrl, section.docId, section.generated ? undefined : section.anchor || undefined),
+    title: section.title,
+    heading: section.heading,
+    anchor: section.anchor,
+    text: draft.text,
+    hash: '',
+  };
+  chunk.hash = createHash('sha256').update(embeddingText(chunk)).digest('hex');
+  return chunk;
+}
+
+/** Splits markdown into parts of about `target` characters at safe block boundaries. */
+export function splitText(text: string, options: ChunkOptions): string[] {
+  if (text.length <= options.target) return [text];
+  const blocks = splitBlocks(text).flatMap((b) => (b.length > options.max ? splitOversized(b, options) : [b]));
+  const parts: string[] = [];
+  let current = '';
+  for (const block of blocks) {
+    const full = current.length + block.length + 2 > (current.length < options.min ? options.max : options.target);
+    if (current && full) {
+      parts.push(current);
+      current = block;
+    } else current = current ? `${current}\n\n${block}` : block;
+  }
+  if (current) {
+    const last = parts[parts.length - 1];
+    if (last !== undefined && current.length < options.min && last.length + current.length + 2 <= options.max) {
+      parts[parts.length - 1] = `${last}\n\n${current}`;
+    } else parts.push(current);
+  }
+  return parts;
+}
+
+/** Blocks separated by blank lines, never breaking a fenced code block. */
+function splitBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  let current: string[] = [];
+  let fence: string | undefined;
+  for (const line of text.split('\n')) {
+    const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker) {
+      if (!fence) fence = marker;
+      else if (marker.startsWith(fence[0] ?? '`') && marker.length >= fence.length) fence = undefined;
+    }
+    if (!fence && line.trim() === '' && !marker) {
+      if (current.length) blocks.push(current.join('\n'));
+      current = [];
+    } else current.push(line);
+  }
+  if (current.length) blocks.push(current.join('\n'));
+  return blocks;
+}
+
+function splitOversized(block: string, options: ChunkOptions): string[] {
+  const lines = block.split('\n');
+  const fence = /^\s*(`{3,}|~{3,})(.*)$/.exec(lines[0] ?? '');
+  if (fence && lines.length > 2) {
+    const open = lines[0] ?? '```';
+    const close = fence[1] ?? '```';
+    return groupLines(lines.slice(1, -1), options.target).map((body) => `${open}\n${body}\n${close}`);
+  }
+  const units = listItems(lines).flatMap((unit) => (unit.length > options.max ? splitRows(unit.split('\n'), options.target) : [unit]));
+  return groupLines(units, options.target);
+}
+
+/** Splits lines into groups, repeating a table's header (and what precedes it) in each group. */
+function splitRows(lines: string[], target: number): string[] {
+  const sep = lines.findIndex((line, i) => i > 0 && /^\s*\|?\s*:?-{3,}/.test(line) && /^\s*\|/.test(lines[i - 1] ?? ''));
+  if (sep < 0) return groupLines(lines, target);
+  const header = lines.slice(sep - 1, sep + 1).join('\n');
+  const before = lines.slice(0, sep - 1);
+  const rows = groupLines(lines.slice(sep + 1), Math.max(200, target - header.length));
+  return rows.map((r, i) => [...(i === 0 ? before : []), header, r].join('\n'));
+}
+
+/** Joins a list item's continuation lines to it so that a split never cuts an item in two. */
+function listItems(lines: string[]): string[] {
+  if (!/^([-*+]|\d+[.)])\s/.test(lines[0] ?? '')) return lines;
+  const items: string[] = [];
+  for (const line of lines) {
+    if (/^([-*+]|\d+[.)])\s/.test(line) || items.length === 0) items.push(line);
+    else items[items.length - 1] += `\n${line}`;
+  }
+  return items;
+}
+
+function groupLines(lines: string[], target: number): string[] {
+  const groups: string[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    if (current.length && size + line.length + 1 > target) {
+      groups.push(current.join('\n'));
+      current = [];
+      size = 0;
+    }
+    current.push(line);
+    size += line.length + 1;
+  }
+  if (current.length) groups.push(current.join('\n'));
+  return groups;
+}

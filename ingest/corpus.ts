@@ -1,0 +1,109 @@
+import { readFile } from 'node:fs/promises';
+import type { Chunk, DocRecord, NavNode } from '../src/types.js';
+import { chunkSections, DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from './chunk.js';
+import { discoverDocs, type SourceFile } from './discover.js';
+import { buildNavigationTree, parseNavigation, type NavigationFile } from './navigation.js';
+import { parseDoc, ParseError, readFrontmatterOnly, sha256 } from './parse.js';
+import { mergeRegistries, registryFromFrontmatter, type ReferenceRegistry } from './reference.js';
+
+export interface ParsedFile {
+  path: string;
+  docId: string;
+  sourceHash: string;
+  doc: DocRecord;
+  chunks: Chunk[];
+}
+
+/** What an earlier build knew about a file, so an unchanged file need not be parsed again. */
+export interface PreviousFiles {
+  get(path: string): ParsedFile | undefined;
+  /** Hash of the merged reference registry the previous build resolved against. */
+  registryHash?: string;
+}
+
+export interface CorpusWarning {
+  path: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface Corpus {
+  files: ParsedFile[];
+  navigation: NavNode[];
+  warnings: CorpusWarning[];
+  registryHash: string;
+  /** Files parsed in this run (the rest were reused from the previous build). */
+  parsed: number;
+  failed: number;
+  sourceFiles: number;
+}
+
+export interface CorpusOptions {
+  docsDir: string;
+  baseUrl: string;
+  chunk?: ChunkOptions;
+  previous?: PreviousFiles;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Reads, parses and chunks every doc under a folder; files whose source is unchanged are reused. */
+export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
+  const discovery = await discoverDocs(options.docsDir);
+  const warnings: CorpusWarning[] = discovery.warnings.map((message) => ({ path: message.split(':')[0] ?? '', message }));
+  const sources = await Promise.all(discovery.files.map(async (file) => ({ file, source: await readSource(file) })));
+  const registries: ReferenceRegistry[] = [];
+  const navFiles: NavigationFile[] = [];
+  const frontmatterOf = (file: SourceFile, source: string) => {
+    try {
+      return readFrontmatterOnly(source, file.path);
+    } catch (error) {
+      if (error instanceof ParseError) warnings.push({ path: error.path, line: error.line, message: error.reason });
+      return {};
+    }
+  };
+  for (const { file, source } of sources) {
+    if (file.kind === 'navigation') navFiles.push(parseNavigation(file.docId, frontmatterOf(file, source), options.baseUrl));
+    else if (source.includes('\ndescriptions:') || source.includes('\nreference:')) {
+      registries.push(registryFromFrontmatter(frontmatterOf(file, source)));
+    }
+  }
+  const registry = mergeRegistries(registries);
+  const registryHash = sha256(JSON.stringify(registry));
+  const registryChanged = options.previous?.registryHash !== registryHash;
+  const docs = sources.filter((s) => s.file.kind === 'doc');
+  const files: ParsedFile[] = [];
+  let parsed = 0;
+  let failed = 0;
+  for (const [i, { file, source }] of docs.entries()) {
+    options.onProgress?.(i, docs.length);
+    const sourceHash = sha256(source);
+    const old = options.previous?.get(file.path);
+    if (old && old.sourceHash === sourceHash && old.docId === file.docId && !(registryChanged && hasReference(source))) {
+      files.push(old);
+      continue;
+    }
+    try {
+      const { doc, sections } = parseDoc({ path: file.path, docId: file.docId, source, baseUrl: options.baseUrl, registry });
+      const chunks = chunkSections(sections, options.baseUrl, options.chunk ?? DEFAULT_CHUNK_OPTIONS);
+      files.push({ path: file.path, docId: file.docId, sourceHash, doc, chunks });
+      parsed++;
+    } catch (error) {
+      failed++;
+      if (error instanceof ParseError) {
+        warnings.push({ path: error.path, line: error.line, column: error.column, message: error.reason });
+      } else warnings.push({ path: file.path, message: (error as Error).message ?? String(error) });
+    }
+  }
+  options.onProgress?.(docs.length, docs.length);
+  const navigation = buildNavigationTree(navFiles, files.map((f) => ({ id: f.docId, title: f.doc.title })));
+  return { files, navigation, warnings, registryHash, parsed, failed, sourceFiles: discovery.files.length };
+}
+
+async function readSource(file: SourceFile): Promise<string> {
+  return (await readFile(file.absPath, 'utf8')).replace(/^\uFEFF/, '');
+}
+
+function hasReference(source: string): boolean {
+  return /\(([A-Za-z_][\w.]*)\)/.test(source);
+}

@@ -1,0 +1,37 @@
+import { remark } from 'remark';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkMdx from 'remark-mdx';
+import type { Root, RootContent } from 'mdast';
+
+/**
+ * The one place remark is configured. MDX files get remark-mdx; plain `.md` files do not,
+ * because MDX rejects ordinary markdown such as `<br>` or `{`.
+ */
+const mdxProcessor = remark().use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkMdx);
+const mdProcessor = remark().use(remarkFrontmatter, ['yaml']).use(remarkGfm);
+const stringifier = remark()
+  .use(remarkGfm)
+  .data('settings', {
+    bullet: '-',
+    emphasis: '_',
+    strong: '*',
+    fences: true,
+    rule: '-',
+    listItemIndent: 'one',
+    incrementListMarker: true,
+  });
+
+export function parseMarkdown(source: string, isMdx: boolean): Root {
+  return (isMdx ? mdxProcessor : mdProcessor).parse(source);
+}
+
+export function toMarkdown(nodes: RootContent[]): string {
+  if (nodes.length === 0) return '';
+  return unescapeDefinitions(stringifier.stringify({ type: 'root', children: nodes }).trim());
+}
+
+/** Definition lists (`term` / `: definition`) are plain paragraphs; keep their colon unescaped. */
+function unescapeDefinitions(markdown: string): string {
+  return markdown.replace(/^\\:/gm, ':');
+}

@@ -1,0 +1,272 @@
+import type { Section } from '../src/types.js';
+
+/**
+ * Reference pages keep their API detail in YAML frontmatter: `descriptions` (text, addressed as
+ * `(group.key)` placeholders) and `reference.<language>` entries (endpoint, SDK method, parameters,
+ * returns). Placeholders and shared parameters such as `(limit)` may be defined in another file,
+ * so every file contributes to one registry that all files resolve against.
+ */
+export interface ReferenceRegistry {
+  descriptions: Record<string, unknown>;
+  /** language → parameter key → parameter, from entries that define a parameter rather than an endpoint. */
+  shared: Record<string, Record<string, RefProp>>;
+}
+
+interface RefProp {
+  key?: string;
+  type?: string;
+  optional?: boolean;
+  description?: unknown;
+  properties?: unknown[];
+  unwrap?: boolean;
+  expanded?: boolean;
+}
+
+interface RefEntry extends RefProp {
+  id?: string;
+  url?: string;
+  title?: string;
+  parameters?: unknown[];
+  returns?: unknown[];
+}
+
+interface SectionContext {
+  docId: string;
+  title: string;
+  slug: (text: string) => string;
+  sections: Section[];
+}
+
+const LANGUAGES: Record<string, string> = {
+  curl: 'HTTP',
+  js: 'Node',
+  python: 'Python',
+  ruby: 'Ruby',
+  go: 'Go',
+  java: 'Java',
+  php: 'PHP',
+  dotnet: '.NET',
+  laravel: 'Laravel',
+  elixir: 'Elixir',
+};
+const PLACEHOLDER = /\(([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\)/g;
+
+export function emptyRegistry(): ReferenceRegistry {
+  return { descriptions: {}, shared: {} };
+}
+
+export function registryFromFrontmatter(frontmatter: Record<string, unknown>): ReferenceRegistry {
+  const registry = emptyRegistry();
+  if (isRecord(frontmatter.descriptions)) registry.descriptions = frontmatter.descriptions;
+  const reference = frontmatter.reference;
+  if (!isRecord(reference)) return registry;
+  for (const [language, entries] of Object.entries(reference)) {
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (isRecord(entry) && typeof entry.key === 'string' && !entry.title && !entry.url) {
+        (registry.shared[language] ??= {})[entry.key] = entry as RefProp;
+      }
+    }
+  }
+  return registry;
+}
+
+/** Later registries fill gaps only: the first definition of a key wins, so order the input by path. */
+export function mergeRegistries(registries: ReferenceRegistry[]): ReferenceRegistry {
+  const merged = emptyRegistry();
+  for (const registry of registries) {
+    deepFill(merged.descriptions, registry.descriptions);
+    for (const [language, props] of Object.entries(registry.shared)) {
+      const target = (merged.shared[language] ??= {});
+      for (const [key, prop] of Object.entries(props)) target[key] ??= prop;
+    }
+  }
+  return merged;
+}
+
+export function referenceSections(
+  frontmatter: Record<string, unknown>,
+  global: ReferenceRegistry,
+  ctx: SectionContext,
+): Section[] {
+  const reference = frontmatter.reference;
+  if (!isRecord(reference)) return [];
+  const local = registryFromFrontmatter(frontmatter);
+  const resolver = new Resolver(local, global);
+  const groups = groupEntries(reference);
+  const sections: Section[] = [];
+  const lead = ctx.sections.find((s) => s.level > 0);
+  const level = Math.min(4, Math.max(2, (lead?.level ?? 1) + 1));
+  for (const group of groups) {
+    const text = renderGroup(group, resolver);
+    if (!text) continue;
+    const name = groups.length === 1 ? groupLabel(group) : `${group.label}: ${groupLabel(group)}`;
+    const heading = [...(lead?.heading ?? []), name];
+    sections.push({ docId: ctx.docId, title: ctx.title, heading, anchor: ctx.slug(name), level, text, generated: true });
+  }
+  return sections;
+}
+
+interface EntryGroup {
+  label: string;
+  byLanguage: Array<[string, RefEntry]>;
+}
+
+function groupEntries(reference: Record<string, unknown>): EntryGroup[] {
+  const groups = new Map<string, EntryGroup>();
+  for (const [language, entries] of Object.entries(reference)) {
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (!isRecord(entry) || (!entry.title && !entry.url)) continue;
+      const e = entry as RefEntry;
+      const id = String(e.id ?? e.key ?? e.url ?? e.title);
+      const group = groups.get(id) ?? { label: humanize(id), byLanguage: [] };
+      group.byLanguage.push([language, e]);
+      groups.set(id, group);
+    }
+  }
+  return [...groups.values()];
+}
+
+function groupLabel(group: EntryGroup): string {
+  const isEndpoint = group.byLanguage.some(
+    ([, e]) => (typeof e.type === 'string' && /^[A-Z]+$/.test(e.type)) || Array.isArray(e.parameters),
+  );
+  return isEndpoint ? 'Parameters and SDK methods' : 'Fields and SDK types';
+}
+
+function renderGroup(group: EntryGroup, resolver: Resolver): string {
+  const parts: string[] = [];
+  const http = group.byLanguage.find(([lang, e]) => lang === 'curl' && typeof e.type === 'string' && /^[A-Z]+$/.test(e.type));
+  if (http) parts.push(`**Endpoint:** \`${http[1].type} ${http[1].title ?? http[1].url}\``);
+  const sdk = group.byLanguage.filter(([lang]) => lang !== 'curl');
+  if (sdk.length > 0) {
+    const lines = sdk.map(([lang, e]) => {
+      const params = flattenProps(resolver, lang, e.parameters ?? e.properties ?? []).map((p) => `\`${p.key}\``);
+      const name = LANGUAGES[lang] ?? lang;
+      return `- ${name}: \`${e.title ?? e.key}\`${params.length ? ` — parameters: ${unique(params).join(', ')}` : ''}`;
+    });
+    parts.push(`**SDK methods:**\n\n${lines.join('\n')}`);
+  }
+  const canonical = http?.[1] ?? group.byLanguage.find(([lang]) => lang === 'js')?.[1] ?? group.byLanguage[0]?.[1];
+  const canonicalLang = http ? 'curl' : (group.byLanguage.find(([, e]) => e === canonical)?.[0] ?? 'curl');
+  if (canonical) {
+    const isEndpoint = Boolean(http) || Array.isArray(canonical.parameters);
+    const params = flattenProps(resolver, canonicalLang, canonical.properties ?? canonical.parameters ?? []);
+    if (params.length) parts.push(`**${isEndpoint ? 'Parameters' : 'Fields'}:**\n\n${params.map(renderProp).join('\n')}`);
+    const returns = flattenProps(resolver, canonicalLang, canonical.returns ?? []);
+    if (returns.length) parts.push(`**Returns:**\n\n${returns.map(renderProp).join('\n')}`);
+  }
+  return parts.join('\n\n');
+}
+
+interface FlatProp {
+  key: string;
+  type?: string;
+  optional?: boolean;
+  description: string;
+}
+
+function flattenProps(resolver: Resolver, language: string, list: unknown[], prefix = '', depth = 0): FlatProp[] {
+  const out: FlatProp[] = [];
+  for (const raw of list) {
+    const prop = resolver.prop(language, raw);
+    if (!prop?.key) continue;
+    const nested = Array.isArray(prop.properties) ? prop.properties : [];
+    const inline = nested.length > 0 && (prop.unwrap || prop.expanded || prop.key === 'anonymous');
+    if (!inline || depth > 4) {
+      out.push({
+        key: prefix + prop.key,
+        type: prop.type,
+        optional: prop.optional,
+        description: resolver.description(prop.description),
+      });
+    }
+    if (nested.length > 0 && depth <= 4) {
+      const childPrefix = inline ? prefix : `${prefix}${prop.key}.`;
+      out.push(...flattenProps(resolver, language, nested, childPrefix, depth + 1));
+    }
+  }
+  return out;
+}
+
+function renderProp(prop: FlatProp): string {
+  const meta = [prop.type ? `\`${prop.type}\`` : '', prop.optional ? 'optional' : ''].filter(Boolean).join(', ');
+  return `- \`${prop.key}\`${meta ? ` (${meta})` : ''}${prop.description ? `: ${prop.description}` : ''}`;
+}
+
+class Resolver {
+  constructor(
+    private readonly local: ReferenceRegistry,
+    private readonly global: ReferenceRegistry,
+  ) {}
+
+  /** A parameter is an object, or a `(limit)` string naming a shared parameter. */
+  prop(language: string, raw: unknown): RefProp | undefined {
+    if (isRecord(raw)) return raw as RefProp;
+    if (typeof raw !== 'string') return undefined;
+    const key = /^\((.+)\)$/.exec(raw.trim())?.[1] ?? raw.trim();
+    for (const registry of [this.local, this.global]) {
+      const found = registry.shared[language]?.[key] ?? registry.shared.curl?.[key];
+      if (found) return { description: `(${key})`, ...found };
+    }
+    return { key, description: `(${key})` };
+  }
+
+  /** Resolves `(group.key)` placeholders; unknown ones are dropped rather than shown raw. */
+  description(value: unknown, depth = 0): string {
+    const text = typeof value === 'string' ? value : '';
+    const resolved = text.replace(PLACEHOLDER, (whole, path: string) => {
+      const found = this.lookup(path);
+      if (found === undefined) return isWholePlaceholder(text, whole) ? '' : whole;
+      return depth < 3 ? this.description(found, depth + 1) : found;
+    });
+    return resolved.replace(/\s*\n\s*\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
+  }
+
+  private lookup(path: string): string | undefined {
+    for (const registry of [this.local, this.global]) {
+      let node: unknown = registry.descriptions;
+      for (const part of path.split('.')) node = isRecord(node) ? node[part] : undefined;
+      const text = asText(node);
+      if (text) return text;
+    }
+    return undefined;
+  }
+}
+
+function isWholePlaceholder(text: string, placeholder: string): boolean {
+  return text.trim() === placeholder;
+}
+
+function asText(node: unknown): string | undefined {
+  if (typeof node === 'string') return node;
+  if (!isRecord(node)) return undefined;
+  if (typeof node.self === 'string') return node.self;
+  const first = Object.values(node).find((v) => typeof v === 'string');
+  return typeof first === 'string' ? first : undefined;
+}
+
+function deepFill(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (existing === undefined) target[key] = isRecord(value) ? deepCopy(value) : value;
+    else if (isRecord(existing) && isRecord(value)) deepFill(existing, value);
+  }
+}
+
+function deepCopy(value: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function humanize(id: string): string {
+  return id.replace(/[_-]+/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}

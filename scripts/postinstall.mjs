@@ -1,0 +1,37 @@
+// Runs after `npm install`/`npm ci`: builds the TypeScript and, unless an index
+// already exists, indexes the default corpus so that `npm start` works at once.
+// Skipped when installed as a dependency of another package without sources,
+// or when WORKOS_DOCS_MCP_SKIP_POSTINSTALL=1 (CI builds explicitly instead).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const log = (msg) => process.stderr.write(`[postinstall] ${msg}\n`);
+
+if (process.env.WORKOS_DOCS_MCP_SKIP_POSTINSTALL === '1') {
+  log('skipped (WORKOS_DOCS_MCP_SKIP_POSTINSTALL=1)');
+  process.exit(0);
+}
+if (!existsSync(path.join(root, 'tsconfig.build.json')) || !existsSync(path.join(root, 'node_modules', 'typescript'))) {
+  log('no sources or no TypeScript here; nothing to build');
+  process.exit(0);
+}
+
+function run(args) {
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) {
+    log(`failed: node ${args.join(' ')}`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+log('building TypeScript');
+run([path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+if (existsSync(path.join(root, 'index-data', 'manifest.json'))) {
+  log('index-data/ exists; run `npx workos-docs-mcp ingest` to update it');
+} else {
+  log('indexing the default corpus into index-data/');
+  run([path.join(root, 'dist', 'src', 'cli', 'main.js'), 'ingest']);
+}
