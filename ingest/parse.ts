@@ -58,8 +58,7 @@ export function parseDoc(input: ParseInput): ParsedDoc {
     title,
     description,
     url,
-    markdown: renderDoc(title, description, sections),
-    sections: sections.map((s) => ({ heading: s.heading, anchor: s.anchor, level: s.level })),
+    ...renderDoc(title, description, sections),
     sourceHash: sha256(input.source),
   };
   return { doc, sections };
@@ -280,13 +279,16 @@ function sameText(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
-function renderDoc(title: string, description: string, sections: Section[]): string {
-  const parts = [`# ${title}`];
-  if (description) parts.push(description);
+function renderDoc(title: string, description: string, sections: Section[]): Pick<DocRecord, 'markdown' | 'sections'> {
+  let markdown = `# ${title}\n\n`;
+  if (description) markdown += `${description}\n\n`;
+  const refs: DocRecord['sections'] = [];
   for (const section of sections) {
+    const offset = markdown.length;
     const last = section.heading[section.heading.length - 1];
-    if (section.level > 0 && last) parts.push(`${'#'.repeat(Math.max(2, section.level))} ${last}`);
-    if (section.text) parts.push(section.text);
+    if (section.level > 0 && last) markdown += `${'#'.repeat(Math.max(2, section.level))} ${last}\n\n`;
+    if (section.text) markdown += `${section.text}\n\n`;
+    refs.push({ heading: section.heading, anchor: section.anchor, level: section.level, offset });
   }
-  return parts.join('\n\n') + '\n';
+  return { markdown: markdown.trimEnd() + '\n', sections: refs };
 }

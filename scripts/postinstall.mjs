@@ -33,5 +33,5 @@ if (existsSync(path.join(root, 'index-data', 'manifest.json'))) {
   log('index-data/ exists; run `npx workos-docs-mcp ingest` to update it');
 } else {
   log('indexing the default corpus into index-data/');
-  run([path.join(root, 'dist', 'src', 'cli', 'main.js'), 'ingest']);
+  run([path.join(root, 'dist', 'cli', 'main.js'), 'ingest']);
 }

@@ -31,6 +31,8 @@ export interface DocSectionRef {
   heading: string[];
   anchor: string;
   level: number;
+  /** Where the section (its heading line included) starts in the doc's markdown. */
+  offset: number;
 }
 
 export interface DocRecord {

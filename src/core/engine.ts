@@ -1,0 +1,51 @@
+import { LocalEmbedder } from '../embed/local.js';
+import { createTransformersEmbedder } from '../embed/transformers.js';
+import { EmbedderError, type Embedder } from '../embed/types.js';
+import { loadIndex, type LoadedIndex } from '../store/load.js';
+import { Changelog } from './changelog.js';
+import { DocStore } from './docs.js';
+import { Retriever } from './retriever.js';
+
+/** Everything a front end (MCP server or CLI) needs, built once from an index folder. */
+export interface DocsEngine {
+  index: LoadedIndex;
+  embedder: Embedder;
+  retriever: Retriever;
+  docs: DocStore;
+  changelog: Changelog;
+}
+
+export interface EngineOptions {
+  modelsDir: string;
+  allowRemote?: boolean;
+}
+
+export async function openEngine(indexDir: string, options: EngineOptions): Promise<DocsEngine> {
+  const index = loadIndex(indexDir);
+  const embedder = await queryEmbedder(index, options);
+  return {
+    index,
+    embedder,
+    retriever: new Retriever({ chunks: index.chunks, vectors: index.vectors, vectorIndex: index.vectorIndex, lexical: index.lexical, embedder }),
+    docs: new DocStore(index.docs, index.navigation, index.manifest.corpus.baseUrl),
+    changelog: new Changelog(index.changelog),
+  };
+}
+
+/** The embedder the index was built with, and no other: queries must land in the same vector space. */
+async function queryEmbedder(index: LoadedIndex, options: EngineOptions): Promise<Embedder> {
+  const recorded = index.manifest.embedder;
+  let embedder: Embedder;
+  if (recorded.kind === 'local') {
+    embedder = index.localEmbedder as LocalEmbedder;
+  } else {
+    embedder = await createTransformersEmbedder({ model: recorded.model, modelsDir: options.modelsDir, allowRemote: options.allowRemote });
+  }
+  if (embedder.info.dimension !== recorded.dimension || embedder.info.model !== recorded.model) {
+    throw new EmbedderError(
+      `The index was built with ${recorded.kind}/${recorded.model} (dimension ${recorded.dimension}), but the query embedder is ${embedder.info.kind}/${embedder.info.model} (dimension ${embedder.info.dimension}).`,
+      `rebuild the index with the embedder you have (\`workos-docs-mcp ingest --full --embedder ${embedder.info.kind}${embedder.info.kind === 'transformers' ? ` --model ${embedder.info.model}` : ''}\`), or restore the model files the index was built with.`,
+    );
+  }
+  return embedder;
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { Retriever } from './retriever.js';
+
+export const evalQuerySchema = z.object({
+  id: z.string(),
+  query: z.string().min(1),
+  keywords: z.string().optional(),
+  relevant: z.array(z.string()).min(1),
+  kind: z.string().default('all'),
+});
+export type EvalQuery = z.infer<typeof evalQuerySchema>;
+
+export interface Metrics {
+  n: number;
+  hit1: number;
+  hit3: number;
+  hit5: number;
+  mrr10: number;
+  recall10: number;
+}
+
+export interface EvalReport {
+  k: number;
+  overall: Metrics;
+  byKind: Record<string, Metrics>;
+  queries: Array<{ id: string; kind: string; query: string; relevant: string[]; ranked: string[]; firstHit: number | null }>;
+}
+
+/** Parses a JSON Lines query set, reporting the line of any bad entry. */
+export function parseQuerySet(text: string, source = 'query set'): EvalQuery[] {
+  const out: EvalQuery[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      throw new Error(`${source}:${i + 1}: not valid JSON. Each line must be {"id", "query", "relevant": [doc ids], "kind"}.`);
+    }
+    const parsed = evalQuerySchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`${source}:${i + 1}: ${issue?.path.join('.') || 'entry'}: ${issue?.message}. Expected {"id", "query", "relevant": [doc ids], "kind"}.`);
+    }
+    out.push(parsed.data);
+  });
+  return out;
+}
+
+/** hit@1/3/5, MRR@k and recall@k over distinct doc ids in rank order, overall and per kind. */
+export async function evaluate(retriever: Retriever, queries: EvalQuery[], k = 10): Promise<EvalReport> {
+  const rows: EvalReport['queries'] = [];
+  for (const q of queries) {
+    const results = await retriever.search(q.query, { limit: Math.max(k * 3, 30) });
+    const ranked = [...new Set(results.map((r) => r.path))].slice(0, k);
+    const relevant = new Set(q.relevant);
+    const first = ranked.findIndex((id) => relevant.has(id));
+    rows.push({ id: q.id, kind: q.kind, query: q.query, relevant: q.relevant, ranked, firstHit: first >= 0 ? first + 1 : null });
+  }
+  const metrics = (subset: typeof rows): Metrics => {
+    const n = subset.length || 1;
+    const sum = (f: (r: (typeof rows)[number]) => number) => subset.reduce((a, r) => a + f(r), 0) / n;
+    return {
+      n: subset.length,
+      hit1: sum((r) => (r.firstHit !== null && r.firstHit <= 1 ? 1 : 0)),
+      hit3: sum((r) => (r.firstHit !== null && r.firstHit <= 3 ? 1 : 0)),
+      hit5: sum((r) => (r.firstHit !== null && r.firstHit <= 5 ? 1 : 0)),
+      mrr10: sum((r) => (r.firstHit !== null && r.firstHit <= k ? 1 / r.firstHit : 0)),
+      recall10: sum((r) => r.ranked.slice(0, k).filter((id) => r.relevant.includes(id)).length / r.relevant.length),
+    };
+  };
+  const kinds = [...new Set(rows.map((r) => r.kind))].sort();
+  return {
+    k,
+    overall: metrics(rows),
+    byKind: Object.fromEntries(kinds.map((kind) => [kind, metrics(rows.filter((r) => r.kind === kind))])),
+    queries: rows,
+  };
+}
+
+export function formatReport(report: EvalReport): string {
+  const header = `| set | n | hit@1 | hit@3 | hit@5 | MRR@${report.k} | recall@${report.k} |\n| --- | --- | --- | --- | --- | --- | --- |`;
+  const row = (name: string, m: Metrics) =>
+    `| ${name} | ${m.n} | ${m.hit1.toFixed(3)} | ${m.hit3.toFixed(3)} | ${m.hit5.toFixed(3)} | ${m.mrr10.toFixed(3)} | ${m.recall10.toFixed(3)} |`;
+  return [header, row('overall', report.overall), ...Object.entries(report.byKind).map(([kind, m]) => row(kind, m))].join('\n');
+}

@@ -1,0 +1,145 @@
+import type { Chunk, SearchResult } from '../types.js';
+import type { Embedder } from '../embed/types.js';
+import type { LexicalIndex } from '../store/lexical.js';
+import type { VectorIndex } from '../store/vector-index.js';
+
+/**
+ * Hybrid retrieval: the query is embedded with the index's own embedder and searched in the HNSW
+ * index, and separately scored by BM25F; the two rankings are fused by weighted reciprocal rank.
+ * Results are capped per doc so that one long page cannot crowd out the rest.
+ */
+export interface RetrieverParams {
+  /** Candidates taken from each ranking before fusion. */
+  candidates: number;
+  rrfK: number;
+  lexicalWeight: number;
+  denseWeight: number;
+  /** At most this many sections of one doc among the results, unless nothing else is relevant. */
+  maxPerDoc: number;
+  /** A section filter matching at most this many chunks is searched exactly instead of via HNSW. */
+  exactBelow: number;
+}
+
+export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
+  candidates: 60,
+  rrfK: 60,
+  lexicalWeight: 1,
+  denseWeight: 1,
+  maxPerDoc: 2,
+  exactBelow: 3000,
+};
+
+export interface SearchOptions {
+  limit?: number;
+  /** Only docs whose id is this prefix or under it (`sso`, `reference/authkit`). */
+  section?: string;
+}
+
+export interface RetrieverParts {
+  chunks: Chunk[];
+  vectors: Float32Array[];
+  vectorIndex: VectorIndex;
+  lexical: LexicalIndex;
+  embedder: Embedder;
+}
+
+interface Candidate {
+  index: number;
+  score: number;
+}
+
+export class Retriever {
+  constructor(
+    private readonly parts: RetrieverParts,
+    readonly params: RetrieverParams = DEFAULT_RETRIEVER_PARAMS,
+  ) {}
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
+    const limit = Math.max(1, Math.min(options.limit ?? 5, 50));
+    const text = query.trim();
+    if (!text) return [];
+    const allow = sectionFilter(this.parts.chunks, options.section);
+    const n = Math.max(this.params.candidates, limit * 4);
+    const lexical = this.parts.lexical.search(text, n, allow?.test);
+    const dense = await this.dense(text, n, allow);
+    const fused = this.fuse(lexical, dense);
+    return this.diversify(fused, limit).map((c) => this.toResult(c));
+  }
+
+  private async dense(query: string, n: number, allow: Filter | undefined): Promise<Candidate[]> {
+    const vector = await this.parts.embedder.embedQuery(query);
+    if (!vector.some((x) => x !== 0)) return [];
+    if (allow && allow.count <= this.params.exactBelow) {
+      return exact(this.parts.vectors, vector, n, allow.test);
+    }
+    const hits = this.parts.vectorIndex.search(vector, allow ? n * 4 : n);
+    return (allow ? hits.filter((h) => allow.test(h.index)) : hits).slice(0, n);
+  }
+
+  private fuse(lexical: Candidate[], dense: Candidate[]): Candidate[] {
+    const { rrfK, lexicalWeight, denseWeight } = this.params;
+    const scores = new Map<number, number>();
+    lexical.forEach((c, rank) => scores.set(c.index, (scores.get(c.index) ?? 0) + lexicalWeight / (rrfK + rank + 1)));
+    dense.forEach((c, rank) => scores.set(c.index, (scores.get(c.index) ?? 0) + denseWeight / (rrfK + rank + 1)));
+    return [...scores.entries()].map(([index, score]) => ({ index, score })).sort((a, b) => b.score - a.score || a.index - b.index);
+  }
+
+  private diversify(ranked: Candidate[], limit: number): Candidate[] {
+    const out: Candidate[] = [];
+    const overflow: Candidate[] = [];
+    const perDoc = new Map<string, number>();
+    for (const c of ranked) {
+      const doc = this.parts.chunks[c.index]?.docId ?? '';
+      const count = perDoc.get(doc) ?? 0;
+      if (count >= this.params.maxPerDoc) overflow.push(c);
+      else {
+        perDoc.set(doc, count + 1);
+        out.push(c);
+      }
+      if (out.length >= limit) break;
+    }
+    return out.length >= limit ? out : [...out, ...overflow].slice(0, limit);
+  }
+
+  private toResult(c: Candidate): SearchResult {
+    const chunk = this.parts.chunks[c.index] as Chunk;
+    return {
+      path: chunk.docId,
+      url: chunk.url,
+      title: chunk.title,
+      heading: chunk.heading,
+      score: Math.round(c.score * 1e4) / 1e4,
+      text: chunk.text,
+    };
+  }
+}
+
+interface Filter {
+  test: (index: number) => boolean;
+  count: number;
+}
+
+function sectionFilter(chunks: Chunk[], section: string | undefined): Filter | undefined {
+  const prefix = section?.trim().replace(/^\/+|\/+$/g, '').toLowerCase();
+  if (!prefix) return undefined;
+  const allowed = new Uint8Array(chunks.length);
+  let count = 0;
+  chunks.forEach((c, i) => {
+    if (c.docId === prefix || c.docId.startsWith(`${prefix}/`)) {
+      allowed[i] = 1;
+      count++;
+    }
+  });
+  return { test: (i) => allowed[i] === 1, count };
+}
+
+function exact(vectors: Float32Array[], query: Float32Array, n: number, test: (i: number) => boolean): Candidate[] {
+  const out: Candidate[] = [];
+  vectors.forEach((v, index) => {
+    if (!test(index)) return;
+    let dot = 0;
+    for (let i = 0; i < v.length; i++) dot += (v[i] ?? 0) * (query[i] ?? 0);
+    out.push({ index, score: dot });
+  });
+  return out.sort((a, b) => b.score - a.score).slice(0, n);
+}

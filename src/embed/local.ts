@@ -1,0 +1,145 @@
+import { tokenize } from '../text/tokenize.js';
+import type { PackedArray } from '../store/binpack.js';
+import { randomizedSvd, type CsrMatrix } from './svd.js';
+import { normalize, type Embedder, type EmbedderInfo } from './types.js';
+
+/**
+ * The default embedder: latent semantic analysis learned from the corpus at ingest time.
+ * TF-IDF over identifier-aware tokens (sublinear tf, unit rows) → truncated SVD; a text's vector
+ * is its TF-IDF vector projected on the top right singular vectors, scaled by σ^(exponent)
+ * and normalised. Needs no download, and the same corpus always gives the same vectors.
+ */
+export interface LocalParams {
+  dimension: number;
+  minDf: number;
+  /** Exponent applied to singular values on projection: 0 projects onto V (UΣ for training rows). */
+  sigmaExponent: number;
+  powerIterations: number;
+  seed: number;
+  /** Fit on at most this many texts (an even sample); the rest are folded in. Bounds build time at scale. */
+  maxFitTexts: number;
+}
+
+export const DEFAULT_LOCAL_PARAMS: LocalParams = {
+  dimension: 256,
+  minDf: 2,
+  sigmaExponent: 0,
+  powerIterations: 2,
+  seed: 42,
+  maxFitTexts: 20_000,
+};
+
+export class LocalEmbedder implements Embedder {
+  readonly info: EmbedderInfo;
+  private readonly termIds: Map<string, number>;
+
+  private constructor(
+    readonly params: LocalParams,
+    readonly terms: string[],
+    readonly idf: Float32Array,
+    /** terms × dimension, row-major. */
+    readonly projection: Float32Array,
+    readonly dimension: number,
+  ) {
+    this.termIds = new Map(terms.map((t, i) => [t, i]));
+    this.info = { kind: 'local', model: 'lsa', dimension, params: { ...params, vocabulary: terms.length } };
+  }
+
+  static fit(texts: string[], params: LocalParams = DEFAULT_LOCAL_PARAMS): LocalEmbedder {
+    const sample = evenSample(texts, params.maxFitTexts);
+    const tokenized = sample.map((t) => tokenize(t));
+    const df = new Map<string, number>();
+    for (const tokens of tokenized) for (const t of new Set(tokens)) df.set(t, (df.get(t) ?? 0) + 1);
+    const minDf = sample.length >= 20 ? params.minDf : 1;
+    const terms = [...df.entries()].filter(([, n]) => n >= minDf).map(([t]) => t).sort();
+    const termIds = new Map(terms.map((t, i) => [t, i]));
+    const n = sample.length;
+    const idf = Float32Array.from(terms, (t) => Math.log((1 + n) / (1 + (df.get(t) ?? 0))) + 1);
+    const matrix = toCsr(tokenized, termIds, idf);
+    const k = Math.max(1, Math.min(params.dimension, n, terms.length));
+    const svd = randomizedSvd(matrix, k, { powerIterations: params.powerIterations, seed: params.seed });
+    const dimension = svd.k;
+    const projection = new Float32Array(terms.length * dimension);
+    for (let i = 0; i < terms.length; i++) {
+      for (let r = 0; r < dimension; r++) {
+        const s = svd.sigma[r] ?? 0;
+        const scale = s > 1e-10 ? Math.pow(s, params.sigmaExponent) : 0;
+        projection[i * dimension + r] = (svd.v[i * dimension + r] ?? 0) * scale;
+      }
+    }
+    return new LocalEmbedder(params, terms, idf, projection, dimension);
+  }
+
+  embed(text: string): Float32Array {
+    const out = new Float32Array(this.dimension);
+    const weights = tfidf(tokenize(text), this.termIds, this.idf);
+    for (const [id, w] of weights) {
+      const base = id * this.dimension;
+      for (let r = 0; r < this.dimension; r++) out[r] = (out[r] ?? 0) + w * (this.projection[base + r] ?? 0);
+    }
+    return normalize(out);
+  }
+
+  async embedPassages(texts: string[]): Promise<Float32Array[]> {
+    return texts.map((t) => this.embed(t));
+  }
+
+  async embedQuery(text: string): Promise<Float32Array> {
+    return this.embed(text);
+  }
+
+  toPacked(): { meta: unknown; arrays: Record<string, PackedArray> } {
+    return {
+      meta: { params: this.params, terms: this.terms, dimension: this.dimension },
+      arrays: { idf: this.idf, projection: this.projection },
+    };
+  }
+
+  static fromPacked(meta: { params: LocalParams; terms: string[]; dimension: number }, arrays: Record<string, PackedArray>): LocalEmbedder {
+    const { idf, projection } = arrays;
+    if (!(idf instanceof Float32Array) || !(projection instanceof Float32Array)) throw new Error('local embedder arrays are missing');
+    if (idf.length !== meta.terms.length || projection.length !== meta.terms.length * meta.dimension) {
+      throw new Error('local embedder arrays do not match its vocabulary and dimension');
+    }
+    return new LocalEmbedder(meta.params, meta.terms, idf, projection, meta.dimension);
+  }
+}
+
+/** Sublinear tf × idf over known terms, unit length. */
+function tfidf(tokens: string[], termIds: Map<string, number>, idf: Float32Array): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const t of tokens) {
+    const id = termIds.get(t);
+    if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  let norm = 0;
+  for (const [id, c] of counts) {
+    const w = (1 + Math.log(c)) * (idf[id] ?? 0);
+    counts.set(id, w);
+    norm += w * w;
+  }
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (const [id, w] of counts) counts.set(id, w / norm);
+  return counts;
+}
+
+function toCsr(docs: string[][], termIds: Map<string, number>, idf: Float32Array): CsrMatrix {
+  const rowPtr = new Uint32Array(docs.length + 1);
+  const cols: number[] = [];
+  const values: number[] = [];
+  docs.forEach((tokens, i) => {
+    const weights = [...tfidf(tokens, termIds, idf).entries()].sort((a, b) => a[0] - b[0]);
+    for (const [id, w] of weights) {
+      cols.push(id);
+      values.push(w);
+    }
+    rowPtr[i + 1] = cols.length;
+  });
+  return { rows: docs.length, cols: termIds.size, rowPtr, colIdx: Uint32Array.from(cols), values: Float32Array.from(values) };
+}
+
+function evenSample<T>(items: T[], max: number): T[] {
+  if (items.length <= max) return items;
+  const step = items.length / max;
+  return Array.from({ length: max }, (_, i) => items[Math.floor(i * step)] as T);
+}

@@ -1,0 +1,33 @@
+/** What the manifest records about the embedder that built an index. */
+export interface EmbedderInfo {
+  kind: 'local' | 'transformers';
+  /** `lsa` for the local embedder, the model id (e.g. `Xenova/all-MiniLM-L6-v2`) for transformers. */
+  model: string;
+  dimension: number;
+  params: Record<string, unknown>;
+}
+
+/** Text in, unit-length vectors out. Queries and passages may be embedded differently (prefixes). */
+export interface Embedder {
+  readonly info: EmbedderInfo;
+  embedPassages(texts: string[]): Promise<Float32Array[]>;
+  embedQuery(text: string): Promise<Float32Array>;
+}
+
+export class EmbedderError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
+    super(`${message}\nFix: ${fix}`);
+    this.name = 'EmbedderError';
+  }
+}
+
+export function normalize(vector: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < vector.length; i++) sum += (vector[i] ?? 0) ** 2;
+  const norm = Math.sqrt(sum);
+  if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] ?? 0) / norm;
+  return vector;
+}

@@ -1,0 +1,59 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * Tokens for lexical search and the local embedder. Code identifiers count both whole and by
+ * their parts: `getAuthorizationUrl` → `getauthorizationurl`, `get`, `authorization`, `url`;
+ * `dsync.user.created` → `dsync.user.created`, `dsync`, `user`, `created`. Words are stemmed
+ * (Porter) so that `invited` meets `invite`; wholes are kept unstemmed to match exactly.
+ */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  const cleaned = text
+    .replace(/\]\((?:[^()\s]|\([^()\s]*\))*\)/g, '] ')
+    .replace(/https?:\/\/\S+/g, ' ');
+  for (const match of cleaned.matchAll(WORD)) {
+    const raw = match[0];
+    const parts = splitIdentifier(raw);
+    if (parts.length > 1) {
+      const whole = raw.toLowerCase();
+      out.push(whole.includes('-') ? whole.replace(/-/g, '') : whole);
+    }
+    for (const part of parts) {
+      const lower = part.toLowerCase();
+      if (lower.length < 2 && !/\d/.test(lower)) continue;
+      if (STOPWORDS.has(lower)) continue;
+      out.push(stem(lower));
+    }
+  }
+  return out;
+}
+
+const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}_]|[.\-/](?=[\p{L}\p{N}_]))*/gu;
+const stemCache = new Map<string, string>();
+
+function stem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = /\d/.test(word) || word.length > 30 ? word : stemmer(word);
+    if (stemCache.size < 200_000) stemCache.set(word, s);
+  }
+  return s;
+}
+
+function splitIdentifier(raw: string): string[] {
+  const parts: string[] = [];
+  for (const piece of raw.split(/[._\-/]+/)) {
+    if (!piece) continue;
+    const camel = piece.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\sA-Za-z\d]+/g);
+    if (camel && camel.length > 1) parts.push(...camel);
+    else parts.push(piece);
+  }
+  return parts;
+}
+
+const STOPWORDS = new Set(
+  `a an and are as at be been but by can could did do does doing for from had has have how i if in into is it its
+  itself just me my of on or our ours should so than that the their them then there these they this those to too
+  us was we were what when where which while who whom why will with would you your yours also any each other some
+  such only own same very s t don now via etc e.g i.e vs`.split(/\s+/),
+);
