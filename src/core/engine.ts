@@ -26,7 +26,15 @@ export async function openEngine(indexDir: string, options: EngineOptions): Prom
   return {
     index,
     embedder,
-    retriever: new Retriever({ chunks: index.chunks, vectors: index.vectors, vectorIndex: index.vectorIndex, lexical: index.lexical, embedder }),
+    retriever: new Retriever({
+      chunks: index.chunks,
+      vectors: index.vectors,
+      vectorIndex: index.vectorIndex,
+      lexical: index.lexical,
+      embedder,
+      docLexical: index.docLexical,
+      docIds: index.docs.map((d) => d.id),
+    }),
     docs: new DocStore(index.docs, index.navigation, index.manifest.corpus.baseUrl),
     changelog: new Changelog(index.changelog),
   };

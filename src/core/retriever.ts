@@ -14,6 +14,10 @@ export interface RetrieverParams {
   rrfK: number;
   lexicalWeight: number;
   denseWeight: number;
+  /** Weight of the doc-level rankings (each doc ranked by its best chunk) added to the chunk-level fusion. */
+  docWeight: number;
+  /** Weight of the doc-level lexical ranking (title, description, headings). */
+  docLexicalWeight: number;
   /** At most this many sections of one doc among the results, unless nothing else is relevant. */
   maxPerDoc: number;
   /** A section filter matching at most this many chunks is searched exactly instead of via HNSW. */
@@ -25,6 +29,8 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   rrfK: 60,
   lexicalWeight: 1,
   denseWeight: 1,
+  docWeight: 1,
+  docLexicalWeight: 0.5,
   maxPerDoc: 2,
   exactBelow: 3000,
 };
@@ -37,6 +43,9 @@ export interface SearchOptions {
 
 export interface RetrieverParts {
   chunks: Chunk[];
+  /** Doc-level lexical index (title, description, headings), one entry per doc in `docIds` order. */
+  docLexical?: LexicalIndex;
+  docIds?: string[];
   vectors: Float32Array[];
   vectorIndex: VectorIndex;
   lexical: LexicalIndex;
@@ -62,7 +71,7 @@ export class Retriever {
     const n = Math.max(this.params.candidates, limit * 4);
     const lexical = this.parts.lexical.search(text, n, allow?.test);
     const dense = await this.dense(text, n, allow);
-    const fused = this.fuse(lexical, dense);
+    const fused = this.fuse(lexical, dense, this.docLevel(text, n));
     return this.diversify(fused, limit).map((c) => this.toResult(c));
   }
 
@@ -76,11 +85,38 @@ export class Retriever {
     return (allow ? hits.filter((h) => allow.test(h.index)) : hits).slice(0, n);
   }
 
-  private fuse(lexical: Candidate[], dense: Candidate[]): Candidate[] {
-    const { rrfK, lexicalWeight, denseWeight } = this.params;
+  /**
+   * Weighted reciprocal rank fusion of four rankings: chunks by BM25F, chunks by cosine, and docs
+   * (by their best chunk) in each, so that a doc that answers in several places rises as a whole.
+   */
+  private docLevel(query: string, n: number): string[] {
+    const { docLexical, docIds } = this.parts;
+    if (!docLexical || !docIds || this.params.docLexicalWeight <= 0) return [];
+    return docLexical.search(query, n).map((s) => docIds[s.index] ?? '');
+  }
+
+  private fuse(lexical: Candidate[], dense: Candidate[], docs: string[]): Candidate[] {
+    const { rrfK, lexicalWeight, denseWeight, docWeight } = this.params;
     const scores = new Map<number, number>();
-    lexical.forEach((c, rank) => scores.set(c.index, (scores.get(c.index) ?? 0) + lexicalWeight / (rrfK + rank + 1)));
-    dense.forEach((c, rank) => scores.set(c.index, (scores.get(c.index) ?? 0) + denseWeight / (rrfK + rank + 1)));
+    const add = (ranking: Candidate[], weight: number) =>
+      ranking.forEach((c, rank) => scores.set(c.index, (scores.get(c.index) ?? 0) + weight / (rrfK + rank + 1)));
+    add(lexical, lexicalWeight);
+    add(dense, denseWeight);
+    if (docWeight > 0) {
+      const docRanks = new Map<string, number>();
+      const addDocs = (ranking: Candidate[], weight: number) => {
+        const seen = new Map<string, number>();
+        for (const c of ranking) {
+          const doc = this.parts.chunks[c.index]?.docId ?? '';
+          if (!seen.has(doc)) seen.set(doc, seen.size);
+        }
+        for (const [doc, rank] of seen) docRanks.set(doc, (docRanks.get(doc) ?? 0) + (weight * docWeight) / (rrfK + rank + 1));
+      };
+      addDocs(lexical, lexicalWeight);
+      addDocs(dense, denseWeight);
+      docs.forEach((doc, rank) => docRanks.set(doc, (docRanks.get(doc) ?? 0) + this.params.docLexicalWeight / (rrfK + rank + 1)));
+      for (const [index, score] of scores) scores.set(index, score + (docRanks.get(this.parts.chunks[index]?.docId ?? '') ?? 0));
+    }
     return [...scores.entries()].map(([index, score]) => ({ index, score })).sort((a, b) => b.score - a.score || a.index - b.index);
   }
 

@@ -6,6 +6,8 @@ export interface LexicalDoc {
   title: string;
   heading: string;
   body: string;
+  /** The doc's summary, shared by all its chunks. */
+  description?: string;
 }
 
 export interface LexicalParams {
@@ -13,9 +15,10 @@ export interface LexicalParams {
   b: number;
   titleWeight: number;
   headingWeight: number;
+  descriptionWeight: number;
 }
 
-export const DEFAULT_LEXICAL_PARAMS: LexicalParams = { k1: 1.2, b: 0.75, titleWeight: 3, headingWeight: 2 };
+export const DEFAULT_LEXICAL_PARAMS: LexicalParams = { k1: 1.2, b: 0.75, titleWeight: 3, headingWeight: 2, descriptionWeight: 0 };
 
 export interface Scored {
   index: number;
@@ -51,7 +54,7 @@ export class LexicalIndex {
         for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + weight);
         return tokens.length;
       };
-      docLengths[i] = add(doc.body, 1) + add(doc.heading, params.headingWeight) + add(doc.title, params.titleWeight);
+      docLengths[i] = add(doc.body, 1) + add(doc.heading, params.headingWeight) + add(doc.title, params.titleWeight) + (params.descriptionWeight > 0 ? add(doc.description ?? '', params.descriptionWeight) : 0);
       for (const [term, f] of tf) {
         let list = postings.get(term);
         if (!list) postings.set(term, (list = []));

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ChangelogEntry, Chunk, DocRecord, NavNode } from '../types.js';
 import { ARTIFACTS, FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.js';
 import { unpack } from './binpack.js';
-import { LexicalIndex, type LexicalParams } from './lexical.js';
+import { DEFAULT_LEXICAL_PARAMS, LexicalIndex, type LexicalParams } from './lexical.js';
 import { VectorIndex } from './vector-index.js';
 import { recoverIndexDir, sha256 } from './index-dir.js';
 import { LocalEmbedder, type LocalParams } from '../embed/local.js';
@@ -32,6 +32,8 @@ export interface LoadedIndex {
   vectors: Float32Array[];
   vectorIndex: VectorIndex;
   lexical: LexicalIndex;
+  /** Doc-level lexical index (title, description, headings), in `docs` order; built on load (small). */
+  docLexical: LexicalIndex;
   /** Present when the index was built with the local embedder. */
   localEmbedder?: LocalEmbedder;
 }
@@ -147,7 +149,15 @@ export function loadIndex(dir: string): LoadedIndex {
       return embedder;
     });
   }
-  return { dir, manifest, chunks, docs, navigation, changelog, vectors, vectorIndex, lexical, localEmbedder };
+  const docLexical = buildDocLexical(docs);
+  return { dir, manifest, chunks, docs, navigation, changelog, vectors, vectorIndex, lexical, docLexical, localEmbedder };
+}
+
+export function buildDocLexical(docs: DocRecord[]): LexicalIndex {
+  return LexicalIndex.build(
+    docs.map((d) => ({ title: d.title, heading: d.sections.map((s) => s.heading[s.heading.length - 1] ?? '').join(' '), body: d.description })),
+    { ...DEFAULT_LEXICAL_PARAMS, titleWeight: 3, headingWeight: 1 },
+  );
 }
 
 function guard<T>(file: string, fn: () => T): T {

@@ -1,0 +1,46 @@
+// Developer tool: compares retrieval settings on a query set without rebuilding the index.
+// Usage: node dist/scripts/tune.js --index DIR --set FILE.jsonl
+import { readFileSync } from 'node:fs';
+import { openEngine } from '../src/core/engine.js';
+import { evaluate, parseQuerySet } from '../src/core/eval.js';
+import { DEFAULT_RETRIEVER_PARAMS, Retriever, type RetrieverParams } from '../src/core/retriever.js';
+import { DEFAULT_LEXICAL_PARAMS, LexicalIndex, type LexicalParams } from '../src/store/lexical.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args[args.indexOf(name) + 1];
+const engine = await openEngine(flag('--index') ?? 'index-data', { modelsDir: 'models' });
+const queries = parseQuerySet(readFileSync(flag('--set') ?? '', 'utf8'));
+const { docLexical } = engine.index;
+const docIds = engine.index.docs.map((d) => d.id);
+const variants: Array<[string, Partial<RetrieverParams>, Partial<LexicalParams>?]> = [
+  ['no doclex', { docLexicalWeight: 0 }],
+  ['doclex 0.5', { docLexicalWeight: 0.5 }],
+  ['doclex 2', { docLexicalWeight: 2 }],
+  ['doclex 2 doc 0', { docLexicalWeight: 2, docWeight: 0 }],
+  ['doclex 2 doc 2', { docLexicalWeight: 2, docWeight: 2 }],
+  ['default', {}],
+  ['lexical only', { denseWeight: 0 }],
+  ['dense only', { lexicalWeight: 0 }],
+  ['lex t1 h1', { denseWeight: 0 }, { titleWeight: 1, headingWeight: 1 }],
+  ['lex t2 h1', { denseWeight: 0 }, { titleWeight: 2, headingWeight: 1 }],
+  ['lex t5 h3', { denseWeight: 0 }, { titleWeight: 5, headingWeight: 3 }],
+  ['lex b.5', { denseWeight: 0 }, { b: 0.5 }],
+  ['lex b.9', { denseWeight: 0 }, { b: 0.9 }],
+  ['lex k1 .8', { denseWeight: 0 }, { k1: 0.8 }],
+  ['lex k1 2', { denseWeight: 0 }, { k1: 2 }],
+];
+const docs = new Map(engine.index.docs.map((d) => [d.id, d]));
+for (const [name, params, lexParams] of variants) {
+  const lexical = lexParams
+    ? LexicalIndex.build(
+        engine.index.chunks.map((c) => ({ title: c.title, heading: c.heading.join(' '), body: c.text, description: docs.get(c.docId)?.description ?? '' })),
+        { ...DEFAULT_LEXICAL_PARAMS, ...lexParams },
+      )
+    : engine.index.lexical;
+  const retriever = new Retriever(
+    { chunks: engine.index.chunks, docLexical, docIds, vectors: engine.index.vectors, vectorIndex: engine.index.vectorIndex, lexical, embedder: engine.embedder },
+    { ...DEFAULT_RETRIEVER_PARAMS, ...params },
+  );
+  const { overall: m } = await evaluate(retriever, queries);
+  console.log(`${name.padEnd(16)} hit@1 ${m.hit1.toFixed(3)} hit@3 ${m.hit3.toFixed(3)} hit@5 ${m.hit5.toFixed(3)} mrr ${m.mrr10.toFixed(3)} r@10 ${m.recall10.toFixed(3)}`);
+}

@@ -1,0 +1,34 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { DocsEngine } from '../core/engine.js';
+import { registerDocResources } from './resources.js';
+import { registerGetChangelogTool } from './tools/get-changelog.js';
+import { registerGetDocTool } from './tools/get-doc.js';
+import { registerListDocsTool } from './tools/list-docs.js';
+import { registerSearchDocsTool } from './tools/search-docs.js';
+
+export interface ServerDeps {
+  /** The engine to answer from; a function so that a rebuilt index can be swapped in between requests. */
+  engine: () => DocsEngine;
+  version?: string;
+}
+
+const INSTRUCTIONS = `Answers questions about the WorkOS developer docs (AuthKit, SSO, Directory Sync, RBAC and FGA, Audit Logs, Admin Portal, Vault, Radar, Widgets, Events, the API reference and SDKs, identity-provider integrations) from a local index.
+- search_docs first, for any question or identifier (method, event, error code, parameter). It returns the answering sections with their doc id (path).
+- get_doc to read a whole page or one section (by anchor) once you know its path; long pages are paged.
+- list_docs to browse what exists under a prefix such as "sso", "integrations" or "reference/authkit".
+- get_changelog for what changed recently on the WorkOS platform.
+Cite the url of the sections you use.`;
+
+/** Builds the MCP server from injected parts: no env, no transport, no side effects. */
+export function createServer(deps: ServerDeps): McpServer {
+  const server = new McpServer(
+    { name: 'workos-docs-mcp', version: deps.version ?? '0.1.0' },
+    { instructions: INSTRUCTIONS, capabilities: { tools: {}, resources: {} } },
+  );
+  registerSearchDocsTool(server, deps);
+  registerGetDocTool(server, deps);
+  registerListDocsTool(server, deps);
+  registerGetChangelogTool(server, deps);
+  registerDocResources(server, deps);
+  return server;
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ServerDeps } from '../create-server.js';
+import { formatChangelog } from '../../format.js';
+import { clean, READ_ONLY } from '../schemas.js';
+
+const inputSchema = {
+  query: z.string().max(2000).optional().describe('Rank entries by relevance to these words, e.g. "FGA" or "SSO sessions".'),
+  since: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'since must be a date as YYYY-MM-DD, e.g. 2025-01-31')
+    .optional()
+    .describe('Only entries on or after this date (YYYY-MM-DD).'),
+  limit: z.number().int().min(1).max(100).default(10).describe('Most entries to return (1-100, default 10).'),
+};
+
+const outputSchema = {
+  entries: z.array(z.object({ date: z.string(), title: z.string(), url: z.string(), text: z.string() })),
+};
+
+export function registerGetChangelogTool(server: McpServer, deps: ServerDeps): void {
+  server.registerTool(
+    'get_changelog',
+    {
+      title: 'Read the WorkOS platform changelog',
+      description: 'Platform changelog entries (date, title, URL, text), newest first; optionally only since a date and only those relevant to a query. Use it for "what changed" or "is X new" questions.',
+      inputSchema,
+      outputSchema,
+      annotations: { title: 'Read the WorkOS platform changelog', ...READ_ONLY },
+    },
+    async ({ query, since, limit }) => {
+      const entries = deps.engine().changelog.find({ query: query ? clean(query) : undefined, since, limit });
+      return { content: [{ type: 'text', text: formatChangelog(entries) }], structuredContent: { entries } };
+    },
+  );
+}
