@@ -49,8 +49,12 @@ export interface BuildSummary {
   full: boolean;
 }
 
-/** Share of chunks that may change before the local model is refitted rather than folded into. */
+/**
+ * The local model is refitted when more than this share of chunks (and more than REFIT_MIN_CHUNKS)
+ * is new; below that, new chunks are folded into the existing latent space, as LSA allows.
+ */
 const REFIT_FRACTION = 0.2;
+const REFIT_MIN_CHUNKS = 50;
 
 /** Builds or updates an index folder: parse what changed, embed what is new, write atomically. */
 export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
@@ -93,7 +97,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   let fittedChunks = previous?.manifest.embedder.fittedChunks;
   const contentHash = hashCorpus(corpus.files, changelog.entries.length);
   if (options.embedder === 'local') {
-    const reuse = previous?.localEmbedder && newCount <= REFIT_FRACTION * chunks.length;
+    const reuse = previous?.localEmbedder && newCount <= Math.max(REFIT_MIN_CHUNKS, REFIT_FRACTION * chunks.length);
     if (reuse && previous?.localEmbedder) local = previous.localEmbedder;
     else {
       options.progress?.('fit', 0, 1);

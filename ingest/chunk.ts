@@ -141,6 +141,7 @@ function splitOversized(block: string, options: ChunkOptions): string[] {
     const close = fence[1] ?? '```';
     return groupLines(lines.slice(1, -1), options.target).map((body) => `${open}\n${body}\n${close}`);
   }
+  if (/^\s*\|/.test(lines[0] ?? '')) return splitRows(lines, options.target);
   const units = listItems(lines).flatMap((unit) => (unit.length > options.max ? splitRows(unit.split('\n'), options.target) : [unit]));
   return groupLines(units, options.target);
 }

@@ -33,5 +33,6 @@ export function toMarkdown(nodes: RootContent[]): string {
 
 /** Definition lists (`term` / `: definition`) are plain paragraphs; keep their colon unescaped. */
 function unescapeDefinitions(markdown: string): string {
-  return markdown.replace(/^\\:/gm, ':');
+  // Removed MDX expressions can leave a trailing space, which remark would encode as `&#x20;`.
+  return markdown.replace(/^\\:/gm, ':').replace(/(?:&#x20;)+$/gm, '').replace(/[ \t]+$/gm, '');
 }

@@ -52,7 +52,7 @@ export function parseDoc(input: ParseInput): ParsedDoc {
   const description = (stringField(frontmatter.description) ?? '').trim();
   const slug = createSlugger();
   const sections = splitSections(blocks, input.docId, title, slug);
-  sections.push(...referenceSections(frontmatter, input.registry, { docId: input.docId, title, slug, sections }));
+  sections.push(...referenceSections(frontmatter, input.registry, { baseUrl: input.baseUrl, docId: input.docId, title, slug, sections }));
   const doc: DocRecord = {
     id: input.docId,
     title,

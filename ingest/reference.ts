@@ -31,6 +31,7 @@ interface RefEntry extends RefProp {
 }
 
 interface SectionContext {
+  baseUrl: string;
   docId: string;
   title: string;
   slug: (text: string) => string;
@@ -92,7 +93,7 @@ export function referenceSections(
   const reference = frontmatter.reference;
   if (!isRecord(reference)) return [];
   const local = registryFromFrontmatter(frontmatter);
-  const resolver = new Resolver(local, global);
+  const resolver = new Resolver(local, global, ctx.baseUrl);
   const groups = groupEntries(reference);
   const sections: Section[] = [];
   const lead = ctx.sections.find((s) => s.level > 0);
@@ -128,6 +129,12 @@ function groupEntries(reference: Record<string, unknown>): EntryGroup[] {
   return [...groups.values()];
 }
 
+function languageRank(language: string): number {
+  const order = ['curl', 'js', 'python', 'ruby', 'go', 'java', 'php', 'dotnet'];
+  const i = order.indexOf(language);
+  return i < 0 ? order.length : i;
+}
+
 function groupLabel(group: EntryGroup): string {
   const isEndpoint = group.byLanguage.some(
     ([, e]) => (typeof e.type === 'string' && /^[A-Z]+$/.test(e.type)) || Array.isArray(e.parameters),
@@ -148,13 +155,19 @@ function renderGroup(group: EntryGroup, resolver: Resolver): string {
     });
     parts.push(`**SDK methods:**\n\n${lines.join('\n')}`);
   }
-  const canonical = http?.[1] ?? group.byLanguage.find(([lang]) => lang === 'js')?.[1] ?? group.byLanguage[0]?.[1];
-  const canonicalLang = http ? 'curl' : (group.byLanguage.find(([, e]) => e === canonical)?.[0] ?? 'curl');
-  if (canonical) {
-    const isEndpoint = Boolean(http) || Array.isArray(canonical.parameters);
-    const params = flattenProps(resolver, canonicalLang, canonical.properties ?? canonical.parameters ?? []);
+  // Parameters from the HTTP entry when it lists them, else from the first SDK that does (path
+  // parameters often appear only in the SDK entries); returns likewise.
+  const ordered = [...group.byLanguage].sort(([a], [b]) => languageRank(a) - languageRank(b));
+  const withParams = ordered.find(([, e]) => (e.properties ?? e.parameters ?? []).length > 0);
+  if (withParams) {
+    const [lang, entry] = withParams;
+    const isEndpoint = Boolean(http) || Array.isArray(entry.parameters);
+    const params = flattenProps(resolver, lang, entry.properties ?? entry.parameters ?? []);
     if (params.length) parts.push(`**${isEndpoint ? 'Parameters' : 'Fields'}:**\n\n${params.map(renderProp).join('\n')}`);
-    const returns = flattenProps(resolver, canonicalLang, canonical.returns ?? []);
+  }
+  const withReturns = ordered.find(([, e]) => (e.returns ?? []).length > 0);
+  if (withReturns) {
+    const returns = flattenProps(resolver, withReturns[0], withReturns[1].returns ?? []);
     if (returns.length) parts.push(`**Returns:**\n\n${returns.map(renderProp).join('\n')}`);
   }
   return parts.join('\n\n');
@@ -199,6 +212,7 @@ class Resolver {
   constructor(
     private readonly local: ReferenceRegistry,
     private readonly global: ReferenceRegistry,
+    private readonly baseUrl: string,
   ) {}
 
   /** A parameter is an object, or a `(limit)` string naming a shared parameter. */
@@ -221,7 +235,10 @@ class Resolver {
       if (found === undefined) return isWholePlaceholder(text, whole) ? '' : whole;
       return depth < 3 ? this.description(found, depth + 1) : found;
     });
-    return resolved.replace(/\s*\n\s*\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
+    return resolved
+      .replace(/\]\(\//g, `](${this.baseUrl.replace(/\/+$/, '')}/`)
+      .replace(/\s+/g, ' ')
+      .trim();
   }
 
   private lookup(path: string): string | undefined {

@@ -109,18 +109,13 @@ export class DocStore {
     };
   }
 
-  /** The nav tree, or the subtree(s) for an id prefix. */
+  /** The nav tree, or the top-most subtrees whose doc id is under a prefix (in navigation order). */
   list(prefix?: string): NavNode[] {
     const p = prefix?.trim().replace(/^\/+|\/+$/g, '').toLowerCase();
     if (!p) return this.navigation;
     const matches = (id?: string) => id !== undefined && (id === p || id.startsWith(`${p}/`));
-    const prune = (nodes: NavNode[]): NavNode[] =>
-      nodes.flatMap((node) => {
-        const children = prune(node.children);
-        if (matches(node.id) || children.length > 0) return [{ ...node, children }];
-        return [];
-      });
-    return prune(this.navigation);
+    const collect = (nodes: NavNode[]): NavNode[] => nodes.flatMap((node) => (matches(node.id) ? [node] : collect(node.children)));
+    return collect(this.navigation);
   }
 
   url(id: string, anchor?: string): string {

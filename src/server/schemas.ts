@@ -8,6 +8,7 @@ export const RESULT_BUDGET = 12_000;
 
 /** Control characters (NUL included) carry no meaning in a query or id; they become spaces. */
 export function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   return text.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/[\ud800-\udfff]/g, (c, i: number, s: string) => {
     const code = c.charCodeAt(0);
     const next = s.charCodeAt(i + 1);

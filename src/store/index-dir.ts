@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile, open } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Manifest } from './manifest.js';
 import { ARTIFACTS } from './manifest.js';
@@ -100,12 +100,4 @@ async function writeDurable(file: string, bytes: Buffer): Promise<void> {
 
 export function sha256(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-export async function fileSize(file: string): Promise<number> {
-  return (await stat(file)).size;
-}
-
-export async function writeText(file: string, text: string): Promise<void> {
-  await writeFile(file, text);
 }

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { buildIndex } from '../../ingest/build.js';
+import { openEngine, type DocsEngine } from '../../src/core/engine.js';
+import { createServer } from '../../src/server/create-server.js';
+import { FIXTURE_CHANGELOGS, FIXTURE_DOCS, tempDir } from './fixtures.js';
+
+/** A real index of the fixture docs in a temp dir, and a real MCP client connected in memory. */
+export async function fixtureServer(): Promise<{ client: Client; engine: DocsEngine; indexDir: string; close: () => Promise<void> }> {
+  const work = await tempDir();
+  const indexDir = path.join(work.dir, 'index-data');
+  await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, indexDir, embedder: 'local', modelsDir: path.join(work.dir, 'models') });
+  const engine = await openEngine(indexDir, { modelsDir: '' });
+  const server = createServer({ engine: () => engine });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'test', version: '1.0.0' });
+  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  return {
+    client,
+    engine,
+    indexDir,
+    close: async () => {
+      await client.close();
+      await server.close();
+      await work.cleanup();
+    },
+  };
+}
+
+export function textOf(result: unknown): string {
+  const content = (result as { content?: Array<{ type: string; text?: string }> }).content ?? [];
+  return content.map((c) => c.text ?? '').join('\n');
+}
