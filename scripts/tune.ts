@@ -13,21 +13,14 @@ const queries = parseQuerySet(readFileSync(flag('--set') ?? '', 'utf8'));
 const { docLexical } = engine.index;
 const docIds = engine.index.docs.map((d) => d.id);
 const variants: Array<[string, Partial<RetrieverParams>, Partial<LexicalParams>?]> = [
-  ['no doclex', { docLexicalWeight: 0 }],
-  ['doclex 0.5', { docLexicalWeight: 0.5 }],
-  ['doclex 2', { docLexicalWeight: 2 }],
-  ['doclex 2 doc 0', { docLexicalWeight: 2, docWeight: 0 }],
-  ['doclex 2 doc 2', { docLexicalWeight: 2, docWeight: 2 }],
   ['default', {}],
-  ['lexical only', { denseWeight: 0 }],
-  ['dense only', { lexicalWeight: 0 }],
-  ['lex t1 h1', { denseWeight: 0 }, { titleWeight: 1, headingWeight: 1 }],
-  ['lex t2 h1', { denseWeight: 0 }, { titleWeight: 2, headingWeight: 1 }],
-  ['lex t5 h3', { denseWeight: 0 }, { titleWeight: 5, headingWeight: 3 }],
-  ['lex b.5', { denseWeight: 0 }, { b: 0.5 }],
-  ['lex b.9', { denseWeight: 0 }, { b: 0.9 }],
-  ['lex k1 .8', { denseWeight: 0 }, { k1: 0.8 }],
-  ['lex k1 2', { denseWeight: 0 }, { k1: 2 }],
+  ['docdense 0', { docDenseWeight: 0 }],
+  ['docdense 1', { docDenseWeight: 1 }],
+  ['docdense 1 doclex 1', { docDenseWeight: 1, docLexicalWeight: 1 }],
+  ['docdense 2 doclex 1', { docDenseWeight: 2, docLexicalWeight: 1 }],
+  ['all doc 1 docW 0.5', { docDenseWeight: 1, docLexicalWeight: 1, docWeight: 0.5 }],
+  ['lexical only', { denseWeight: 0, docDenseWeight: 0 }],
+  ['dense only', { lexicalWeight: 0, docLexicalWeight: 0 }],
 ];
 const docs = new Map(engine.index.docs.map((d) => [d.id, d]));
 for (const [name, params, lexParams] of variants) {
@@ -38,7 +31,7 @@ for (const [name, params, lexParams] of variants) {
       )
     : engine.index.lexical;
   const retriever = new Retriever(
-    { chunks: engine.index.chunks, docLexical, docIds, vectors: engine.index.vectors, vectorIndex: engine.index.vectorIndex, lexical, embedder: engine.embedder },
+    { ...(engine.retriever as unknown as { parts: object }).parts, chunks: engine.index.chunks, docLexical, docIds, vectors: engine.index.vectors, vectorIndex: engine.index.vectorIndex, lexical, embedder: engine.embedder },
     { ...DEFAULT_RETRIEVER_PARAMS, ...params },
   );
   const { overall: m } = await evaluate(retriever, queries);

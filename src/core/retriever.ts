@@ -18,6 +18,8 @@ export interface RetrieverParams {
   docWeight: number;
   /** Weight of the doc-level lexical ranking (title, description, headings). */
   docLexicalWeight: number;
+  /** Weight of the doc-level dense ranking. */
+  docDenseWeight: number;
   /** At most this many sections of one doc among the results, unless nothing else is relevant. */
   maxPerDoc: number;
   /** A section filter matching at most this many chunks is searched exactly instead of via HNSW. */
@@ -30,7 +32,8 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   lexicalWeight: 1,
   denseWeight: 1,
   docWeight: 1,
-  docLexicalWeight: 0.5,
+  docLexicalWeight: 1,
+  docDenseWeight: 1,
   maxPerDoc: 2,
   exactBelow: 3000,
 };
@@ -46,6 +49,8 @@ export interface RetrieverParts {
   /** Doc-level lexical index (title, description, headings), one entry per doc in `docIds` order. */
   docLexical?: LexicalIndex;
   docIds?: string[];
+  /** Doc-level vectors (normalised mean of each doc's chunk vectors), in `docIds` order. */
+  docVectors?: Float32Array[];
   vectors: Float32Array[];
   vectorIndex: VectorIndex;
   lexical: LexicalIndex;
@@ -70,13 +75,13 @@ export class Retriever {
     const allow = sectionFilter(this.parts.chunks, options.section);
     const n = Math.max(this.params.candidates, limit * 4);
     const lexical = this.parts.lexical.search(text, n, allow?.test);
-    const dense = await this.dense(text, n, allow);
-    const fused = this.fuse(lexical, dense, this.docLevel(text, n));
+    const queryVector = await this.parts.embedder.embedQuery(text);
+    const dense = this.dense(queryVector, n, allow);
+    const fused = this.fuse(lexical, dense, this.docLevel(text, queryVector, n));
     return this.diversify(fused, limit).map((c) => this.toResult(c));
   }
 
-  private async dense(query: string, n: number, allow: Filter | undefined): Promise<Candidate[]> {
-    const vector = await this.parts.embedder.embedQuery(query);
+  private dense(vector: Float32Array, n: number, allow: Filter | undefined): Candidate[] {
     if (!vector.some((x) => x !== 0)) return [];
     if (allow && allow.count <= this.params.exactBelow) {
       return exact(this.parts.vectors, vector, n, allow.test);
@@ -89,13 +94,22 @@ export class Retriever {
    * Weighted reciprocal rank fusion of four rankings: chunks by BM25F, chunks by cosine, and docs
    * (by their best chunk) in each, so that a doc that answers in several places rises as a whole.
    */
-  private docLevel(query: string, n: number): string[] {
-    const { docLexical, docIds } = this.parts;
-    if (!docLexical || !docIds || this.params.docLexicalWeight <= 0) return [];
-    return docLexical.search(query, n).map((s) => docIds[s.index] ?? '');
+  /** Doc rankings from doc-level representations: [ranked ids, weight] pairs. */
+  private docLevel(query: string, vector: Float32Array, n: number): Array<[string[], number]> {
+    const { docLexical, docIds, docVectors } = this.parts;
+    if (!docIds) return [];
+    const out: Array<[string[], number]> = [];
+    if (docLexical && this.params.docLexicalWeight > 0) {
+      out.push([docLexical.search(query, n).map((s) => docIds[s.index] ?? ''), this.params.docLexicalWeight]);
+    }
+    if (docVectors && this.params.docDenseWeight > 0 && vector.some((x) => x !== 0)) {
+      const ranked = exact(docVectors, vector, n, () => true).map((c) => docIds[c.index] ?? '');
+      out.push([ranked, this.params.docDenseWeight]);
+    }
+    return out;
   }
 
-  private fuse(lexical: Candidate[], dense: Candidate[], docs: string[]): Candidate[] {
+  private fuse(lexical: Candidate[], dense: Candidate[], docRankings: Array<[string[], number]>): Candidate[] {
     const { rrfK, lexicalWeight, denseWeight, docWeight } = this.params;
     const scores = new Map<number, number>();
     const add = (ranking: Candidate[], weight: number) =>
@@ -114,7 +128,9 @@ export class Retriever {
       };
       addDocs(lexical, lexicalWeight);
       addDocs(dense, denseWeight);
-      docs.forEach((doc, rank) => docRanks.set(doc, (docRanks.get(doc) ?? 0) + this.params.docLexicalWeight / (rrfK + rank + 1)));
+      for (const [ranking, weight] of docRankings) {
+        ranking.forEach((doc, rank) => docRanks.set(doc, (docRanks.get(doc) ?? 0) + weight / (rrfK + rank + 1)));
+      }
       for (const [index, score] of scores) scores.set(index, score + (docRanks.get(this.parts.chunks[index]?.docId ?? '') ?? 0));
     }
     return [...scores.entries()].map(([index, score]) => ({ index, score })).sort((a, b) => b.score - a.score || a.index - b.index);

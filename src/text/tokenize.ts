@@ -34,10 +34,17 @@ const stemCache = new Map<string, string>();
 function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
-    s = /\d/.test(word) || word.length > 30 ? word : stemmer(word);
+    s = /\d/.test(word) || word.length > 30 ? word : stemmer(normalizeSuffix(word));
     if (stemCache.size < 200_000) stemCache.set(word, s);
   }
   return s;
+}
+
+/** Porter leaves derivations apart (verification → verif, verify → verifi); bring the common ones together. */
+function normalizeSuffix(word: string): string {
+  if (word.endsWith('ification')) return `${word.slice(0, -9)}ify`;
+  if (word.endsWith('ications')) return `${word.slice(0, -8)}icate`;
+  return word;
 }
 
 function splitIdentifier(raw: string): string[] {
