@@ -4,7 +4,7 @@ import { EmbedderError, normalize, type Embedder } from '../embed/types.js';
 import { loadIndex, type LoadedIndex } from '../store/load.js';
 import { Changelog } from './changelog.js';
 import { DocStore } from './docs.js';
-import { Retriever } from './retriever.js';
+import { DEFAULT_RETRIEVER_PARAMS, Retriever } from './retriever.js';
 
 /** Everything a front end (MCP server or CLI) needs, built once from an index folder. */
 export interface DocsEngine {
@@ -34,7 +34,7 @@ export async function openEngine(indexDir: string, options: EngineOptions): Prom
       embedder,
       docLexical: index.docLexical,
       docIds: index.docs.map((d) => d.id),
-      docVectors: docVectors(index),
+      docVectors: DEFAULT_RETRIEVER_PARAMS.docDenseWeight > 0 ? docVectors(index) : undefined,
     }),
     docs: new DocStore(index.docs, index.navigation, index.manifest.corpus.baseUrl),
     changelog: new Changelog(index.changelog),
@@ -42,7 +42,7 @@ export async function openEngine(indexDir: string, options: EngineOptions): Prom
 }
 
 /** Each doc's vector: the normalised mean of its chunks' vectors. */
-function docVectors(index: LoadedIndex): Float32Array[] {
+export function docVectors(index: LoadedIndex): Float32Array[] {
   const dim = index.manifest.embedder.dimension;
   const sums = new Map<string, Float32Array>();
   index.chunks.forEach((c, i) => {

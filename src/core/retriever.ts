@@ -32,8 +32,8 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   lexicalWeight: 1,
   denseWeight: 1,
   docWeight: 1,
-  docLexicalWeight: 1,
-  docDenseWeight: 1,
+  docLexicalWeight: 0.5,
+  docDenseWeight: 0,
   maxPerDoc: 2,
   exactBelow: 3000,
 };
