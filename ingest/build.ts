@@ -74,7 +74,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const corpus = await loadCorpus({
     docsDir,
     baseUrl,
-    previous: { get: (p) => previousFiles.get(p), registryHash: previous?.manifest.registryHash },
+    previous: { get: (p) => previousFiles.get(p), registryHash: previous?.manifest.registryHash, size: previousFiles.size },
     onProgress: (done, total) => options.progress?.('parse', done, total),
   });
   for (const w of corpus.warnings) log(`warning: ${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ${w.message}`);

@@ -4,7 +4,7 @@ import { chunkSections, DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from './chunk
 import { discoverDocs, type SourceFile } from './discover.js';
 import { buildNavigationTree, parseNavigation, type NavigationFile } from './navigation.js';
 import { parseDoc, ParseError, readFrontmatterOnly, sha256 } from './parse.js';
-import { mergeRegistries, registryFromFrontmatter, type ReferenceRegistry } from './reference.js';
+import { emptyRegistry, mergeRegistries, registryFromFrontmatter, type ReferenceRegistry } from './reference.js';
 
 export interface ParsedFile {
   path: string;
@@ -19,6 +19,8 @@ export interface PreviousFiles {
   get(path: string): ParsedFile | undefined;
   /** Hash of the merged reference registry the previous build resolved against. */
   registryHash?: string;
+  /** How many doc files the previous build had. */
+  size: number;
 }
 
 export interface CorpusWarning {
@@ -62,16 +64,31 @@ export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
       return {};
     }
   };
+  const docs = sources.filter((s) => s.file.kind === 'doc');
   for (const { file, source } of sources) {
     if (file.kind === 'navigation') navFiles.push(parseNavigation(file.docId, frontmatterOf(file, source), options.baseUrl));
-    else if (source.includes('\ndescriptions:') || source.includes('\nreference:')) {
-      registries.push(registryFromFrontmatter(frontmatterOf(file, source)));
-    }
   }
-  const registry = mergeRegistries(registries);
-  const registryHash = sha256(JSON.stringify(registry));
-  const registryChanged = options.previous?.registryHash !== registryHash;
-  const docs = sources.filter((s) => s.file.kind === 'doc');
+  // The corpus-wide reference registry costs a YAML parse of every reference page. An incremental
+  // run can skip it when the previous one is still valid: no file added or removed, and no changed
+  // file defines descriptions or reference data (so none can have changed the registry).
+  const previous = options.previous;
+  const reusable = (file: SourceFile, source: string) => {
+    const old = previous?.get(file.path);
+    return Boolean(old && old.sourceHash === sha256(source) && old.docId === file.docId);
+  };
+  const changed = docs.filter(({ file, source }) => !reusable(file, source));
+  const sameFiles = previous?.registryHash !== undefined && docs.every(({ file }) => previous.get(file.path)) && previous.size === docs.length;
+  const registryStable = sameFiles && changed.every(({ source }) => !definesRegistry(source));
+  let registry: ReferenceRegistry = emptyRegistry();
+  let registryHash = previous?.registryHash ?? '';
+  if (!registryStable || changed.some(({ source }) => hasReference(source))) {
+    for (const { file, source } of docs) {
+      if (definesRegistry(source)) registries.push(registryFromFrontmatter(frontmatterOf(file, source)));
+    }
+    registry = mergeRegistries(registries);
+    registryHash = sha256(JSON.stringify(registry));
+  }
+  const registryChanged = previous?.registryHash !== registryHash;
   const files: ParsedFile[] = [];
   let parsed = 0;
   let failed = 0;
@@ -102,6 +119,10 @@ export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
 
 async function readSource(file: SourceFile): Promise<string> {
   return (await readFile(file.absPath, 'utf8')).replace(/^\uFEFF/, '');
+}
+
+function definesRegistry(source: string): boolean {
+  return source.includes('\ndescriptions:') || source.includes('\nreference:');
 }
 
 function hasReference(source: string): boolean {
