@@ -72,11 +72,12 @@ export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
   // run can skip it when the previous one is still valid: no file added or removed, and no changed
   // file defines descriptions or reference data (so none can have changed the registry).
   const previous = options.previous;
-  const reusable = (file: SourceFile, source: string) => {
+  const hashes = new Map(docs.map(({ file, source }) => [file.path, sha256(source)]));
+  const reusable = (file: SourceFile) => {
     const old = previous?.get(file.path);
-    return Boolean(old && old.sourceHash === sha256(source) && old.docId === file.docId);
+    return Boolean(old && old.sourceHash === hashes.get(file.path) && old.docId === file.docId);
   };
-  const changed = docs.filter(({ file, source }) => !reusable(file, source));
+  const changed = docs.filter(({ file }) => !reusable(file));
   const sameFiles = previous?.registryHash !== undefined && docs.every(({ file }) => previous.get(file.path)) && previous.size === docs.length;
   const registryStable = sameFiles && changed.every(({ source }) => !definesRegistry(source));
   let registry: ReferenceRegistry = emptyRegistry();
@@ -94,9 +95,9 @@ export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
   let failed = 0;
   for (const [i, { file, source }] of docs.entries()) {
     options.onProgress?.(i, docs.length);
-    const sourceHash = sha256(source);
-    const old = options.previous?.get(file.path);
-    if (old && old.sourceHash === sourceHash && old.docId === file.docId && !(registryChanged && hasReference(source))) {
+    const sourceHash = hashes.get(file.path) ?? sha256(source);
+    const old = previous?.get(file.path);
+    if (old && reusable(file) && !(registryChanged && hasReference(source))) {
       files.push(old);
       continue;
     }

@@ -1,7 +1,7 @@
 // Developer tool: compares retrieval settings on a query set without rebuilding the index.
 // Usage: node dist/scripts/tune.js --index DIR --set FILE.jsonl
 import { readFileSync } from 'node:fs';
-import { docVectors, openEngine } from '../src/core/engine.js';
+import { openEngine } from '../src/core/engine.js';
 import { evaluate, parseQuerySet } from '../src/core/eval.js';
 import { DEFAULT_RETRIEVER_PARAMS, Retriever, type RetrieverParams } from '../src/core/retriever.js';
 import { DEFAULT_LEXICAL_PARAMS, LexicalIndex, type LexicalParams } from '../src/store/lexical.js';
@@ -15,8 +15,8 @@ const docIds = engine.index.docs.map((d) => d.id);
 const variants: Array<[string, Partial<RetrieverParams>, Partial<LexicalParams>?]> = [
   ['default', {}],
   ['doclex .5', { docLexicalWeight: 0.5 }],
-  ['doclex .5 dd .5', { docLexicalWeight: 0.5, docDenseWeight: 0.5 }],
-  ['doclex 1 dd 1', { docLexicalWeight: 1, docDenseWeight: 1 }],
+  ['doclex 1', { docLexicalWeight: 1 }],
+  ['no doc rankings', { docWeight: 0 }],
 ];
 const docs = new Map(engine.index.docs.map((d) => [d.id, d]));
 for (const [name, params, lexParams] of variants) {
@@ -27,7 +27,7 @@ for (const [name, params, lexParams] of variants) {
       )
     : engine.index.lexical;
   const retriever = new Retriever(
-    { ...(engine.retriever as unknown as { parts: object }).parts, docVectors: docVectors(engine.index), chunks: engine.index.chunks, docLexical, docIds, vectors: engine.index.vectors, vectorIndex: engine.index.vectorIndex, lexical, embedder: engine.embedder },
+    { chunks: engine.index.chunks, docLexical, docIds, vectors: engine.index.vectors, vectorIndex: engine.index.vectorIndex, lexical, embedder: engine.embedder },
     { ...DEFAULT_RETRIEVER_PARAMS, ...params },
   );
   const { overall: m } = await evaluate(retriever, queries);

@@ -1,4 +1,4 @@
-import type { ChangelogEntry, NavNode, SearchResult } from './types.js';
+import type { ChangelogEntry, SearchResult } from './types.js';
 
 /** Plain structured markdown for a model or a person to read: shared by the MCP tools and the CLI. */
 export function formatSearch(query: string, results: SearchResult[], section?: string): string {
@@ -14,16 +14,6 @@ export function formatSearch(query: string, results: SearchResult[], section?: s
     parts.push(`## ${i + 1}. ${crumb}\n\npath: ${r.path}\nurl: ${r.url}\nscore: ${r.score}\n\n${r.text}`);
   });
   return parts.join('\n\n---\n\n');
-}
-
-export function formatTree(nodes: NavNode[], depth = 0): string {
-  const lines: string[] = [];
-  for (const node of nodes) {
-    const label = node.id !== undefined ? `${node.title} (${node.id || '/'})` : `**${node.title}**`;
-    lines.push(`${'  '.repeat(depth)}- ${label}`);
-    if (node.children.length) lines.push(formatTree(node.children, depth + 1));
-  }
-  return lines.join('\n');
 }
 
 export function formatChangelog(entries: ChangelogEntry[]): string {

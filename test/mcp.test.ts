@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { fixtureServer, textOf } from './helpers/fixture-index.js';
+import { describe, expect, it } from 'vitest';
+import { textOf, useFixtureServer } from './helpers/fixture-index.js';
 
-let ctx: Awaited<ReturnType<typeof fixtureServer>>;
-let client: Client;
-beforeAll(async () => {
-  ctx = await fixtureServer();
-  client = ctx.client;
-});
-afterAll(async () => ctx.close());
-
-const call = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args });
+const server = useFixtureServer();
+const call = server.call;
 
 describe('the MCP surface', () => {
   it('lists the four tools with input and output schemas and read-only annotations', async () => {
-    const { tools } = await client.listTools();
+    const { tools } = await server.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(['get_changelog', 'get_doc', 'list_docs', 'search_docs']);
     for (const tool of tools) {
       expect(tool.outputSchema?.type).toBe('object');
@@ -27,7 +19,7 @@ describe('the MCP surface', () => {
   });
 
   it('gives server instructions that say which tool to use when', () => {
-    const instructions = client.getInstructions() ?? '';
+    const instructions = server.client.getInstructions() ?? '';
     expect(instructions).toMatch(/search_docs first/);
     expect(instructions).toMatch(/get_doc/);
     expect(instructions).toMatch(/list_docs/);
@@ -91,7 +83,7 @@ describe('the MCP surface', () => {
   it('get_doc returns one section by anchor, also from a URL fragment', async () => {
     const bySection = await call('get_doc', { path: 'guide', section: 'folding' });
     expect((bySection.structuredContent as { markdown: string }).markdown).toBe(
-      (await ctx.engine.docs.read('guide', { section: 'folding' })).markdown,
+      (await server.engine.docs.read('guide', { section: 'folding' })).markdown,
     );
     const markdown = (bySection.structuredContent as { markdown: string }).markdown;
     expect(markdown.startsWith('## Folding\n')).toBe(true);
@@ -133,9 +125,9 @@ describe('the MCP surface', () => {
   });
 
   it('lists every doc as a docs:// resource and reads one', async () => {
-    const { resources } = await client.listResources();
+    const { resources } = await server.client.listResources();
     expect(resources.map((r) => r.uri).sort()).toEqual(['docs://guide', 'docs://guide/testing', 'docs://reference', 'docs://reference/widgets/create']);
-    const read = await client.readResource({ uri: 'docs://guide/testing' });
+    const read = await server.client.readResource({ uri: 'docs://guide/testing' });
     expect(read.contents[0]).toMatchObject({ uri: 'docs://guide/testing', mimeType: 'text/markdown' });
     expect(String((read.contents[0] as { text: string }).text)).toMatch(/^# Testing planes/);
   });

@@ -1,22 +1,14 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
 import { loadCorpus } from '../ingest/corpus.js';
-import { fixtureServer, textOf } from './helpers/fixture-index.js';
+import { textOf, useFixtureServer } from './helpers/fixture-index.js';
 import { copyFixtureDocs, tempDir } from './helpers/fixtures.js';
 import { openEngine } from '../src/core/engine.js';
 
-let ctx: Awaited<ReturnType<typeof fixtureServer>>;
-let client: Client;
-beforeAll(async () => {
-  ctx = await fixtureServer();
-  client = ctx.client;
-});
-afterAll(async () => ctx.close());
-
-const call = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args });
+const server = useFixtureServer();
+const call = server.call;
 const stillServes = async () => {
   const result = await call('search_docs', { query: 'wind tunnel', limit: 1 });
   expect((result.structuredContent as { results: Array<{ path: string }> }).results[0]?.path).toBe('guide/testing');
@@ -69,7 +61,7 @@ describe('bad input through the MCP tools', () => {
   });
 
   it('refuses a traversal through the docs:// resource template', async () => {
-    await expect(client.readResource({ uri: 'docs://../../etc/passwd' })).rejects.toThrow(/No doc/);
+    await expect(server.client.readResource({ uri: 'docs://../../etc/passwd' })).rejects.toThrow(/No doc/);
     await stillServes();
   });
 });

@@ -1,10 +1,10 @@
 import { LocalEmbedder } from '../embed/local.js';
 import { createTransformersEmbedder } from '../embed/transformers.js';
-import { EmbedderError, normalize, type Embedder } from '../embed/types.js';
+import { EmbedderError, type Embedder } from '../embed/types.js';
 import { loadIndex, type LoadedIndex } from '../store/load.js';
 import { Changelog } from './changelog.js';
 import { DocStore } from './docs.js';
-import { DEFAULT_RETRIEVER_PARAMS, Retriever } from './retriever.js';
+import { Retriever } from './retriever.js';
 
 /** Everything a front end (MCP server or CLI) needs, built once from an index folder. */
 export interface DocsEngine {
@@ -34,24 +34,10 @@ export async function openEngine(indexDir: string, options: EngineOptions): Prom
       embedder,
       docLexical: index.docLexical,
       docIds: index.docs.map((d) => d.id),
-      docVectors: DEFAULT_RETRIEVER_PARAMS.docDenseWeight > 0 ? docVectors(index) : undefined,
     }),
     docs: new DocStore(index.docs, index.navigation, index.manifest.corpus.baseUrl),
     changelog: new Changelog(index.changelog),
   };
-}
-
-/** Each doc's vector: the normalised mean of its chunks' vectors. */
-export function docVectors(index: LoadedIndex): Float32Array[] {
-  const dim = index.manifest.embedder.dimension;
-  const sums = new Map<string, Float32Array>();
-  index.chunks.forEach((c, i) => {
-    let sum = sums.get(c.docId);
-    if (!sum) sums.set(c.docId, (sum = new Float32Array(dim)));
-    const v = index.vectors[i];
-    if (v) for (let k = 0; k < dim; k++) sum[k] = (sum[k] ?? 0) + (v[k] ?? 0);
-  });
-  return index.docs.map((d) => normalize(sums.get(d.id) ?? new Float32Array(dim)));
 }
 
 /** The embedder the index was built with, and no other: queries must land in the same vector space. */

@@ -18,8 +18,6 @@ export interface RetrieverParams {
   docWeight: number;
   /** Weight of the doc-level lexical ranking (title, description, headings). */
   docLexicalWeight: number;
-  /** Weight of the doc-level dense ranking. */
-  docDenseWeight: number;
   /** At most this many sections of one doc among the results, unless nothing else is relevant. */
   maxPerDoc: number;
   /** A section filter matching at most this many chunks is searched exactly instead of via HNSW. */
@@ -33,7 +31,6 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   denseWeight: 1,
   docWeight: 1,
   docLexicalWeight: 0.5,
-  docDenseWeight: 0,
   maxPerDoc: 2,
   exactBelow: 3000,
 };
@@ -49,8 +46,6 @@ export interface RetrieverParts {
   /** Doc-level lexical index (title, description, headings), one entry per doc in `docIds` order. */
   docLexical?: LexicalIndex;
   docIds?: string[];
-  /** Doc-level vectors (normalised mean of each doc's chunk vectors), in `docIds` order. */
-  docVectors?: Float32Array[];
   vectors: Float32Array[];
   vectorIndex: VectorIndex;
   lexical: LexicalIndex;
@@ -77,7 +72,7 @@ export class Retriever {
     const lexical = this.parts.lexical.search(text, n, allow?.test);
     const queryVector = await this.parts.embedder.embedQuery(text);
     const dense = this.dense(queryVector, n, allow);
-    const fused = this.fuse(lexical, dense, this.docLevel(text, queryVector, n));
+    const fused = this.fuse(lexical, dense, this.docLevel(text, n));
     return this.diversify(fused, limit).map((c) => this.toResult(c));
   }
 
@@ -90,25 +85,17 @@ export class Retriever {
     return (allow ? hits.filter((h) => allow.test(h.index)) : hits).slice(0, n);
   }
 
-  /**
-   * Weighted reciprocal rank fusion of four rankings: chunks by BM25F, chunks by cosine, and docs
-   * (by their best chunk) in each, so that a doc that answers in several places rises as a whole.
-   */
-  /** Doc rankings from doc-level representations: [ranked ids, weight] pairs. */
-  private docLevel(query: string, vector: Float32Array, n: number): Array<[string[], number]> {
-    const { docLexical, docIds, docVectors } = this.parts;
-    if (!docIds) return [];
-    const out: Array<[string[], number]> = [];
-    if (docLexical && this.params.docLexicalWeight > 0) {
-      out.push([docLexical.search(query, n).map((s) => docIds[s.index] ?? ''), this.params.docLexicalWeight]);
-    }
-    if (docVectors && this.params.docDenseWeight > 0 && vector.some((x) => x !== 0)) {
-      const ranked = exact(docVectors, vector, n, () => true).map((c) => docIds[c.index] ?? '');
-      out.push([ranked, this.params.docDenseWeight]);
-    }
-    return out;
+  /** Docs ranked by their title, description and headings: [ranked ids, weight] pairs. */
+  private docLevel(query: string, n: number): Array<[string[], number]> {
+    const { docLexical, docIds } = this.parts;
+    if (!docLexical || !docIds || this.params.docLexicalWeight <= 0) return [];
+    return [[docLexical.search(query, n).map((s) => docIds[s.index] ?? ''), this.params.docLexicalWeight]];
   }
 
+  /**
+   * Weighted reciprocal rank fusion: chunks by BM25F and by cosine, plus docs ranked by their best
+   * chunk in each and by their title/description, so that a doc that answers in several places rises.
+   */
   private fuse(lexical: Candidate[], dense: Candidate[], docRankings: Array<[string[], number]>): Candidate[] {
     const { rrfK, lexicalWeight, denseWeight, docWeight } = this.params;
     const scores = new Map<number, number>();

@@ -72,9 +72,10 @@ export function recoverIndexDir(indexDir: string, options: { removeStaging: bool
   }
   if (!options.removeStaging) return;
   for (const name of siblings) {
-    if (!name.startsWith(`${base}.tmp-`) && !name.startsWith(`${base}.old-`)) continue;
-    const pid = Number(name.split('-')[1]);
-    if (pid && pid !== process.pid && isAlive(pid)) continue;
+    const match = /^\.(?:tmp|old|hnsw)-(\d+)-/.exec(name.slice(base.length));
+    if (!name.startsWith(base) || !match) continue;
+    const pid = Number(match[1]);
+    if (pid !== process.pid && isAlive(pid)) continue;
     if (existsSync(path.join(parent, name))) rmSync(path.join(parent, name), { recursive: true, force: true });
   }
 }

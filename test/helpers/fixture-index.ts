@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -31,4 +32,22 @@ export async function fixtureServer(): Promise<{ client: Client; engine: DocsEng
 export function textOf(result: unknown): string {
   const content = (result as { content?: Array<{ type: string; text?: string }> }).content ?? [];
   return content.map((c) => c.text ?? '').join('\n');
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that start a fixture server for the file's tests. The returned
+ * object is filled in by beforeAll; `call` invokes a tool on the shared client.
+ */
+export function useFixtureServer(): { client: Client; engine: DocsEngine; call: (name: string, args: Record<string, unknown>) => ReturnType<Client['callTool']> } {
+  const shared = {} as { client: Client; engine: DocsEngine; call: (name: string, args: Record<string, unknown>) => ReturnType<Client['callTool']> };
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const ctx = await fixtureServer();
+    shared.client = ctx.client;
+    shared.engine = ctx.engine;
+    close = ctx.close;
+  });
+  afterAll(async () => close?.());
+  shared.call = (name, args) => shared.client.callTool({ name, arguments: args });
+  return shared;
 }
