@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
 import type { Chunk } from '../src/types.js';
 import { DEFAULT_BASE_URL } from '../src/ids.js';
-import { embeddingText } from '../src/text/embedding-text.js';
+import { breadcrumbs, embeddingText, lexicalFields } from '../src/text/embedding-text.js';
 import { DEFAULT_LOCAL_PARAMS, LocalEmbedder } from '../src/embed/local.js';
 import { createTransformersEmbedder } from '../src/embed/transformers.js';
 import type { Embedder } from '../src/embed/types.js';
@@ -14,7 +14,7 @@ import { LexicalIndex } from '../src/store/lexical.js';
 import { loadIndex, type LoadedIndex } from '../src/store/load.js';
 import { ARTIFACTS, FORMAT_VERSION, type Manifest } from '../src/store/manifest.js';
 import { DEFAULT_HNSW_PARAMS, VectorIndex } from '../src/store/vector-index.js';
-import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS } from './chunk.js';
+import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, withContext } from './chunk.js';
 import { readChangelogs } from './changelog.js';
 import { loadCorpus, type CorpusWarning, type ParsedFile } from './corpus.js';
 import { defaultCorpus } from './discover.js';
@@ -81,7 +81,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const changelog = await readChangelogs(changelogsDir ?? undefined);
   for (const w of changelog.warnings) log(`warning: changelog: ${w}`);
 
-  const chunks = corpus.files.flatMap((f) => f.chunks);
+  const chunks = withContext(corpus.files.flatMap((f) => f.chunks), breadcrumbs(corpus.navigation));
   const texts = chunks.map((c) => embeddingText(c));
   const oldVectors = new Map<string, Float32Array>();
   previous?.chunks.forEach((c, i) => {
@@ -135,7 +135,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 
   options.progress?.('index', 0, 1);
   const vectorIndex = VectorIndex.build(vectors, embedder.info.dimension, DEFAULT_HNSW_PARAMS);
-  const lexical = LexicalIndex.build(chunks.map((c) => ({ title: c.title, heading: c.heading.join(' '), body: c.text })));
+  const lexical = LexicalIndex.build(chunks.map(lexicalFields));
   await options.beforeWrite?.();
 
   const sources: Manifest['sources'] = {};

@@ -3,8 +3,8 @@ import type { Chunk, Section } from '../src/types.js';
 import { docUrl } from '../src/ids.js';
 import { embeddingText } from '../src/text/embedding-text.js';
 
-/** Bump when chunk boundaries or ids change: the manifest records it and a mismatch forces a full build. */
-export const CHUNKER_VERSION = 1;
+/** Bump when parsing or chunking output changes (text, boundaries, ids, doc fields): the manifest records it and a mismatch forces a full build. */
+export const CHUNKER_VERSION = 3;
 
 export interface ChunkOptions {
   /** Aim for chunks about this long (characters). */
@@ -87,8 +87,25 @@ function toChunk(draft: Draft, baseUrl: string): Chunk {
     text: draft.text,
     hash: '',
   };
-  chunk.hash = createHash('sha256').update(embeddingText(chunk)).digest('hex');
+  chunk.hash = hashChunk(chunk);
   return chunk;
+}
+
+function hashChunk(chunk: Chunk): string {
+  return createHash('sha256').update(embeddingText(chunk)).digest('hex');
+}
+
+/**
+ * Sets each chunk's navigation breadcrumb (known only once the whole corpus is read) and its hash,
+ * which covers the breadcrumb: moving a doc in the navigation re-embeds its chunks.
+ */
+export function withContext(chunks: Chunk[], crumbs: Map<string, string[]>): Chunk[] {
+  return chunks.map((c) => {
+    const context = crumbs.get(c.docId) ?? [];
+    const { context: _old, ...rest } = c;
+    const chunk: Chunk = context.length > 0 ? { ...rest, context } : rest;
+    return { ...chunk, hash: hashChunk(chunk) };
+  });
 }
 
 /** Splits markdown into parts of about `target` characters at safe block boundaries. */

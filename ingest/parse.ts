@@ -56,7 +56,7 @@ export function parseDoc(input: ParseInput): ParsedDoc {
   const doc: DocRecord = {
     id: input.docId,
     title,
-    description,
+    description: description || summaryOf(sections),
     url,
     ...renderDoc(title, description, sections),
     sourceHash: sha256(input.source),
@@ -277,6 +277,29 @@ function splitSections(blocks: RootContent[], docId: string, title: string, slug
 
 function sameText(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/**
+ * A one-line summary for a doc without a frontmatter description: the first prose paragraph of
+ * its first section, as plain text, cut at a sentence end after about 240 characters.
+ */
+export function summaryOf(sections: Section[]): string {
+  const first = sections.find((s) => s.text.trim());
+  if (!first) return '';
+  const paragraph = first.text
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .find((p) => p && !/^(```|~~~|\||#|>|[-*+] |\d+\. |<|!\[)/.test(p) && !/^\*\*[^*]+\*\*$/.test(p));
+  if (!paragraph) return '';
+  const plain = paragraph
+    .replace(/!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)/g, '$1')
+    .replace(/[`*_]{1,3}([^`*_]+)[`*_]{1,3}/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (plain.length <= 240) return plain;
+  const cut = plain.slice(0, 300);
+  const end = Math.max(cut.lastIndexOf('. ', 240), cut.lastIndexOf('? ', 240), cut.lastIndexOf('! ', 240));
+  return end > 60 ? cut.slice(0, end + 1) : `${plain.slice(0, 240).replace(/\s+\S*$/, '')}…`;
 }
 
 function renderDoc(title: string, description: string, sections: Section[]): Pick<DocRecord, 'markdown' | 'sections'> {

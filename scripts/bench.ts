@@ -15,7 +15,7 @@ import { DEFAULT_LOCAL_PARAMS, LocalEmbedder } from '../src/embed/local.js';
 import { LexicalIndex } from '../src/store/lexical.js';
 import { pack } from '../src/store/binpack.js';
 import { bruteForce, DEFAULT_HNSW_PARAMS, VectorIndex } from '../src/store/vector-index.js';
-import { embeddingText } from '../src/text/embedding-text.js';
+import { embeddingText, lexicalFields } from '../src/text/embedding-text.js';
 import type { Chunk } from '../src/types.js';
 
 const args = process.argv.slice(2);
@@ -181,7 +181,7 @@ async function scaleRun(base: Chunk[], scale: number, queries: string[], dir: st
   const embedder = LocalEmbedder.fit(texts, DEFAULT_LOCAL_PARAMS);
   const vectors = texts.map((t) => embedder.embed(t));
   const vectorIndex = VectorIndex.build(vectors, embedder.dimension);
-  const lexical = LexicalIndex.build(chunks.map((c) => ({ title: c.title, heading: c.heading.join(' '), body: c.text })));
+  const lexical = LexicalIndex.build(chunks.map(lexicalFields));
   const buildMs = performance.now() - start;
   const file = path.join(dir, `scale-${scale}.hnsw`);
   vectorIndex.write(file);

@@ -6,7 +6,7 @@ import { tokenize } from '../src/text/tokenize.js';
 const args = process.argv.slice(2);
 const at = args.indexOf('--index');
 const dir = at >= 0 ? (args[at + 1] ?? 'index-data') : 'index-data';
-const query = args.filter((_, i) => i !== at && i !== at + 1).join(' ');
+const query = args.filter((_, i) => at < 0 || (i !== at && i !== at + 1)).join(' ');
 const engine = await openEngine(dir, { modelsDir: 'models' });
 const { chunks } = engine.index;
 console.log('tokens:', tokenize(query).join(' '));

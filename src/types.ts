@@ -22,6 +22,8 @@ export interface Chunk {
   title: string;
   heading: string[];
   anchor: string;
+  /** Where the doc sits in the docs navigation, above its own title: `['Vault', 'Getting Started']`. */
+  context?: string[];
   text: string;
   /** sha256 of the embedded text: equal hashes mean an equal vector. */
   hash: string;

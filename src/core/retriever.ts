@@ -18,6 +18,10 @@ export interface RetrieverParams {
   docWeight: number;
   /** Weight of the doc-level lexical ranking (title, description, headings). */
   docLexicalWeight: number;
+  /** Weight of the doc-level lexical ranking over each doc's whole text. */
+  docFullWeight: number;
+  /** How rankings combine: reciprocal rank, or a weighted sum of scores normalized per ranking. */
+  fusion: 'rrf' | 'score';
   /** At most this many sections of one doc among the results, unless nothing else is relevant. */
   maxPerDoc: number;
   /** A section filter matching at most this many chunks is searched exactly instead of via HNSW. */
@@ -31,6 +35,8 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   denseWeight: 1,
   docWeight: 1,
   docLexicalWeight: 0.5,
+  docFullWeight: 0,
+  fusion: 'rrf',
   maxPerDoc: 2,
   exactBelow: 3000,
 };
@@ -45,6 +51,8 @@ export interface RetrieverParts {
   chunks: Chunk[];
   /** Doc-level lexical index (title, description, headings), one entry per doc in `docIds` order. */
   docLexical?: LexicalIndex;
+  /** Doc-level lexical index over whole docs, in `docIds` order. */
+  docFull?: LexicalIndex;
   docIds?: string[];
   vectors: Float32Array[];
   vectorIndex: VectorIndex;
@@ -72,7 +80,8 @@ export class Retriever {
     const lexical = this.parts.lexical.search(text, n, allow?.test);
     const queryVector = await this.parts.embedder.embedQuery(text);
     const dense = this.dense(queryVector, n, allow);
-    const fused = this.fuse(lexical, dense, this.docLevel(text, n));
+    const docRankings = this.docLevel(text, n);
+    const fused = this.params.fusion === 'score' ? this.fuseScores(lexical, dense, docRankings) : this.fuse(lexical, dense, docRankings.map(([r, w]) => [r.map((c) => c.doc), w]));
     return this.diversify(fused, limit).map((c) => this.toResult(c));
   }
 
@@ -86,10 +95,14 @@ export class Retriever {
   }
 
   /** Docs ranked by their title, description and headings: [ranked ids, weight] pairs. */
-  private docLevel(query: string, n: number): Array<[string[], number]> {
-    const { docLexical, docIds } = this.parts;
-    if (!docLexical || !docIds || this.params.docLexicalWeight <= 0) return [];
-    return [[docLexical.search(query, n).map((s) => docIds[s.index] ?? ''), this.params.docLexicalWeight]];
+  private docLevel(query: string, n: number): Array<[Array<{ doc: string; score: number }>, number]> {
+    const { docLexical, docFull, docIds } = this.parts;
+    const out: Array<[Array<{ doc: string; score: number }>, number]> = [];
+    if (!docIds) return out;
+    const ranked = (index: LexicalIndex) => index.search(query, n).map((s) => ({ doc: docIds[s.index] ?? '', score: s.score }));
+    if (docLexical && this.params.docLexicalWeight > 0) out.push([ranked(docLexical), this.params.docLexicalWeight]);
+    if (docFull && this.params.docFullWeight > 0) out.push([ranked(docFull), this.params.docFullWeight]);
+    return out;
   }
 
   /**
@@ -123,6 +136,33 @@ export class Retriever {
     return [...scores.entries()].map(([index, score]) => ({ index, score })).sort((a, b) => b.score - a.score || a.index - b.index);
   }
 
+  /** Weighted sum of scores, each ranking min-max normalized over its candidates; doc-level scores are added to their chunks. */
+  private fuseScores(lexical: Candidate[], dense: Candidate[], docRankings: Array<[Array<{ doc: string; score: number }>, number]>): Candidate[] {
+    const { lexicalWeight, denseWeight, docWeight } = this.params;
+    const scores = new Map<number, number>();
+    const docScores = new Map<string, number>();
+    const addChunks = (ranking: Candidate[], weight: number) => {
+      const norm = normalizer(ranking.map((c) => c.score));
+      const best = new Map<string, number>();
+      for (const c of ranking) {
+        const value = norm(c.score);
+        scores.set(c.index, (scores.get(c.index) ?? 0) + weight * value);
+        const doc = this.parts.chunks[c.index]?.docId ?? '';
+        best.set(doc, Math.max(best.get(doc) ?? 0, value));
+      }
+      for (const [doc, value] of best) docScores.set(doc, (docScores.get(doc) ?? 0) + weight * docWeight * value);
+    };
+    addChunks(lexical, lexicalWeight);
+    addChunks(dense, denseWeight);
+    for (const [ranking, weight] of docRankings) {
+      const norm = normalizer(ranking.map((c) => c.score));
+      for (const c of ranking) docScores.set(c.doc, (docScores.get(c.doc) ?? 0) + weight * norm(c.score));
+    }
+    return [...scores.entries()]
+      .map(([index, score]) => ({ index, score: score + (docScores.get(this.parts.chunks[index]?.docId ?? '') ?? 0) }))
+      .sort((a, b) => b.score - a.score || a.index - b.index);
+  }
+
   private diversify(ranked: Candidate[], limit: number): Candidate[] {
     const out: Candidate[] = [];
     const overflow: Candidate[] = [];
@@ -151,6 +191,13 @@ export class Retriever {
       text: chunk.text,
     };
   }
+}
+
+function normalizer(values: number[]): (x: number) => number {
+  if (values.length === 0) return () => 0;
+  const max = Math.max(...values);
+  const min = Math.min(...values);
+  return max > min ? (x) => (x - min) / (max - min) : () => 1;
 }
 
 interface Filter {

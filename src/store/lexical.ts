@@ -8,6 +8,8 @@ export interface LexicalDoc {
   body: string;
   /** The doc's summary, shared by all its chunks. */
   description?: string;
+  /** Where the doc sits in the navigation (section titles above it). */
+  context?: string;
 }
 
 export interface LexicalParams {
@@ -16,9 +18,12 @@ export interface LexicalParams {
   titleWeight: number;
   headingWeight: number;
   descriptionWeight: number;
+  contextWeight: number;
+  /** Weight of adjacent-term pairs (0: unigrams only). Pairs are indexed as terms `a b`. */
+  bigramWeight?: number;
 }
 
-export const DEFAULT_LEXICAL_PARAMS: LexicalParams = { k1: 1.2, b: 0.75, titleWeight: 3, headingWeight: 2, descriptionWeight: 0 };
+export const DEFAULT_LEXICAL_PARAMS: LexicalParams = { k1: 1.2, b: 0.75, titleWeight: 3, headingWeight: 2, descriptionWeight: 0, contextWeight: 1, bigramWeight: 0.6 };
 
 export interface Scored {
   index: number;
@@ -52,9 +57,13 @@ export class LexicalIndex {
       const add = (text: string, weight: number) => {
         const tokens = tokenize(text);
         for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + weight);
+        if (params.bigramWeight) {
+          for (const pair of pairs(tokens)) tf.set(pair, (tf.get(pair) ?? 0) + weight);
+        }
         return tokens.length;
       };
-      docLengths[i] = add(doc.body, 1) + add(doc.heading, params.headingWeight) + add(doc.title, params.titleWeight) + (params.descriptionWeight > 0 ? add(doc.description ?? '', params.descriptionWeight) : 0);
+      docLengths[i] = add(doc.body, 1) + add(doc.heading, params.headingWeight) + add(doc.title, params.titleWeight) + (params.descriptionWeight > 0 ? add(doc.description ?? '', params.descriptionWeight) : 0) +
+        ((params.contextWeight ?? 0) > 0 ? add(doc.context ?? '', params.contextWeight) : 0);
       for (const [term, f] of tf) {
         let list = postings.get(term);
         if (!list) postings.set(term, (list = []));
@@ -88,7 +97,11 @@ export class LexicalIndex {
 
   /** Scores every document that contains a query term; returns the best `limit`, best first. */
   search(query: string, limit: number, allow?: (index: number) => boolean): Scored[] {
-    const terms = [...new Set(tokenize(query))];
+    const tokens = tokenize(query);
+    const weights = new Map<string, number>();
+    for (const t of tokens) weights.set(t, 1);
+    if (this.params.bigramWeight) for (const pair of pairs(tokens)) weights.set(pair, this.params.bigramWeight);
+    const terms = [...weights.keys()];
     if (terms.length === 0) return [];
     const scores = new Float32Array(this.size);
     const touched: number[] = [];
@@ -100,7 +113,7 @@ export class LexicalIndex {
       const start = this.offsets[id] ?? 0;
       const end = this.offsets[id + 1] ?? start;
       const df = end - start;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * (weights.get(term) ?? 1);
       for (let p = start; p < end; p++) {
         const doc = this.postingDocs[p] ?? 0;
         const tf = this.postingTfs[p] ?? 0;
@@ -135,4 +148,15 @@ export class LexicalIndex {
     }
     return new LexicalIndex(meta.params, meta.terms, offsets, postingDocs, postingTfs, docLengths, meta.avgLength);
   }
+}
+
+/** Adjacent token pairs, skipping a token's own parts (`getUser` → `getus`, `get`, `user`). */
+function pairs(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < tokens.length; i++) {
+    const a = tokens[i - 1] ?? '';
+    const b = tokens[i] ?? '';
+    if (a !== b) out.push(`${a} ${b}`);
+  }
+  return out;
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ChangelogEntry, Chunk, DocRecord, NavNode } from '../types.js';
 import { ARTIFACTS, FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.js';
 import { unpack } from './binpack.js';
+import { breadcrumbs } from '../text/embedding-text.js';
 import { DEFAULT_LEXICAL_PARAMS, LexicalIndex, type LexicalParams } from './lexical.js';
 import { VectorIndex } from './vector-index.js';
 import { recoverIndexDir, sha256 } from './index-dir.js';
@@ -45,6 +46,7 @@ const chunkSchema = z.object({
   title: z.string(),
   heading: z.array(z.string()),
   anchor: z.string(),
+  context: z.array(z.string()).optional(),
   text: z.string(),
   hash: z.string(),
 });
@@ -159,14 +161,20 @@ export function loadIndex(dir: string): LoadedIndex {
       return embedder;
     });
   }
-  const docLexical = buildDocLexical(docs);
+  const docLexical = buildDocLexical(docs, navigation);
   return { dir, manifest, chunks, docs, navigation, changelog, vectors, vectorIndex, lexical, docLexical, localEmbedder };
 }
 
-export function buildDocLexical(docs: DocRecord[]): LexicalIndex {
+export function buildDocLexical(docs: DocRecord[], navigation: NavNode[]): LexicalIndex {
+  const crumbs = breadcrumbs(navigation);
   return LexicalIndex.build(
-    docs.map((d) => ({ title: d.title, heading: d.sections.map((s) => s.heading[s.heading.length - 1] ?? '').join(' '), body: d.description })),
-    { ...DEFAULT_LEXICAL_PARAMS, titleWeight: 3, headingWeight: 1 },
+    docs.map((d) => ({
+      title: d.title,
+      heading: d.sections.map((s) => s.heading[s.heading.length - 1] ?? '').join(' '),
+      body: d.description,
+      context: (crumbs.get(d.id) ?? []).join(' '),
+    })),
+    { ...DEFAULT_LEXICAL_PARAMS, titleWeight: 3, headingWeight: 1, bigramWeight: 0 },
   );
 }
 

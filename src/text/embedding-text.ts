@@ -1,7 +1,30 @@
-import type { Chunk } from '../types.js';
+import type { Chunk, NavNode } from '../types.js';
+import type { LexicalDoc } from '../store/lexical.js';
 
-/** What gets embedded and indexed for a chunk: its context (doc title, heading path) and its body. */
-export function embeddingText(chunk: Pick<Chunk, 'title' | 'heading' | 'text'>): string {
-  const context = [chunk.title, ...chunk.heading].join(' > ');
+/** What gets embedded for a chunk: its context (nav breadcrumb, doc title, heading path) and its body. */
+export function embeddingText(chunk: Pick<Chunk, 'title' | 'heading' | 'text' | 'context'>): string {
+  const context = [...(chunk.context ?? []), chunk.title, ...chunk.heading].join(' > ');
   return `${context}\n\n${chunk.text}`;
+}
+
+/** The fields of a chunk that lexical search weighs. */
+export function lexicalFields(chunk: Pick<Chunk, 'title' | 'heading' | 'text' | 'context'>): LexicalDoc {
+  return { title: chunk.title, heading: chunk.heading.join(' '), body: chunk.text, context: (chunk.context ?? []).join(' ') };
+}
+
+/**
+ * Each doc's breadcrumb in the navigation tree: the titles of the nodes above it, without the
+ * doc's own node. Nodes with an empty title (ungrouped docs) are skipped; a doc listed twice
+ * keeps its first place.
+ */
+export function breadcrumbs(navigation: NavNode[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const walk = (nodes: NavNode[], path: string[]) => {
+    for (const node of nodes) {
+      if (node.id !== undefined && !out.has(node.id)) out.set(node.id, path);
+      walk(node.children, node.title ? [...path, node.title] : path);
+    }
+  };
+  walk(navigation, []);
+  return out;
 }
