@@ -4,13 +4,14 @@ import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
 import type { Chunk } from '../src/types.js';
 import { DEFAULT_BASE_URL } from '../src/ids.js';
-import { breadcrumbs, embeddingText, lexicalFields } from '../src/text/embedding-text.js';
+import { breadcrumbs, embeddingText } from '../src/text/embedding-text.js';
 import { DEFAULT_LOCAL_PARAMS, LocalEmbedder } from '../src/embed/local.js';
 import { createTransformersEmbedder } from '../src/embed/transformers.js';
 import type { Embedder } from '../src/embed/types.js';
 import { pack } from '../src/store/binpack.js';
 import { recoverIndexDir, swapIn, writeStaging, type ArtifactWrite } from '../src/store/index-dir.js';
-import { LexicalIndex } from '../src/store/lexical.js';
+import type { LexicalIndex } from '../src/store/lexical.js';
+import { buildLexicalIndexes } from '../src/store/lexical-indexes.js';
 import { loadIndex, type LoadedIndex } from '../src/store/load.js';
 import { ARTIFACTS, FORMAT_VERSION, type Manifest } from '../src/store/manifest.js';
 import { DEFAULT_HNSW_PARAMS, VectorIndex } from '../src/store/vector-index.js';
@@ -135,7 +136,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 
   options.progress?.('index', 0, 1);
   const vectorIndex = VectorIndex.build(vectors, embedder.info.dimension, DEFAULT_HNSW_PARAMS);
-  const lexical = LexicalIndex.build(chunks.map(lexicalFields));
+  const lexical = buildLexicalIndexes(chunks, corpus.files.map((f) => f.doc), corpus.navigation);
   await options.beforeWrite?.();
 
   const sources: Manifest['sources'] = {};
@@ -148,13 +149,18 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 
   const flat = new Float32Array(chunks.length * embedder.info.dimension);
   vectors.forEach((v, i) => flat.set(v, i * embedder.info.dimension));
-  const lexicalPacked = lexical.toPacked();
+  const packLexical = (index: LexicalIndex) => {
+    const packed = index.toPacked();
+    return pack(packed.meta, packed.arrays);
+  };
   const artifacts: ArtifactWrite[] = [
     { name: ARTIFACTS.chunks, data: JSON.stringify(chunks) },
     { name: ARTIFACTS.docs, data: JSON.stringify({ docs: corpus.files.map((f) => f.doc), navigation: corpus.navigation }) },
     { name: ARTIFACTS.changelog, data: JSON.stringify(changelog.entries) },
     { name: ARTIFACTS.vectors, data: pack({ dimension: embedder.info.dimension }, { vectors: flat }) },
-    { name: ARTIFACTS.lexical, data: pack(lexicalPacked.meta, lexicalPacked.arrays) },
+    { name: ARTIFACTS.lexical, data: packLexical(lexical.chunks) },
+    { name: ARTIFACTS.docLexical, data: packLexical(lexical.docs) },
+    { name: ARTIFACTS.docFulltext, data: packLexical(lexical.fulltext) },
   ];
   if (local) {
     const packed = local.toPacked();

@@ -2,16 +2,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { openEngine } from '../src/core/engine.js';
 import { parseQuerySet } from '../src/core/eval.js';
-import { LexicalIndex } from '../src/store/lexical.js';
-import { breadcrumbs } from '../src/text/embedding-text.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const engine = await openEngine(flag('--index') ?? 'index-data', { modelsDir: 'models' });
 const queries = parseQuerySet(readFileSync(flag('--set') ?? '', 'utf8'));
-const { chunks, docs, lexical, docLexical, vectorIndex, navigation } = engine.index;
-const crumbs = breadcrumbs(navigation);
-const docFull = LexicalIndex.build(docs.map((d) => ({ title: d.title, heading: d.sections.map((s) => s.heading[s.heading.length - 1] ?? '').join(' '), body: d.markdown, context: (crumbs.get(d.id) ?? []).join(' ') })));
+const { chunks, docs, lexical, docLexical, vectorIndex } = engine.index;
+const docFull = engine.index.docFulltext;
 const N = 100;
 const out: unknown[] = [];
 for (const q of queries) {

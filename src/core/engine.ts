@@ -33,6 +33,7 @@ export async function openEngine(indexDir: string, options: EngineOptions): Prom
       lexical: index.lexical,
       embedder,
       docLexical: index.docLexical,
+      docFull: index.docFulltext,
       docIds: index.docs.map((d) => d.id),
     }),
     docs: new DocStore(index.docs, index.navigation, index.manifest.corpus.baseUrl),

@@ -1,6 +1,7 @@
 import type { Chunk, SearchResult } from '../types.js';
 import type { Embedder } from '../embed/types.js';
 import type { LexicalIndex } from '../store/lexical.js';
+import { identifiers } from '../text/tokenize.js';
 import type { VectorIndex } from '../store/vector-index.js';
 
 /**
@@ -20,8 +21,16 @@ export interface RetrieverParams {
   docLexicalWeight: number;
   /** Weight of the doc-level lexical ranking over each doc's whole text. */
   docFullWeight: number;
+  /** Weight of the ranking by exact code identifiers in the query (method, event, error names). */
+  identifierWeight: number;
   /** How rankings combine: reciprocal rank, or a weighted sum of scores normalized per ranking. */
   fusion: 'rrf' | 'score';
+  /**
+   * A section whose vector is at least this similar to one already in the results (from another
+   * doc) is a near-duplicate, such as the same setup step on many provider pages; it goes after
+   * the distinct ones. 1 or more: off.
+   */
+  duplicateSimilarity: number;
   /** At most this many sections of one doc among the results, unless nothing else is relevant. */
   maxPerDoc: number;
   /** A section filter matching at most this many chunks is searched exactly instead of via HNSW. */
@@ -35,8 +44,10 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   denseWeight: 1,
   docWeight: 1,
   docLexicalWeight: 0.5,
-  docFullWeight: 0,
+  docFullWeight: 0.5,
+  identifierWeight: 1,
   fusion: 'rrf',
+  duplicateSimilarity: 0.9,
   maxPerDoc: 2,
   exactBelow: 3000,
 };
@@ -81,8 +92,19 @@ export class Retriever {
     const queryVector = await this.parts.embedder.embedQuery(text);
     const dense = this.dense(queryVector, n, allow);
     const docRankings = this.docLevel(text, n);
-    const fused = this.params.fusion === 'score' ? this.fuseScores(lexical, dense, docRankings) : this.fuse(lexical, dense, docRankings.map(([r, w]) => [r.map((c) => c.doc), w]));
+    const exactIds = this.identifierRanking(text, n, allow);
+    const fused =
+      this.params.fusion === 'score'
+        ? this.fuseScores(lexical, dense, docRankings)
+        : this.fuse(lexical, dense, docRankings.map(([r, w]) => [r.map((c) => c.doc), w]), exactIds);
     return this.diversify(fused, limit).map((c) => this.toResult(c));
+  }
+
+  /** Chunks holding the query's code identifiers as whole tokens, most prominent first. */
+  private identifierRanking(query: string, n: number, allow: Filter | undefined): Candidate[] {
+    const ids = identifiers(query);
+    if (ids.length === 0 || this.params.identifierWeight <= 0) return [];
+    return this.parts.lexical.search(new Map(ids.map((id) => [id, 1])), n, allow?.test);
   }
 
   private dense(vector: Float32Array, n: number, allow: Filter | undefined): Candidate[] {
@@ -109,13 +131,14 @@ export class Retriever {
    * Weighted reciprocal rank fusion: chunks by BM25F and by cosine, plus docs ranked by their best
    * chunk in each and by their title/description, so that a doc that answers in several places rises.
    */
-  private fuse(lexical: Candidate[], dense: Candidate[], docRankings: Array<[string[], number]>): Candidate[] {
-    const { rrfK, lexicalWeight, denseWeight, docWeight } = this.params;
+  private fuse(lexical: Candidate[], dense: Candidate[], docRankings: Array<[string[], number]>, exactIds: Candidate[]): Candidate[] {
+    const { rrfK, lexicalWeight, denseWeight, docWeight, identifierWeight } = this.params;
     const scores = new Map<number, number>();
     const add = (ranking: Candidate[], weight: number) =>
       ranking.forEach((c, rank) => scores.set(c.index, (scores.get(c.index) ?? 0) + weight / (rrfK + rank + 1)));
     add(lexical, lexicalWeight);
     add(dense, denseWeight);
+    add(exactIds, identifierWeight);
     if (docWeight > 0) {
       const docRanks = new Map<string, number>();
       const addDocs = (ranking: Candidate[], weight: number) => {
@@ -128,6 +151,7 @@ export class Retriever {
       };
       addDocs(lexical, lexicalWeight);
       addDocs(dense, denseWeight);
+      addDocs(exactIds, identifierWeight);
       for (const [ranking, weight] of docRankings) {
         ranking.forEach((doc, rank) => docRanks.set(doc, (docRanks.get(doc) ?? 0) + weight / (rrfK + rank + 1)));
       }
@@ -170,7 +194,7 @@ export class Retriever {
     for (const c of ranked) {
       const doc = this.parts.chunks[c.index]?.docId ?? '';
       const count = perDoc.get(doc) ?? 0;
-      if (count >= this.params.maxPerDoc) overflow.push(c);
+      if (count >= this.params.maxPerDoc || this.duplicates(c, out)) overflow.push(c);
       else {
         perDoc.set(doc, count + 1);
         out.push(c);
@@ -178,6 +202,21 @@ export class Retriever {
       if (out.length >= limit) break;
     }
     return out.length >= limit ? out : [...out, ...overflow].slice(0, limit);
+  }
+
+  private duplicates(c: Candidate, chosen: Candidate[]): boolean {
+    const threshold = this.params.duplicateSimilarity;
+    if (threshold >= 1) return false;
+    const v = this.parts.vectors[c.index];
+    const doc = this.parts.chunks[c.index]?.docId;
+    if (!v) return false;
+    return chosen.some((o) => {
+      const w = this.parts.vectors[o.index];
+      if (!w || this.parts.chunks[o.index]?.docId === doc) return false;
+      let dot = 0;
+      for (let i = 0; i < v.length; i++) dot += (v[i] ?? 0) * (w[i] ?? 0);
+      return dot >= threshold;
+    });
   }
 
   private toResult(c: Candidate): SearchResult {

@@ -1,15 +1,20 @@
 import { tokenize } from '../text/tokenize.js';
 import type { PackedArray } from './binpack.js';
 
-/** Fields of a chunk for lexical search, weighted so that titles and headings count above body text. */
+/**
+ * Fields of a chunk (or doc) for lexical search, weighted so that titles and headings count above
+ * body text. A field is text, or its tokens when the caller has them already.
+ */
+export type LexicalField = string | string[];
+
 export interface LexicalDoc {
-  title: string;
-  heading: string;
-  body: string;
+  title: LexicalField;
+  heading: LexicalField;
+  body: LexicalField;
   /** The doc's summary, shared by all its chunks. */
-  description?: string;
+  description?: LexicalField;
   /** Where the doc sits in the navigation (section titles above it). */
-  context?: string;
+  context?: LexicalField;
 }
 
 export interface LexicalParams {
@@ -54,8 +59,8 @@ export class LexicalIndex {
     const docLengths = new Float32Array(docs.length);
     docs.forEach((doc, i) => {
       const tf = new Map<string, number>();
-      const add = (text: string, weight: number) => {
-        const tokens = tokenize(text);
+      const add = (field: LexicalField, weight: number) => {
+        const tokens = typeof field === 'string' ? tokenize(field) : field;
         for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + weight);
         if (params.bigramWeight) {
           for (const pair of pairs(tokens)) tf.set(pair, (tf.get(pair) ?? 0) + weight);
@@ -95,12 +100,26 @@ export class LexicalIndex {
     return this.docLengths.length;
   }
 
-  /** Scores every document that contains a query term; returns the best `limit`, best first. */
-  search(query: string, limit: number, allow?: (index: number) => boolean): Scored[] {
+  /** Query terms and their weights: tokens weigh 1, adjacent pairs `bigramWeight`. */
+  queryTerms(query: string): Map<string, number> {
     const tokens = tokenize(query);
     const weights = new Map<string, number>();
     for (const t of tokens) weights.set(t, 1);
     if (this.params.bigramWeight) for (const pair of pairs(tokens)) weights.set(pair, this.params.bigramWeight);
+    return weights;
+  }
+
+  /** Inverse document frequency of a term (0 when the index does not hold it). */
+  idf(term: string): number {
+    const id = this.termIds.get(term);
+    if (id === undefined) return 0;
+    const df = (this.offsets[id + 1] ?? 0) - (this.offsets[id] ?? 0);
+    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+  }
+
+  /** Scores every document that contains a query term; returns the best `limit`, best first. */
+  search(query: string | Map<string, number>, limit: number, allow?: (index: number) => boolean): Scored[] {
+    const weights = typeof query === 'string' ? this.queryTerms(query) : query;
     const terms = [...weights.keys()];
     if (terms.length === 0) return [];
     const scores = new Float32Array(this.size);
@@ -151,7 +170,7 @@ export class LexicalIndex {
 }
 
 /** Adjacent token pairs, skipping a token's own parts (`getUser` → `getus`, `get`, `user`). */
-function pairs(tokens: string[]): string[] {
+export function pairs(tokens: string[]): string[] {
   const out: string[] = [];
   for (let i = 1; i < tokens.length; i++) {
     const a = tokens[i - 1] ?? '';

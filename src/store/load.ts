@@ -4,8 +4,7 @@ import { z } from 'zod';
 import type { ChangelogEntry, Chunk, DocRecord, NavNode } from '../types.js';
 import { ARTIFACTS, FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.js';
 import { unpack } from './binpack.js';
-import { breadcrumbs } from '../text/embedding-text.js';
-import { DEFAULT_LEXICAL_PARAMS, LexicalIndex, type LexicalParams } from './lexical.js';
+import { LexicalIndex, type LexicalParams } from './lexical.js';
 import { VectorIndex } from './vector-index.js';
 import { recoverIndexDir, sha256 } from './index-dir.js';
 import { LocalEmbedder, type LocalParams } from '../embed/local.js';
@@ -34,7 +33,9 @@ export interface LoadedIndex {
   vectorIndex: VectorIndex;
   lexical: LexicalIndex;
   /** Doc-level lexical index (title, description, headings), in `docs` order; built on load (small). */
+  /** Doc-level indexes, in `docs` order: title, description and headings; and whole text. */
   docLexical: LexicalIndex;
+  docFulltext: LexicalIndex;
   /** Present when the index was built with the local embedder. */
   localEmbedder?: LocalEmbedder;
 }
@@ -144,13 +145,18 @@ export function loadIndex(dir: string): LoadedIndex {
   read(ARTIFACTS.hnsw);
   const hnswFile = path.join(dir, ARTIFACTS.hnsw);
   const vectorIndex = guard(hnswFile, () => VectorIndex.read(hnswFile, dimension, chunks.length, manifest.hnsw.efSearch));
-  const lexicalFile = path.join(dir, ARTIFACTS.lexical);
-  const lexical = guard(lexicalFile, () => {
-    const packed = unpack(read(ARTIFACTS.lexical));
-    const index = LexicalIndex.fromPacked(packed.meta as { params: LexicalParams; terms: string[]; avgLength: number }, packed.arrays);
-    if (index.size !== chunks.length) throw new Error(`covers ${index.size} chunks, expected ${chunks.length}`);
-    return index;
-  });
+  const lexicalIndex = (name: string, size: number, what: string): LexicalIndex => {
+    const file = path.join(dir, name);
+    return guard(file, () => {
+      const packed = unpack(read(name));
+      const index = LexicalIndex.fromPacked(packed.meta as { params: LexicalParams; terms: string[]; avgLength: number }, packed.arrays);
+      if (index.size !== size) throw new Error(`covers ${index.size} ${what}, expected ${size}`);
+      return index;
+    });
+  };
+  const lexical = lexicalIndex(ARTIFACTS.lexical, chunks.length, 'chunks');
+  const docLexical = lexicalIndex(ARTIFACTS.docLexical, docs.length, 'docs');
+  const docFulltext = lexicalIndex(ARTIFACTS.docFulltext, docs.length, 'docs');
   let localEmbedder: LocalEmbedder | undefined;
   if (manifest.embedder.kind === 'local') {
     const file = path.join(dir, ARTIFACTS.embedder);
@@ -161,21 +167,7 @@ export function loadIndex(dir: string): LoadedIndex {
       return embedder;
     });
   }
-  const docLexical = buildDocLexical(docs, navigation);
-  return { dir, manifest, chunks, docs, navigation, changelog, vectors, vectorIndex, lexical, docLexical, localEmbedder };
-}
-
-export function buildDocLexical(docs: DocRecord[], navigation: NavNode[]): LexicalIndex {
-  const crumbs = breadcrumbs(navigation);
-  return LexicalIndex.build(
-    docs.map((d) => ({
-      title: d.title,
-      heading: d.sections.map((s) => s.heading[s.heading.length - 1] ?? '').join(' '),
-      body: d.description,
-      context: (crumbs.get(d.id) ?? []).join(' '),
-    })),
-    { ...DEFAULT_LEXICAL_PARAMS, titleWeight: 3, headingWeight: 1, bigramWeight: 0 },
-  );
+  return { dir, manifest, chunks, docs, navigation, changelog, vectors, vectorIndex, lexical, docLexical, docFulltext, localEmbedder };
 }
 
 function guard<T>(file: string, fn: () => T): T {

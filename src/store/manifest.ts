@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Bump when any file's layout changes: an index of another format is refused with a rebuild hint. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 export const ARTIFACTS = {
   chunks: 'chunks.json',
@@ -10,6 +10,8 @@ export const ARTIFACTS = {
   vectors: 'vectors.bin',
   hnsw: 'vectors.hnsw',
   lexical: 'lexical.bin',
+  docLexical: 'doc-lexical.bin',
+  docFulltext: 'doc-fulltext.bin',
   embedder: 'embedder.bin',
 } as const;
 

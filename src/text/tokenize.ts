@@ -28,6 +28,22 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
+/**
+ * The code identifiers in a text, as their whole tokens: names with an inner `_`, `.` or `/`, or
+ * a camelCase name that starts in lower case (`deactivateOrganizationMembership`, `dsync.user.created`,
+ * `email_verification_required`). Hyphenated words are prose, not identifiers.
+ */
+export function identifiers(text: string): string[] {
+  const out = new Set<string>();
+  for (const match of text.matchAll(WORD)) {
+    const raw = match[0];
+    if (!/[\p{L}\p{N}][._/][\p{L}\p{N}]/u.test(raw) && !/^[a-z]+[A-Z]/.test(raw)) continue;
+    const parts = splitIdentifier(raw).filter((p) => p.length >= 2);
+    if (parts.length >= 2) out.add(raw.toLowerCase().replace(/-/g, ''));
+  }
+  return [...out];
+}
+
 const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}_]|[.\-/](?=[\p{L}\p{N}_]))*/gu;
 const stemCache = new Map<string, string>();
 
