@@ -102,8 +102,9 @@ function hashChunk(chunk: Chunk): string {
 export function withContext(chunks: Chunk[], crumbs: Map<string, string[]>): Chunk[] {
   return chunks.map((c) => {
     const context = crumbs.get(c.docId) ?? [];
-    const { context: _old, ...rest } = c;
-    const chunk: Chunk = context.length > 0 ? { ...rest, context } : rest;
+    const chunk: Chunk = { ...c };
+    delete chunk.context;
+    if (context.length > 0) chunk.context = context;
     return { ...chunk, hash: hashChunk(chunk) };
   });
 }
