@@ -12,6 +12,7 @@ import { pack } from '../src/store/binpack.js';
 import { recoverIndexDir, swapIn, writeStaging, type ArtifactWrite } from '../src/store/index-dir.js';
 import type { LexicalIndex } from '../src/store/lexical.js';
 import { buildLexicalIndexes } from '../src/store/lexical-indexes.js';
+import { TOKENIZER_VERSION } from '../src/text/tokenize.js';
 import { loadIndex, type LoadedIndex } from '../src/store/load.js';
 import { ARTIFACTS, FORMAT_VERSION, type Manifest } from '../src/store/manifest.js';
 import { DEFAULT_HNSW_PARAMS, VectorIndex } from '../src/store/vector-index.js';
@@ -180,6 +181,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     hnsw: { space: 'cosine', ...DEFAULT_HNSW_PARAMS },
     counts: { files: corpus.sourceFiles, docs: corpus.files.length, sections, chunks: chunks.length, changelog: changelog.entries.length },
     registryHash: corpus.registryHash,
+    tokenizerVersion: TOKENIZER_VERSION,
     sources,
   };
   const staging = await writeStaging(options.indexDir, artifacts, [{ name: ARTIFACTS.hnsw, file: hnswTemp }], manifest);

@@ -149,7 +149,7 @@ function renderGroup(group: EntryGroup, resolver: Resolver): string {
   const sdk = group.byLanguage.filter(([lang]) => lang !== 'curl');
   if (sdk.length > 0) {
     const lines = sdk.map(([lang, e]) => {
-      const params = flattenProps(resolver, lang, e.parameters ?? e.properties ?? []).map((p) => `\`${p.key}\``);
+      const params = flattenProps(resolver, lang, inputsOf(e)).map((p) => `\`${p.key}\``);
       const name = LANGUAGES[lang] ?? lang;
       return `- ${name}: \`${e.title ?? e.key}\`${params.length ? ` — parameters: ${unique(params).join(', ')}` : ''}`;
     });
@@ -158,11 +158,11 @@ function renderGroup(group: EntryGroup, resolver: Resolver): string {
   // Parameters from the HTTP entry when it lists them, else from the first SDK that does (path
   // parameters often appear only in the SDK entries); returns likewise.
   const ordered = [...group.byLanguage].sort(([a], [b]) => languageRank(a) - languageRank(b));
-  const withParams = ordered.find(([, e]) => (e.properties ?? e.parameters ?? []).length > 0);
+  const withParams = ordered.find(([, e]) => inputsOf(e).length > 0);
   if (withParams) {
     const [lang, entry] = withParams;
     const isEndpoint = Boolean(http) || Array.isArray(entry.parameters);
-    const params = flattenProps(resolver, lang, entry.properties ?? entry.parameters ?? []);
+    const params = uniqueBy(flattenProps(resolver, lang, inputsOf(entry)), (p) => p.key);
     if (params.length) parts.push(`**${isEndpoint ? 'Parameters' : 'Fields'}:**\n\n${params.map(renderProp).join('\n')}`);
   }
   const withReturns = ordered.find(([, e]) => (e.returns ?? []).length > 0);
@@ -171,6 +171,16 @@ function renderGroup(group: EntryGroup, resolver: Resolver): string {
     if (returns.length) parts.push(`**Returns:**\n\n${returns.map(renderProp).join('\n')}`);
   }
   return parts.join('\n\n');
+}
+
+/** An entry's inputs: path and query parameters first, then body properties (endpoints have both). */
+function inputsOf(entry: { parameters?: unknown[]; properties?: unknown[] }): unknown[] {
+  return [...(entry.parameters ?? []), ...(entry.properties ?? [])];
+}
+
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(key(item)) && Boolean(seen.add(key(item))));
 }
 
 interface FlatProp {

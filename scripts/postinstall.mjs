@@ -1,5 +1,5 @@
-// Runs after `npm install`/`npm ci`: builds the TypeScript and, unless an index
-// already exists, indexes the default corpus so that `npm start` works at once.
+// Runs after `npm install`/`npm ci`: builds the TypeScript and indexes the default corpus
+// (or brings an existing index up to date) so that `npm start` works at once.
 // Skipped when installed as a dependency of another package without sources,
 // or when WORKOS_DOCS_MCP_SKIP_POSTINSTALL=1 (CI builds explicitly instead).
 import { spawnSync } from 'node:child_process';
@@ -29,9 +29,7 @@ function run(args) {
 
 log('building TypeScript');
 run([path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
-if (existsSync(path.join(root, 'index-data', 'manifest.json'))) {
-  log('index-data/ exists; run `npx workos-docs-mcp ingest` to update it');
-} else {
-  log('indexing the default corpus into index-data/');
-  run([path.join(root, 'dist', 'cli', 'main.js'), 'ingest']);
-}
+// Incremental when index-data/ is current (under a second); a full build when it is missing or
+// was made by an older version of this program.
+log(existsSync(path.join(root, 'index-data', 'manifest.json')) ? 'updating index-data/' : 'indexing the default corpus into index-data/');
+run([path.join(root, 'dist', 'cli', 'main.js'), 'ingest']);

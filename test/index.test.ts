@@ -5,6 +5,7 @@ import { buildIndex } from '../ingest/build.js';
 import { openEngine } from '../src/core/engine.js';
 import { IndexLoadError, loadIndex } from '../src/store/load.js';
 import { FORMAT_VERSION } from '../src/store/manifest.js';
+import { TOKENIZER_VERSION } from '../src/text/tokenize.js';
 import { copyFixtureDocs, FIXTURE_CHANGELOGS, tempDir } from './helpers/fixtures.js';
 
 let work: { dir: string; cleanup: () => Promise<void> };
@@ -72,6 +73,17 @@ describe('building and loading an index', () => {
     const file = path.join(index, 'manifest.json');
     await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), formatVersion: 99 }));
     expect(() => loadIndex(index)).toThrow(new RegExp(`format version 99, this program reads version ${FORMAT_VERSION}[\\s\\S]*ingest --full`));
+  });
+
+  it('refuses an index built with another tokenizer, and an incremental build redoes it in full', async () => {
+    await build();
+    const file = path.join(index, 'manifest.json');
+    await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), tokenizerVersion: 1 }));
+    expect(() => loadIndex(index)).toThrow(/tokenizer version 1[\s\S]*ingest --full/);
+    const summary = await build();
+    expect(summary.full).toBe(true);
+    expect(summary.chunksEmbedded).toBe(summary.chunks);
+    expect(loadIndex(index).manifest.tokenizerVersion).toBe(TOKENIZER_VERSION);
   });
 
   it('refuses a truncated vector file', async () => {

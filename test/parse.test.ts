@@ -65,6 +65,19 @@ describe('parsing MDX fixtures', () => {
     expect(generated?.text).not.toMatch(/\([a-z_]+\.[a-z_]+\)/);
   });
 
+  it('lists an endpoint\'s path parameters before its body properties', async () => {
+    const { sections } = await parseFixture('reference/widgets/create.mdx');
+    const params = sections.find((s) => s.anchor === 'parameters-and-sdk-methods')?.text ?? '';
+    const keys = [...params.matchAll(/^- `(\w+)` \(/gm)].map((m) => m[1]);
+    expect(keys).toEqual(['hangar_id', 'client_id', 'name', 'wing_span', 'widget']);
+    expect(params).toContain('- `hangar_id` (`string`): The hangar that will store the widget.');
+  });
+
+  it('summarizes a doc without a frontmatter description by its first prose paragraph', async () => {
+    expect((await parseFixture('reference/widgets/create.mdx')).doc.description).toBe('Creates a paper widget for a plane.');
+    expect((await parseFixture('guide/testing.mdx')).doc.description).toBe('Test flights with the wind tunnel sandbox before real launches.');
+  });
+
   it('reports an MDX syntax error with its path, line and the parser message', async () => {
     await expect(parseFixture('broken.mdx')).rejects.toThrow(ParseError);
     await expect(parseFixture('broken.mdx')).rejects.toThrow(/^broken\.mdx:7:\d+: Unexpected end of file/);

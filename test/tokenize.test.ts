@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize } from '../src/text/tokenize.js';
+import { identifiers, tokenize } from '../src/text/tokenize.js';
 
 describe('tokenizing for search', () => {
   it('keeps camelCase identifiers whole and splits them into stemmed parts', () => {
@@ -17,5 +17,18 @@ describe('tokenizing for search', () => {
 
   it('ignores link targets and bare URLs', () => {
     expect(tokenize('See [the guide](https://example.com/secret_path) at https://x.y/z')).toEqual(['see', 'guid']);
+  });
+
+  it('finds code identifiers in a question and leaves prose, brand names and hyphenated words alone', () => {
+    expect(identifiers('Why does deactivateOrganizationMembership fail with organization_membership_not_found?')).toEqual([
+      'deactivateorganizationmembership',
+      'organization_membership_not_found',
+    ]);
+    expect(identifiers('When is dsync.user.created sent to GET /user_management/users?')).toEqual(['dsync.user.created', 'user_management/users']);
+    expect(identifiers('WorkOS AuthKit end-to-end tests, e.g. on v1.2')).toEqual([]);
+  });
+
+  it('drops the leftovers of contractions', () => {
+    expect(tokenize("we've verified it, but it isn't shown")).toEqual(['verifi', 'shown']);
   });
 });

@@ -25,12 +25,6 @@ export interface RetrieverParams {
   identifierWeight: number;
   /** How rankings combine: reciprocal rank, or a weighted sum of scores normalized per ranking. */
   fusion: 'rrf' | 'score';
-  /**
-   * A section whose vector is at least this similar to one already in the results (from another
-   * doc) is a near-duplicate, such as the same setup step on many provider pages; it goes after
-   * the distinct ones. 1 or more: off.
-   */
-  duplicateSimilarity: number;
   /** At most this many sections of one doc among the results, unless nothing else is relevant. */
   maxPerDoc: number;
   /** A section filter matching at most this many chunks is searched exactly instead of via HNSW. */
@@ -47,7 +41,6 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   docFullWeight: 0.5,
   identifierWeight: 1,
   fusion: 'rrf',
-  duplicateSimilarity: 0.9,
   maxPerDoc: 2,
   exactBelow: 3000,
 };
@@ -194,7 +187,7 @@ export class Retriever {
     for (const c of ranked) {
       const doc = this.parts.chunks[c.index]?.docId ?? '';
       const count = perDoc.get(doc) ?? 0;
-      if (count >= this.params.maxPerDoc || this.duplicates(c, out)) overflow.push(c);
+      if (count >= this.params.maxPerDoc) overflow.push(c);
       else {
         perDoc.set(doc, count + 1);
         out.push(c);
@@ -202,21 +195,6 @@ export class Retriever {
       if (out.length >= limit) break;
     }
     return out.length >= limit ? out : [...out, ...overflow].slice(0, limit);
-  }
-
-  private duplicates(c: Candidate, chosen: Candidate[]): boolean {
-    const threshold = this.params.duplicateSimilarity;
-    if (threshold >= 1) return false;
-    const v = this.parts.vectors[c.index];
-    const doc = this.parts.chunks[c.index]?.docId;
-    if (!v) return false;
-    return chosen.some((o) => {
-      const w = this.parts.vectors[o.index];
-      if (!w || this.parts.chunks[o.index]?.docId === doc) return false;
-      let dot = 0;
-      for (let i = 0; i < v.length; i++) dot += (v[i] ?? 0) * (w[i] ?? 0);
-      return dot >= threshold;
-    });
   }
 
   private toResult(c: Candidate): SearchResult {

@@ -5,6 +5,7 @@ import type { ChangelogEntry, Chunk, DocRecord, NavNode } from '../types.js';
 import { ARTIFACTS, FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.js';
 import { unpack } from './binpack.js';
 import { LexicalIndex, type LexicalParams } from './lexical.js';
+import { TOKENIZER_VERSION } from '../text/tokenize.js';
 import { VectorIndex } from './vector-index.js';
 import { recoverIndexDir, sha256 } from './index-dir.js';
 import { LocalEmbedder, type LocalParams } from '../embed/local.js';
@@ -98,6 +99,9 @@ export function readManifest(dir: string): Manifest {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new IndexLoadError(file, `it does not match the manifest schema (${issue?.path.join('.')}: ${issue?.message})`);
+  }
+  if (parsed.data.tokenizerVersion !== TOKENIZER_VERSION) {
+    throw new IndexLoadError(file, `it was built with tokenizer version ${parsed.data.tokenizerVersion}, this program tokenizes with version ${TOKENIZER_VERSION}`);
   }
   return parsed.data;
 }

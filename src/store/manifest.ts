@@ -41,6 +41,8 @@ export const manifestSchema = z.object({
   hnsw: z.object({ space: z.literal('cosine'), m: z.number().int(), efConstruction: z.number().int(), efSearch: z.number().int(), seed: z.number().int() }),
   counts: z.object({ files: z.number().int(), docs: z.number().int(), sections: z.number().int(), chunks: z.number().int(), changelog: z.number().int() }),
   registryHash: z.string(),
+  /** The tokenizer the lexical indexes and the local embedder were built with. */
+  tokenizerVersion: z.number().int(),
   sources: z.record(z.object({ docId: z.string(), sha256: z.string() })),
   artifacts: z.record(artifactSchema),
 });

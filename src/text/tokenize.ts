@@ -1,5 +1,8 @@
 import { stemmer } from 'stemmer';
 
+/** Bump whenever `tokenize` can give other tokens for the same text: indexes record it and refuse a mismatch. */
+export const TOKENIZER_VERSION = 2;
+
 /**
  * Tokens for lexical search and the local embedder. Code identifiers count both whole and by
  * their parts: `getAuthorizationUrl` → `getauthorizationurl`, `get`, `authorization`, `url`;
@@ -78,5 +81,6 @@ const STOPWORDS = new Set(
   `a an and are as at be been but by can could did do does doing for from had has have how i if in into is it its
   itself just me my of on or our ours should so than that the their them then there these they this those to too
   us was we were what when where which while who whom why will with would you your yours also any each other some
-  such only own same very s t don now via etc e.g i.e vs`.split(/\s+/),
+  such only own same very s t don now via etc e.g i.e vs
+  ve ll re d m isn aren wasn weren hasn haven hadn doesn didn won wouldn shouldn couldn mustn`.split(/\s+/),
 );

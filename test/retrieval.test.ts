@@ -1,0 +1,103 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIndex } from '../ingest/build.js';
+import { openEngine, type DocsEngine } from '../src/core/engine.js';
+import { DEFAULT_RETRIEVER_PARAMS, Retriever, type RetrieverParams } from '../src/core/retriever.js';
+import { tempDir } from './helpers/fixtures.js';
+
+// A small corpus written for these tests: each doc exists to exercise one ranking behaviour.
+const PROSE = 'Paper planes need care. Fold the nose evenly, crease the wings, and check the balance before every launch.';
+const DOCS: Record<string, string> = {
+  'vault/_navigation.mdx': `---
+title: Vault
+links:
+  - title: Getting Started
+    links:
+      - title: Overview
+        url: /vault
+      - title: Key Context
+        url: /vault/key-context
+---
+`,
+  'vault/index.mdx': `---
+title: Vault
+description: Vault stores secrets for your planes.
+---
+
+## Storing secrets
+
+Vault encrypts each secret and stores it. ${PROSE}
+`,
+  'vault/key-context.mdx': `---
+title: Key Context
+---
+
+## Key matching
+
+The context you pass decides which encryption key protects a secret. Keys are matched on every context value.
+`,
+  'folding.mdx': `---
+title: Folding widgets
+---
+
+## Folding
+
+Widget folding explained: when a widget is folded, the folded widget is stored. Folded widgets are
+sent to the hangar when folding finishes, and the fold is checked again. ${PROSE}
+`,
+  'events.mdx': `---
+title: Events
+---
+
+## Event types
+
+- \`plane.launched\`: a plane took off.
+- \`widget.folded\`: emitted once per widget after the last crease.
+- \`plane.landed\`: a plane came back.
+`,
+};
+let work: Awaited<ReturnType<typeof tempDir>>;
+let engine: DocsEngine;
+const withParams = (params: Partial<RetrieverParams>) =>
+  new Retriever(
+    {
+      chunks: engine.index.chunks,
+      vectors: engine.index.vectors,
+      vectorIndex: engine.index.vectorIndex,
+      lexical: engine.index.lexical,
+      embedder: engine.embedder,
+      docLexical: engine.index.docLexical,
+      docFull: engine.index.docFulltext,
+      docIds: engine.index.docs.map((d) => d.id),
+    },
+    { ...DEFAULT_RETRIEVER_PARAMS, ...params },
+  );
+
+beforeAll(async () => {
+  work = await tempDir();
+  const docs = path.join(work.dir, 'docs');
+  for (const [name, text] of Object.entries(DOCS)) {
+    await mkdir(path.dirname(path.join(docs, name)), { recursive: true });
+    await writeFile(path.join(docs, name), text);
+  }
+  const indexDir = path.join(work.dir, 'index-data');
+  await buildIndex({ docsDir: docs, changelogsDir: null, indexDir, embedder: 'local', modelsDir: path.join(work.dir, 'models') });
+  engine = await openEngine(indexDir, { modelsDir: '' });
+});
+afterAll(async () => work.cleanup());
+
+describe('ranking behaviours', () => {
+  it('ranks the page that defines an exact identifier above prose that repeats its words', async () => {
+    const query = 'when is widget.folded sent?';
+    expect((await engine.retriever.search(query, { limit: 1 }))[0]?.path).toBe('events');
+    expect((await withParams({ identifierWeight: 0 }).search(query, { limit: 1 }))[0]?.path).toBe('folding');
+  });
+
+  it('gives every chunk its navigation breadcrumb, so a subpage matches its product name', async () => {
+    const chunk = engine.index.chunks.find((c) => c.docId === 'vault/key-context');
+    expect(chunk?.context).toEqual(['Vault', 'Getting Started']);
+    const results = await engine.retriever.search('vault encryption key context', { limit: 2 });
+    expect(results[0]?.path).toBe('vault/key-context');
+  });
+});
