@@ -12,11 +12,13 @@ import { openEngine } from '../src/core/engine.js';
 import { parseQuerySet } from '../src/core/eval.js';
 import { Retriever } from '../src/core/retriever.js';
 import { DEFAULT_LOCAL_PARAMS, LocalEmbedder } from '../src/embed/local.js';
-import { LexicalIndex } from '../src/store/lexical.js';
+import type { LexicalIndex } from '../src/store/lexical.js';
+import { buildLexicalIndexes } from '../src/store/lexical-indexes.js';
+import type { LoadedIndex } from '../src/store/load.js';
 import { pack } from '../src/store/binpack.js';
 import { bruteForce, DEFAULT_HNSW_PARAMS, VectorIndex } from '../src/store/vector-index.js';
-import { embeddingText, lexicalFields } from '../src/text/embedding-text.js';
-import type { Chunk } from '../src/types.js';
+import { embeddingText } from '../src/text/embedding-text.js';
+import type { Chunk, DocRecord } from '../src/types.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => (args.includes(name) ? (args[args.indexOf(name) + 1] ?? fallback) : fallback);
@@ -142,7 +144,7 @@ try {
   // --- Scale: synthetic corpora of N× the chunks, with perturbed text so they are not duplicates.
   for (const scale of scales) {
     log(`scale ${scale}×: synthesizing and building`);
-    const result = await scaleRun(engine.index.chunks, scale, queries, work);
+    const result = await scaleRun(engine.index, scale, queries, work);
     rows.push([
       `${scale}× corpus (${result.chunks} chunks): build / size / query p50, p95 / heap+rss`,
       `${(result.buildMs / 1000).toFixed(1)} s / ${(result.bytes / 1024 / 1024).toFixed(0)} MB / ${ms(result.p50)}, ${ms(result.p95)} / ${result.rssMb.toFixed(0)} MB`,
@@ -161,12 +163,14 @@ const jsonOut = args.includes('--json') ? flag('--json', '') : '';
 if (jsonOut) await writeFile(jsonOut, JSON.stringify(figures, null, 2));
 
 /** Builds embedder, HNSW and BM25F over `scale` perturbed copies of the chunks; times build and queries. */
-async function scaleRun(base: Chunk[], scale: number, queries: string[], dir: string) {
+async function scaleRun(base: LoadedIndex, scale: number, queries: string[], dir: string) {
   let seed = 12345 + scale;
   const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
   const chunks: Chunk[] = [];
+  const docs: DocRecord[] = [];
   for (let copy = 0; copy < scale; copy++) {
-    for (const c of base) {
+    for (const d of base.docs) docs.push({ ...d, id: copy ? `${d.id}-v${copy}` : d.id });
+    for (const c of base.chunks) {
       const words = c.text.split(' ');
       for (let i = 0; i < words.length; i++) {
         const r = rand();
@@ -181,22 +185,36 @@ async function scaleRun(base: Chunk[], scale: number, queries: string[], dir: st
   const embedder = LocalEmbedder.fit(texts, DEFAULT_LOCAL_PARAMS);
   const vectors = texts.map((t) => embedder.embed(t));
   const vectorIndex = VectorIndex.build(vectors, embedder.dimension);
-  const lexical = LexicalIndex.build(chunks.map(lexicalFields));
+  const lexical = buildLexicalIndexes(chunks, docs, base.navigation);
   const buildMs = performance.now() - start;
   const file = path.join(dir, `scale-${scale}.hnsw`);
   vectorIndex.write(file);
   const flat = new Float32Array(vectors.length * embedder.dimension);
   vectors.forEach((v, i) => flat.set(v, i * embedder.dimension));
-  const lex = lexical.toPacked();
+  const packedSize = (index: LexicalIndex) => {
+    const packed = index.toPacked();
+    return pack(packed.meta, packed.arrays).length;
+  };
   const emb = embedder.toPacked();
   const bytes =
     (await stat(file)).size +
     pack({}, { vectors: flat }).length +
-    pack(lex.meta, lex.arrays).length +
+    packedSize(lexical.chunks) +
+    packedSize(lexical.docs) +
+    packedSize(lexical.fulltext) +
     pack(emb.meta, emb.arrays).length +
     Buffer.byteLength(JSON.stringify(chunks));
   await rm(file);
-  const retriever = new Retriever({ chunks, vectors, vectorIndex, lexical, embedder });
+  const retriever = new Retriever({
+    chunks,
+    vectors,
+    vectorIndex,
+    lexical: lexical.chunks,
+    embedder,
+    docLexical: lexical.docs,
+    docFull: lexical.fulltext,
+    docIds: docs.map((d) => d.id),
+  });
   const times: number[] = [];
   for (let r = 0; r < 3; r++) {
     for (const q of queries) {

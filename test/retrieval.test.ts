@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
 import { openEngine, type DocsEngine } from '../src/core/engine.js';
 import { DEFAULT_RETRIEVER_PARAMS, Retriever, type RetrieverParams } from '../src/core/retriever.js';
+import { LexicalIndex } from '../src/store/lexical.js';
 import { tempDir } from './helpers/fixtures.js';
 
 // A small corpus written for these tests: each doc exists to exercise one ranking behaviour.
@@ -99,5 +100,30 @@ describe('ranking behaviours', () => {
     expect(chunk?.context).toEqual(['Vault', 'Getting Started']);
     const results = await engine.retriever.search('vault encryption key context', { limit: 2 });
     expect(results[0]?.path).toBe('vault/key-context');
+  });
+});
+
+describe('lexical top-k search', () => {
+  it('returns the same scores as scoring every posting, for random corpora, queries, limits and filters', () => {
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    // Zipf-like vocabulary: a few very common words and a long tail, as in real docs.
+    const vocab = Array.from({ length: 300 }, (_, i) => `w${i}x`);
+    const word = () => vocab[Math.floor(vocab.length * rand() ** 3)] as string;
+    const text = (n: number) => Array.from({ length: n }, word).join(' ');
+    const docs = Array.from({ length: 2000 }, () => ({ title: text(3), heading: text(4), body: text(20 + Math.floor(rand() * 200)) }));
+    const index = LexicalIndex.build(docs);
+    let compared = 0;
+    for (let q = 0; q < 200; q++) {
+      const query = text(1 + Math.floor(rand() * 12));
+      const limit = [1, 5, 60, 500][q % 4] as number;
+      const allow = q % 3 === 0 ? (i: number) => i % 7 !== 0 : undefined;
+      const fast = index.search(query, limit, allow);
+      const exact = index.searchExhaustive(query, limit, allow);
+      expect(fast.map((r) => r.score)).toEqual(exact.map((r) => expect.closeTo(r.score, 9)) as unknown as number[]);
+      for (const r of fast) expect(allow ? allow(r.index) : true).toBe(true);
+      compared += exact.length;
+    }
+    expect(compared).toBeGreaterThan(10_000);
   });
 });

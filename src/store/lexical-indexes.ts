@@ -1,5 +1,5 @@
 import type { Chunk, DocRecord, NavNode } from '../types.js';
-import { breadcrumbs } from '../text/embedding-text.js';
+import { breadcrumbs, lexicalFields } from '../text/embedding-text.js';
 import { tokenize } from '../text/tokenize.js';
 import { DEFAULT_LEXICAL_PARAMS, LexicalIndex, type LexicalParams } from './lexical.js';
 
@@ -28,7 +28,7 @@ export function buildLexicalIndexes(chunks: Chunk[], docs: DocRecord[], navigati
     const list = bodies.get(c.docId);
     if (list) for (const t of body) list.push(t);
     else bodies.set(c.docId, [...body]);
-    return { title: c.title, heading: c.heading.join(' '), body, context: (c.context ?? []).join(' ') };
+    return { ...lexicalFields(c), body };
   });
   const headings = (d: DocRecord) => tokenize(d.sections.map((s) => s.heading[s.heading.length - 1] ?? '').join(' '));
   const docFields = docs.map((d) => ({ title: tokenize(d.title), heading: headings(d), context: tokenize((crumbs.get(d.id) ?? []).join(' ')) }));

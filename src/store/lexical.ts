@@ -37,7 +37,10 @@ export interface Scored {
 
 /**
  * BM25F-style index: per document, term frequency is the weighted sum over fields, saturated once.
- * Postings are flat typed arrays (term → [doc, weighted tf]) so that the index loads instantly.
+ * Postings are flat typed arrays (term → [doc, impact]) so that the index loads instantly. The
+ * impact is a posting's saturated, length-normalized tf, computed at build time; a query term
+ * contributes idf × weight × impact. With each term's largest impact stored too, search skips
+ * the documents that cannot reach the top k (MaxScore), so long posting lists cost little.
  */
 export class LexicalIndex {
   private readonly termIds: Map<string, number>;
@@ -47,9 +50,10 @@ export class LexicalIndex {
     readonly terms: string[],
     readonly offsets: Uint32Array,
     readonly postingDocs: Uint32Array,
-    readonly postingTfs: Float32Array,
+    readonly postingImpacts: Float32Array,
+    /** Per term, the largest impact in its posting list. */
+    readonly termMax: Float32Array,
     readonly docLengths: Float32Array,
-    readonly avgLength: number,
   ) {
     this.termIds = new Map(terms.map((t, i) => [t, i]));
   }
@@ -83,17 +87,24 @@ export class LexicalIndex {
       total += postings.get(t)?.length ?? 0;
     });
     offsets[terms.length] = total;
+    const avg = (docs.length ? docLengths.reduce((a, b) => a + b, 0) / docs.length : 1) || 1;
+    const { k1, b } = params;
     const postingDocs = new Uint32Array(total);
-    const postingTfs = new Float32Array(total);
+    const postingImpacts = new Float32Array(total);
+    const termMax = new Float32Array(terms.length);
     terms.forEach((t, i) => {
       let at = offsets[i] ?? 0;
+      let max = 0;
       for (const [doc, f] of postings.get(t) ?? []) {
+        const norm = 1 - b + (b * (docLengths[doc] ?? 0)) / avg;
+        const impact = (f * (k1 + 1)) / (f + k1 * norm);
         postingDocs[at] = doc;
-        postingTfs[at++] = f;
+        postingImpacts[at++] = impact;
+        if (impact > max) max = impact;
       }
+      termMax[i] = max;
     });
-    const avg = docs.length ? docLengths.reduce((a, b) => a + b, 0) / docs.length : 1;
-    return new LexicalIndex(params, terms, offsets, postingDocs, postingTfs, docLengths, avg || 1);
+    return new LexicalIndex(params, terms, offsets, postingDocs, postingImpacts, termMax, docLengths);
   }
 
   get size(): number {
@@ -117,56 +128,121 @@ export class LexicalIndex {
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
   }
 
-  /** Scores every document that contains a query term; returns the best `limit`, best first. */
+  /**
+   * The best `limit` documents for a query (text, or terms with weights), best first; ties go to
+   * the lower index. MaxScore: query terms are ordered by their largest possible contribution;
+   * the terms whose combined maximum cannot lift a document above the current k-th score only
+   * score documents found through the other terms, skipping ahead in their lists by search.
+   */
   search(query: string | Map<string, number>, limit: number, allow?: (index: number) => boolean): Scored[] {
+    const lists = this.queryLists(query);
+    const m = lists.length;
+    const k = Math.max(0, Math.floor(limit));
+    if (m === 0 || k === 0) return [];
+    lists.sort((x, y) => x.bound - y.bound);
+    const pos = Int32Array.from(lists, (l) => l.start);
+    const ends = Int32Array.from(lists, (l) => l.end);
+    const weights = Float64Array.from(lists, (l) => l.weight);
+    const prefix = new Float64Array(m);
+    let sum = 0;
+    lists.forEach((l, i) => (prefix[i] = sum += l.bound));
+    const docs = this.postingDocs;
+    const impacts = this.postingImpacts;
+    const top = new TopK(k);
+    let threshold = -Infinity;
+    let essential = 0;
+    for (;;) {
+      let doc = 0xffffffff;
+      for (let i = essential; i < m; i++) {
+        const p = pos[i] as number;
+        if (p < (ends[i] as number) && (docs[p] as number) < doc) doc = docs[p] as number;
+      }
+      if (doc === 0xffffffff) break;
+      let score = 0;
+      for (let i = essential; i < m; i++) {
+        const p = pos[i] as number;
+        if (p < (ends[i] as number) && docs[p] === doc) {
+          score += (weights[i] as number) * (impacts[p] as number);
+          pos[i] = p + 1;
+        }
+      }
+      for (let i = essential - 1; i >= 0; i--) {
+        if (score + (prefix[i] as number) <= threshold) break;
+        const p = seek(docs, pos[i] as number, ends[i] as number, doc);
+        pos[i] = p;
+        if (p < (ends[i] as number) && docs[p] === doc) score += (weights[i] as number) * (impacts[p] as number);
+      }
+      if (score <= threshold || (allow && !allow(doc))) continue;
+      top.push(doc, score);
+      if (top.full) {
+        threshold = top.minScore;
+        while (essential < m && (prefix[essential] as number) <= threshold) essential++;
+      }
+    }
+    return top.sorted();
+  }
+
+  /** Scores every document that holds a query term: the reference that `search` must agree with. */
+  searchExhaustive(query: string | Map<string, number>, limit: number, allow?: (index: number) => boolean): Scored[] {
+    const scores = new Map<number, number>();
+    for (const list of this.queryLists(query)) {
+      for (let p = list.start; p < list.end; p++) {
+        const doc = this.postingDocs[p] as number;
+        if (allow && !allow(doc)) continue;
+        scores.set(doc, (scores.get(doc) ?? 0) + list.weight * (this.postingImpacts[p] as number));
+      }
+    }
+    return [...scores.entries()]
+      .map(([index, score]) => ({ index, score }))
+      .sort((x, y) => y.score - x.score || x.index - y.index)
+      .slice(0, limit);
+  }
+
+  private queryLists(query: string | Map<string, number>): Array<{ start: number; end: number; weight: number; bound: number }> {
     const weights = typeof query === 'string' ? this.queryTerms(query) : query;
-    const terms = [...weights.keys()];
-    if (terms.length === 0) return [];
-    const scores = new Float32Array(this.size);
-    const touched: number[] = [];
-    const { k1, b } = this.params;
     const n = this.size;
-    for (const term of terms) {
+    const lists: Array<{ start: number; end: number; weight: number; bound: number }> = [];
+    for (const [term, w] of weights) {
       const id = this.termIds.get(term);
-      if (id === undefined) continue;
+      if (id === undefined || !(w > 0)) continue;
       const start = this.offsets[id] ?? 0;
       const end = this.offsets[id + 1] ?? start;
       const df = end - start;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * (weights.get(term) ?? 1);
-      for (let p = start; p < end; p++) {
-        const doc = this.postingDocs[p] ?? 0;
-        const tf = this.postingTfs[p] ?? 0;
-        const norm = 1 - b + (b * (this.docLengths[doc] ?? 0)) / this.avgLength;
-        if (scores[doc] === 0) touched.push(doc);
-        scores[doc] = (scores[doc] ?? 0) + (idf * tf * (k1 + 1)) / (tf + k1 * norm);
-      }
+      const weight = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * w;
+      if (end > start && weight > 0) lists.push({ start, end, weight, bound: weight * (this.termMax[id] ?? 0) });
     }
-    const results: Scored[] = [];
-    for (const doc of touched) {
-      if (allow && !allow(doc)) continue;
-      results.push({ index: doc, score: scores[doc] ?? 0 });
-    }
-    results.sort((x, y) => y.score - x.score || x.index - y.index);
-    return results.slice(0, limit);
+    return lists;
   }
 
   toPacked(): { meta: unknown; arrays: Record<string, PackedArray> } {
     return {
-      meta: { params: this.params, terms: this.terms, avgLength: this.avgLength },
-      arrays: { offsets: this.offsets, postingDocs: this.postingDocs, postingTfs: this.postingTfs, docLengths: this.docLengths },
+      meta: { params: this.params, terms: this.terms },
+      arrays: { offsets: this.offsets, postingDocs: this.postingDocs, postingImpacts: this.postingImpacts, termMax: this.termMax, docLengths: this.docLengths },
     };
   }
 
-  static fromPacked(meta: { params: LexicalParams; terms: string[]; avgLength: number }, arrays: Record<string, PackedArray>): LexicalIndex {
-    const { offsets, postingDocs, postingTfs, docLengths } = arrays;
-    if (!(offsets instanceof Uint32Array) || !(postingDocs instanceof Uint32Array) || !(postingTfs instanceof Float32Array) || !(docLengths instanceof Float32Array)) {
+  static fromPacked(meta: { params: LexicalParams; terms: string[] }, arrays: Record<string, PackedArray>): LexicalIndex {
+    const { offsets, postingDocs, postingImpacts, termMax, docLengths } = arrays;
+    if (
+      !(offsets instanceof Uint32Array) ||
+      !(postingDocs instanceof Uint32Array) ||
+      !(postingImpacts instanceof Float32Array) ||
+      !(termMax instanceof Float32Array) ||
+      !(docLengths instanceof Float32Array)
+    ) {
       throw new Error('lexical index arrays are missing or of the wrong type');
     }
-    if (offsets.length !== meta.terms.length + 1 || postingDocs.length !== postingTfs.length || (offsets[offsets.length - 1] ?? 0) !== postingDocs.length) {
+    if (
+      offsets.length !== meta.terms.length + 1 ||
+      termMax.length !== meta.terms.length ||
+      postingDocs.length !== postingImpacts.length ||
+      (offsets[offsets.length - 1] ?? 0) !== postingDocs.length
+    ) {
       throw new Error('lexical index arrays do not agree in length');
     }
-    return new LexicalIndex(meta.params, meta.terms, offsets, postingDocs, postingTfs, docLengths, meta.avgLength);
+    return new LexicalIndex(meta.params, meta.terms, offsets, postingDocs, postingImpacts, termMax, docLengths);
   }
+
 }
 
 /** Adjacent token pairs, skipping a token's own parts (`getUser` → `getus`, `get`, `user`). */
@@ -178,4 +254,95 @@ export function pairs(tokens: string[]): string[] {
     if (a !== b) out.push(`${a} ${b}`);
   }
   return out;
+}
+
+/** First position in `docs[pos, end)` holding a doc ≥ target: galloping, then binary search. */
+function seek(docs: Uint32Array, pos: number, end: number, target: number): number {
+  if (pos >= end || (docs[pos] as number) >= target) return pos;
+  let lo = pos;
+  let step = 1;
+  let hi = pos + 1;
+  while (hi < end && (docs[hi] as number) < target) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > end) hi = end;
+  lo += 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((docs[mid] as number) < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The k best (doc, score) pairs seen, worst on top: lower score, then higher doc, is worse. */
+class TopK {
+  private readonly docs: Uint32Array;
+  private readonly scores: Float64Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.docs = new Uint32Array(k);
+    this.scores = new Float64Array(k);
+  }
+
+  get full(): boolean {
+    return this.size === this.k;
+  }
+
+  get minScore(): number {
+    return this.scores[0] ?? -Infinity;
+  }
+
+  /** Adds a pair; when full, it replaces the worst (callers pass only pairs that beat it). */
+  push(doc: number, score: number): void {
+    if (this.size < this.k) {
+      let i = this.size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.worse(doc, score, parent)) break;
+        this.docs[i] = this.docs[parent] as number;
+        this.scores[i] = this.scores[parent] as number;
+        i = parent;
+      }
+      this.docs[i] = doc;
+      this.scores[i] = score;
+      return;
+    }
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= this.size) break;
+      const right = left + 1;
+      const child = right < this.size && this.worseAt(right, left) ? right : left;
+      if (!this.worseAt(child, -1, doc, score)) break;
+      this.docs[i] = this.docs[child] as number;
+      this.scores[i] = this.scores[child] as number;
+      i = child;
+    }
+    this.docs[i] = doc;
+    this.scores[i] = score;
+  }
+
+  sorted(): Scored[] {
+    const out: Scored[] = [];
+    for (let i = 0; i < this.size; i++) out.push({ index: this.docs[i] as number, score: this.scores[i] as number });
+    return out.sort((x, y) => y.score - x.score || x.index - y.index);
+  }
+
+  /** Is (doc, score) worse than the pair at slot i? */
+  private worse(doc: number, score: number, i: number): boolean {
+    const s = this.scores[i] as number;
+    return score < s || (score === s && doc > (this.docs[i] as number));
+  }
+
+  /** Is the pair at slot a worse than the pair at slot b (or than (doc, score) when b is -1)? */
+  private worseAt(a: number, b: number, doc = 0, score = 0): boolean {
+    const bs = b < 0 ? score : (this.scores[b] as number);
+    const bd = b < 0 ? doc : (this.docs[b] as number);
+    const as = this.scores[a] as number;
+    return as < bs || (as === bs && (this.docs[a] as number) > bd);
+  }
 }

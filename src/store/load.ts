@@ -153,7 +153,7 @@ export function loadIndex(dir: string): LoadedIndex {
     const file = path.join(dir, name);
     return guard(file, () => {
       const packed = unpack(read(name));
-      const index = LexicalIndex.fromPacked(packed.meta as { params: LexicalParams; terms: string[]; avgLength: number }, packed.arrays);
+      const index = LexicalIndex.fromPacked(packed.meta as { params: LexicalParams; terms: string[] }, packed.arrays);
       if (index.size !== size) throw new Error(`covers ${index.size} ${what}, expected ${size}`);
       return index;
     });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Bump when any file's layout changes: an index of another format is refused with a rebuild hint. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 export const ARTIFACTS = {
   chunks: 'chunks.json',
