@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
@@ -13,9 +13,9 @@ import { recoverIndexDir, swapIn, writeStaging, type ArtifactWrite } from '../sr
 import type { LexicalIndex } from '../src/store/lexical.js';
 import { buildLexicalIndexes } from '../src/store/lexical-indexes.js';
 import { TOKENIZER_VERSION } from '../src/text/tokenize.js';
-import { loadIndex, type LoadedIndex } from '../src/store/load.js';
+import { loadPreviousBuild, type PreviousBuild } from '../src/store/load.js';
 import { ARTIFACTS, FORMAT_VERSION, type Manifest } from '../src/store/manifest.js';
-import { DEFAULT_HNSW_PARAMS, VectorIndex } from '../src/store/vector-index.js';
+import { buildHnswFile, DEFAULT_HNSW_PARAMS } from '../src/store/vector-index.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, withContext } from './chunk.js';
 import { readChangelogs } from './changelog.js';
 import { loadCorpus, type CorpusWarning, type ParsedFile } from './corpus.js';
@@ -136,9 +136,21 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   }
 
   options.progress?.('index', 0, 1);
-  const vectorIndex = VectorIndex.build(vectors, embedder.info.dimension, DEFAULT_HNSW_PARAMS);
-  const lexical = buildLexicalIndexes(chunks, corpus.files.map((f) => f.doc), corpus.navigation);
-  await options.beforeWrite?.();
+  const flat = new Float32Array(chunks.length * embedder.info.dimension);
+  vectors.forEach((v, i) => flat.set(v, i * embedder.info.dimension));
+  // The HNSW graph is built on a worker thread while this one builds the lexical indexes.
+  const hnswTemp = path.resolve(`${options.indexDir}.hnsw-${process.pid}-${Date.now()}`);
+  const hnswBuilt = buildHnswFile(flat, embedder.info.dimension, DEFAULT_HNSW_PARAMS, hnswTemp);
+  let lexical: ReturnType<typeof buildLexicalIndexes>;
+  try {
+    lexical = buildLexicalIndexes(chunks, corpus.files.map((f) => f.doc), corpus.navigation);
+    await hnswBuilt;
+    await options.beforeWrite?.();
+  } catch (error) {
+    await hnswBuilt.catch(() => {});
+    rmSync(hnswTemp, { force: true });
+    throw error;
+  }
 
   const sources: Manifest['sources'] = {};
   for (const f of corpus.files) sources[f.path] = { docId: f.docId, sha256: f.sourceHash };
@@ -148,8 +160,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const changed = newPaths.filter((p) => oldPaths.has(p) && oldSources[p]?.sha256 !== sources[p]?.sha256).length;
   const removed = [...oldPaths].filter((p) => !(p in sources)).length;
 
-  const flat = new Float32Array(chunks.length * embedder.info.dimension);
-  vectors.forEach((v, i) => flat.set(v, i * embedder.info.dimension));
   const packLexical = (index: LexicalIndex) => {
     const packed = index.toPacked();
     return pack(packed.meta, packed.arrays);
@@ -167,8 +177,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     const packed = local.toPacked();
     artifacts.push({ name: ARTIFACTS.embedder, data: pack(packed.meta, packed.arrays) });
   }
-  const hnswTemp = path.resolve(`${options.indexDir}.hnsw-${process.pid}-${Date.now()}`);
-  vectorIndex.write(hnswTemp);
   const sections = corpus.files.reduce((n, f) => n + f.doc.sections.length, 0);
   const ms = performance.now() - start;
   const manifest: Omit<Manifest, 'artifacts'> = {
@@ -201,11 +209,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 }
 
 /** The previous index, if it can be built upon: same embedder, same chunker, same base URL. */
-function loadPrevious(options: BuildOptions, baseUrl: string, log: (line: string) => void): LoadedIndex | undefined {
+function loadPrevious(options: BuildOptions, baseUrl: string, log: (line: string) => void): PreviousBuild | undefined {
   if (!existsSync(path.join(options.indexDir, 'manifest.json'))) return undefined;
-  let index: LoadedIndex;
+  let index: PreviousBuild;
   try {
-    index = loadIndex(options.indexDir);
+    index = loadPreviousBuild(options.indexDir);
   } catch (error) {
     log(`previous index not reusable, building from scratch: ${(error as Error).message.split('\n')[0]}`);
     return undefined;
@@ -223,7 +231,7 @@ function loadPrevious(options: BuildOptions, baseUrl: string, log: (line: string
   return index;
 }
 
-function filesOf(index: LoadedIndex): Map<string, ParsedFile> {
+function filesOf(index: PreviousBuild): Map<string, ParsedFile> {
   const chunksByDoc = new Map<string, Chunk[]>();
   for (const c of index.chunks) {
     const list = chunksByDoc.get(c.docId);

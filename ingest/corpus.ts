@@ -126,6 +126,8 @@ function definesRegistry(source: string): boolean {
   return source.includes('\ndescriptions:') || source.includes('\nreference:');
 }
 
+/** Does the file use `(group.key)` placeholders? They live in its YAML frontmatter only. */
 function hasReference(source: string): boolean {
-  return /\(([A-Za-z_][\w.]*)\)/.test(source);
+  const frontmatter = /^---\r?\n([\s\S]*?)\r?\n---/.exec(source)?.[1] ?? '';
+  return /\(([A-Za-z_][\w.]*)\)/.test(frontmatter);
 }

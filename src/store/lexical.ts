@@ -59,51 +59,79 @@ export class LexicalIndex {
   }
 
   static build(docs: LexicalDoc[], params: LexicalParams = DEFAULT_LEXICAL_PARAMS): LexicalIndex {
-    const postings = new Map<string, Array<[number, number]>>();
+    // Postings are collected flat (term, doc, tf) in doc order and then grouped by term with a
+    // counting sort, so that a build allocates per term, not per posting.
+    const ids = new Map<string, number>();
+    const idOf = (term: string) => {
+      let id = ids.get(term);
+      if (id === undefined) ids.set(term, (id = ids.size));
+      return id;
+    };
+    const pTerm: number[] = [];
+    const pDoc: number[] = [];
+    const pTf: number[] = [];
     const docLengths = new Float32Array(docs.length);
+    const tf = new Map<number, number>();
     docs.forEach((doc, i) => {
-      const tf = new Map<string, number>();
-      const add = (field: LexicalField, weight: number) => {
+      tf.clear();
+      const add = (field: LexicalField | undefined, weight: number) => {
+        if (!(weight > 0) || field === undefined) return 0;
         const tokens = typeof field === 'string' ? tokenize(field) : field;
-        for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + weight);
+        for (const t of tokens) {
+          const id = idOf(t);
+          tf.set(id, (tf.get(id) ?? 0) + weight);
+        }
         if (params.bigramWeight) {
-          for (const pair of pairs(tokens)) tf.set(pair, (tf.get(pair) ?? 0) + weight);
+          for (let j = 1; j < tokens.length; j++) {
+            const x = tokens[j - 1] as string;
+            const y = tokens[j] as string;
+            if (x === y) continue;
+            const id = idOf(`${x} ${y}`);
+            tf.set(id, (tf.get(id) ?? 0) + weight);
+          }
         }
         return tokens.length;
       };
-      docLengths[i] = add(doc.body, 1) + add(doc.heading, params.headingWeight) + add(doc.title, params.titleWeight) + (params.descriptionWeight > 0 ? add(doc.description ?? '', params.descriptionWeight) : 0) +
-        ((params.contextWeight ?? 0) > 0 ? add(doc.context ?? '', params.contextWeight) : 0);
-      for (const [term, f] of tf) {
-        let list = postings.get(term);
-        if (!list) postings.set(term, (list = []));
-        list.push([i, f]);
+      docLengths[i] =
+        add(doc.body, 1) +
+        add(doc.heading, params.headingWeight) +
+        add(doc.title, params.titleWeight) +
+        add(doc.description, params.descriptionWeight) +
+        add(doc.context, params.contextWeight ?? 0);
+      for (const [id, f] of tf) {
+        pTerm.push(id);
+        pDoc.push(i);
+        pTf.push(f);
       }
     });
-    const terms = [...postings.keys()].sort();
+    const terms = [...ids.keys()].sort();
+    const rank = new Uint32Array(terms.length);
+    terms.forEach((t, r) => (rank[ids.get(t) as number] = r));
     const offsets = new Uint32Array(terms.length + 1);
-    let total = 0;
-    terms.forEach((t, i) => {
-      offsets[i] = total;
-      total += postings.get(t)?.length ?? 0;
-    });
-    offsets[terms.length] = total;
-    const avg = (docs.length ? docLengths.reduce((a, b) => a + b, 0) / docs.length : 1) || 1;
+    for (const id of pTerm) {
+      const slot = (rank[id] as number) + 1;
+      offsets[slot] = (offsets[slot] as number) + 1;
+    }
+    for (let r = 0; r < terms.length; r++) offsets[r + 1] = (offsets[r + 1] as number) + (offsets[r] as number);
+    const total = pTerm.length;
+    const avg = (docs.length ? docLengths.reduce((x, y) => x + y, 0) / docs.length : 1) || 1;
     const { k1, b } = params;
     const postingDocs = new Uint32Array(total);
     const postingImpacts = new Float32Array(total);
     const termMax = new Float32Array(terms.length);
-    terms.forEach((t, i) => {
-      let at = offsets[i] ?? 0;
-      let max = 0;
-      for (const [doc, f] of postings.get(t) ?? []) {
-        const norm = 1 - b + (b * (docLengths[doc] ?? 0)) / avg;
-        const impact = (f * (k1 + 1)) / (f + k1 * norm);
-        postingDocs[at] = doc;
-        postingImpacts[at++] = impact;
-        if (impact > max) max = impact;
-      }
-      termMax[i] = max;
-    });
+    const fill = offsets.slice(0, terms.length);
+    for (let p = 0; p < total; p++) {
+      const r = rank[pTerm[p] as number] as number;
+      const doc = pDoc[p] as number;
+      const f = pTf[p] as number;
+      const norm = 1 - b + (b * (docLengths[doc] as number)) / avg;
+      const impact = (f * (k1 + 1)) / (f + k1 * norm);
+      const at = fill[r] as number;
+      fill[r] = at + 1;
+      postingDocs[at] = doc;
+      postingImpacts[at] = impact;
+      if (impact > (termMax[r] as number)) termMax[r] = impact;
+    }
     return new LexicalIndex(params, terms, offsets, postingDocs, postingImpacts, termMax, docLengths);
   }
 

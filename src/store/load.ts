@@ -106,8 +106,22 @@ export function readManifest(dir: string): Manifest {
   return parsed.data;
 }
 
+/** What an incremental build reuses from the previous index: no search structures. */
+export type PreviousBuild = Pick<LoadedIndex, 'dir' | 'manifest' | 'chunks' | 'docs' | 'vectors' | 'localEmbedder'>;
+
 /** Loads and validates every file of an index folder: checksums first, then structure. */
 export function loadIndex(dir: string): LoadedIndex {
+  return loadParts(dir, true);
+}
+
+/** Loads, with the same checks, only what a build reuses (the search indexes are rebuilt anyway). */
+export function loadPreviousBuild(dir: string): PreviousBuild {
+  return loadParts(dir, false);
+}
+
+function loadParts(dir: string, search: true): LoadedIndex;
+function loadParts(dir: string, search: false): PreviousBuild;
+function loadParts(dir: string, search: boolean): LoadedIndex | PreviousBuild {
   recoverIndexDir(dir, { removeStaging: false });
   const manifest = readManifest(dir);
   const read = (name: string): Buffer => {
@@ -137,7 +151,6 @@ export function loadIndex(dir: string): LoadedIndex {
   // shape check of their first element rather than a full schema pass (which costs start-up time).
   const chunks = json(ARTIFACTS.chunks, sampled(chunkSchema));
   const { docs, navigation } = json(ARTIFACTS.docs, docsFileSchema);
-  const changelog = json(ARTIFACTS.changelog, changelogSchema);
   const dimension = manifest.embedder.dimension;
   const vectorsFile = path.join(dir, ARTIFACTS.vectors);
   const packedVectors = guard(vectorsFile, () => unpack(read(ARTIFACTS.vectors)));
@@ -146,6 +159,18 @@ export function loadIndex(dir: string): LoadedIndex {
     throw new IndexLoadError(vectorsFile, `expected ${chunks.length} vectors of dimension ${dimension}`);
   }
   const vectors = chunks.map((_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
+  let localEmbedder: LocalEmbedder | undefined;
+  if (manifest.embedder.kind === 'local') {
+    const file = path.join(dir, ARTIFACTS.embedder);
+    localEmbedder = guard(file, () => {
+      const packed = unpack(read(ARTIFACTS.embedder));
+      const embedder = LocalEmbedder.fromPacked(packed.meta as { params: LocalParams; terms: string[]; dimension: number }, packed.arrays);
+      if (embedder.dimension !== dimension) throw new Error(`has dimension ${embedder.dimension}, the manifest says ${dimension}`);
+      return embedder;
+    });
+  }
+  if (!search) return { dir, manifest, chunks, docs, vectors, localEmbedder };
+  const changelog = json(ARTIFACTS.changelog, changelogSchema);
   read(ARTIFACTS.hnsw);
   const hnswFile = path.join(dir, ARTIFACTS.hnsw);
   const vectorIndex = guard(hnswFile, () => VectorIndex.read(hnswFile, dimension, chunks.length, manifest.hnsw.efSearch));
@@ -161,16 +186,6 @@ export function loadIndex(dir: string): LoadedIndex {
   const lexical = lexicalIndex(ARTIFACTS.lexical, chunks.length, 'chunks');
   const docLexical = lexicalIndex(ARTIFACTS.docLexical, docs.length, 'docs');
   const docFulltext = lexicalIndex(ARTIFACTS.docFulltext, docs.length, 'docs');
-  let localEmbedder: LocalEmbedder | undefined;
-  if (manifest.embedder.kind === 'local') {
-    const file = path.join(dir, ARTIFACTS.embedder);
-    localEmbedder = guard(file, () => {
-      const packed = unpack(read(ARTIFACTS.embedder));
-      const embedder = LocalEmbedder.fromPacked(packed.meta as { params: LocalParams; terms: string[]; dimension: number }, packed.arrays);
-      if (embedder.dimension !== dimension) throw new Error(`has dimension ${embedder.dimension}, the manifest says ${dimension}`);
-      return embedder;
-    });
-  }
   return { dir, manifest, chunks, docs, navigation, changelog, vectors, vectorIndex, lexical, docLexical, docFulltext, localEmbedder };
 }
 

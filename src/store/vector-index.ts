@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
 
 /**
@@ -12,7 +15,7 @@ export interface HnswParams {
   seed: number;
 }
 
-export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 16, efConstruction: 200, efSearch: 128, seed: 100 };
+export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 16, efConstruction: 100, efSearch: 128, seed: 100 };
 
 export interface Neighbor {
   index: number;
@@ -68,4 +71,25 @@ export function bruteForce(vectors: Float32Array[], query: Float32Array, k: numb
     return { index, score: dot };
   });
   return scored.sort((a, b) => b.score - a.score).slice(0, k);
+}
+
+/**
+ * Builds the HNSW index of `flat` (count × dimension) and writes it to `file`, on a worker thread
+ * when the compiled worker is available (it is not when running from TypeScript sources), so that
+ * the caller can do other work meanwhile.
+ */
+export async function buildHnswFile(flat: Float32Array, dimension: number, params: HnswParams, file: string): Promise<void> {
+  const worker = new URL('./hnsw-worker.js', import.meta.url);
+  if (!existsSync(fileURLToPath(worker))) {
+    const count = flat.length / dimension;
+    const vectors = Array.from({ length: count }, (_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
+    VectorIndex.build(vectors, dimension, params).write(file);
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    const thread = new Worker(worker, { workerData: { vectors: flat, dimension, params, file } });
+    thread.once('message', () => resolve());
+    thread.once('error', reject);
+    thread.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the HNSW build thread exited with code ${code}`))));
+  });
 }

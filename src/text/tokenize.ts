@@ -14,8 +14,14 @@ export function tokenize(text: string): string[] {
   const cleaned = text
     .replace(/\]\((?:[^()\s]|\([^()\s]*\))*\)/g, '] ')
     .replace(/https?:\/\/\S+/g, ' ');
-  for (const match of cleaned.matchAll(WORD)) {
+  WORD.lastIndex = 0;
+  for (let match = WORD.exec(cleaned); match; match = WORD.exec(cleaned)) {
     const raw = match[0];
+    if (PLAIN.test(raw)) {
+      // The common case, a plain lower-case word: no identifier parts to split out.
+      if (raw.length >= 2 && !STOPWORDS.has(raw)) out.push(stem(raw));
+      continue;
+    }
     const parts = splitIdentifier(raw);
     if (parts.length > 1) {
       const whole = raw.toLowerCase();
@@ -48,6 +54,7 @@ export function identifiers(text: string): string[] {
 }
 
 const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}_]|[.\-/](?=[\p{L}\p{N}_]))*/gu;
+const PLAIN = /^[a-z]+$/;
 const stemCache = new Map<string, string>();
 
 function stem(word: string): string {
