@@ -1,7 +1,6 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { LiveEngine } from '../core/live-engine.js';
 import { createServer } from './create-server.js';
-import { startHttpServer } from './http.js';
 
 export interface ServeOptions {
   indexDir: string;
@@ -23,7 +22,7 @@ export async function serveCommand(options: ServeOptions, log: (line: string) =>
   const m = live.current().index.manifest;
   const deps = { engine: () => live.current() };
   if (options.http) {
-    const running = await startHttpServer(deps, { host: options.host, port: options.port, token: options.token, log });
+    const running = await (await import('./http.js')).startHttpServer(deps, { host: options.host, port: options.port, token: options.token, log });
     log(`workos-docs-mcp: ${m.counts.chunks} chunks from ${m.counts.docs} docs; MCP over HTTP at ${running.url}${options.token ? ' (bearer token required)' : ''}`);
     if (!LOOPBACK_HOSTS.has(options.host)) log('warning: bound to a non-loopback address; set WORKOS_DOCS_MCP_TOKEN so that only clients with the token are served');
     return undefined;

@@ -43,8 +43,6 @@ export interface Scored {
  * the documents that cannot reach the top k (MaxScore), so long posting lists cost little.
  */
 export class LexicalIndex {
-  private readonly termIds: Map<string, number>;
-
   constructor(
     readonly params: LexicalParams,
     readonly terms: string[],
@@ -54,8 +52,24 @@ export class LexicalIndex {
     /** Per term, the largest impact in its posting list. */
     readonly termMax: Float32Array,
     readonly docLengths: Float32Array,
-  ) {
-    this.termIds = new Map(terms.map((t, i) => [t, i]));
+  ) {}
+
+  /**
+   * A term's id: its position in the sorted term list, found by binary search. (A Map over a
+   * vocabulary of 100k+ terms and pairs would cost tens of milliseconds at every start-up.)
+   */
+  private termId(term: string): number | undefined {
+    const terms = this.terms;
+    let lo = 0;
+    let hi = terms.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const t = terms[mid] as string;
+      if (t === term) return mid;
+      if (t < term) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   static build(docs: LexicalDoc[], params: LexicalParams = DEFAULT_LEXICAL_PARAMS): LexicalIndex {
@@ -150,7 +164,7 @@ export class LexicalIndex {
 
   /** Inverse document frequency of a term (0 when the index does not hold it). */
   idf(term: string): number {
-    const id = this.termIds.get(term);
+    const id = this.termId(term);
     if (id === undefined) return 0;
     const df = (this.offsets[id + 1] ?? 0) - (this.offsets[id] ?? 0);
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
@@ -231,7 +245,7 @@ export class LexicalIndex {
     const n = this.size;
     const lists: Array<{ start: number; end: number; weight: number; bound: number }> = [];
     for (const [term, w] of weights) {
-      const id = this.termIds.get(term);
+      const id = this.termId(term);
       if (id === undefined || !(w > 0)) continue;
       const start = this.offsets[id] ?? 0;
       const end = this.offsets[id + 1] ?? start;
