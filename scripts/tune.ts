@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { openEngine } from '../src/core/engine.js';
 import { evaluate, parseQuerySet } from '../src/core/eval.js';
 import { DEFAULT_RETRIEVER_PARAMS, Retriever, type RetrieverParams } from '../src/core/retriever.js';
-import { breadcrumbs, lexicalFields } from '../src/text/embedding-text.js';
+import { lexicalFields } from '../src/text/embedding-text.js';
 import { DEFAULT_LEXICAL_PARAMS, LexicalIndex, type LexicalParams } from '../src/store/lexical.js';
 
 const args = process.argv.slice(2);
@@ -15,16 +15,18 @@ const { docLexical } = engine.index;
 const docIds = engine.index.docs.map((d) => d.id);
 const variants: Array<[string, Partial<RetrieverParams>, Partial<LexicalParams>?]> = [
   ['default', {}],
-  ['df.5', { docFullWeight: 0.5 }],
-  ['df.5 dl.25', { docFullWeight: 0.5, docLexicalWeight: 0.25 }],
-  ['df.5 dl.25 dw.5', { docFullWeight: 0.5, docLexicalWeight: 0.25, docWeight: 0.5 }],
-  ['df1 dl.25', { docFullWeight: 1, docLexicalWeight: 0.25 }],
-  ['df.25 dl.5', { docFullWeight: 0.25 }],
-  ['rrfk 30', { rrfK: 30 }],
-  ['rrfk 100', { rrfK: 100 }],
+  ['desc .5', {}, { descriptionWeight: 0.5 }],
+  ['desc 1', {}, { descriptionWeight: 1 }],
+  ['ctx 2', {}, { contextWeight: 2 }],
+  ['title 2', {}, { titleWeight: 2 }],
+  ['head 3', {}, { headingWeight: 3 }],
+  ['bi .4', {}, { bigramWeight: 0.4 }],
+  ['bi .8', {}, { bigramWeight: 0.8 }],
+  ['id 2', { identifierWeight: 2 }],
+  ['dense 1.3', { denseWeight: 1.3 }],
+  ['dense .8', { denseWeight: 0.8 }],
 ];
-const crumbs = breadcrumbs(engine.index.navigation);
-const docFull = LexicalIndex.build(engine.index.docs.map((d) => ({ title: d.title, heading: d.sections.map((s) => s.heading[s.heading.length - 1] ?? '').join(' '), body: d.markdown, context: (crumbs.get(d.id) ?? []).join(' ') })));
+const docFull = engine.index.docFulltext;
 const docs = new Map(engine.index.docs.map((d) => [d.id, d]));
 for (const [name, params, lexParams] of variants) {
   const lexical = lexParams
