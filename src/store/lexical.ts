@@ -162,14 +162,6 @@ export class LexicalIndex {
     return weights;
   }
 
-  /** Inverse document frequency of a term (0 when the index does not hold it). */
-  idf(term: string): number {
-    const id = this.termId(term);
-    if (id === undefined) return 0;
-    const df = (this.offsets[id + 1] ?? 0) - (this.offsets[id] ?? 0);
-    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
-  }
-
   /**
    * The best `limit` documents for a query (text, or terms with weights), best first; ties go to
    * the lower index. MaxScore: query terms are ordered by their largest possible contribution;
@@ -287,8 +279,8 @@ export class LexicalIndex {
 
 }
 
-/** Adjacent token pairs, skipping a token's own parts (`getUser` → `getus`, `get`, `user`). */
-export function pairs(tokens: string[]): string[] {
+/** Adjacent token pairs `a b`, skipping a token repeated in place (the build inlines the same rule). */
+function pairs(tokens: string[]): string[] {
   const out: string[] = [];
   for (let i = 1; i < tokens.length; i++) {
     const a = tokens[i - 1] ?? '';
