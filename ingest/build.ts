@@ -76,7 +76,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const corpus = await loadCorpus({
     docsDir,
     baseUrl,
-    previous: { get: (p) => previousFiles.get(p), registryHash: previous?.manifest.registryHash, size: previousFiles.size },
+    previous: { get: (p) => previousFiles.get(p), registryHash: previous?.manifest.registryHash, registryParts: previous?.registryParts },
     onProgress: (done, total) => options.progress?.('parse', done, total),
   });
   for (const w of corpus.warnings) log(`warning: ${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ${w.message}`);
@@ -168,6 +168,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     { name: ARTIFACTS.chunks, data: JSON.stringify(chunks) },
     { name: ARTIFACTS.docs, data: JSON.stringify({ docs: corpus.files.map((f) => f.doc), navigation: corpus.navigation }) },
     { name: ARTIFACTS.changelog, data: JSON.stringify(changelog.entries) },
+    { name: ARTIFACTS.registry, data: JSON.stringify(corpus.registryParts) },
     { name: ARTIFACTS.vectors, data: pack({ dimension: embedder.info.dimension }, { vectors: flat }) },
     { name: ARTIFACTS.lexical, data: packLexical(lexical.chunks) },
     { name: ARTIFACTS.docLexical, data: packLexical(lexical.docs) },

@@ -4,7 +4,7 @@ import { chunkSections, DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from './chunk
 import { discoverDocs, type SourceFile } from './discover.js';
 import { buildNavigationTree, parseNavigation, type NavigationFile } from './navigation.js';
 import { parseDoc, ParseError, readFrontmatterOnly, sha256 } from './parse.js';
-import { emptyRegistry, mergeRegistries, registryFromFrontmatter, type ReferenceRegistry } from './reference.js';
+import { mergeRegistries, registryFromFrontmatter, type ReferenceRegistry } from './reference.js';
 
 export interface ParsedFile {
   path: string;
@@ -19,9 +19,11 @@ export interface PreviousFiles {
   get(path: string): ParsedFile | undefined;
   /** Hash of the merged reference registry the previous build resolved against. */
   registryHash?: string;
-  /** How many doc files the previous build had. */
-  size: number;
+  /** The registry part each file defined, by path, with the hash of the source it came from. */
+  registryParts?: RegistryParts;
 }
+
+export type RegistryParts = Record<string, { sha256: string; registry: ReferenceRegistry }>;
 
 export interface CorpusWarning {
   path: string;
@@ -35,6 +37,8 @@ export interface Corpus {
   navigation: NavNode[];
   warnings: CorpusWarning[];
   registryHash: string;
+  /** Each registry-defining file's part of the registry, for the next incremental run. */
+  registryParts: RegistryParts;
   /** Files parsed in this run (the rest were reused from the previous build). */
   parsed: number;
   failed: number;
@@ -54,7 +58,6 @@ export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
   const discovery = await discoverDocs(options.docsDir);
   const warnings: CorpusWarning[] = discovery.warnings.map((message) => ({ path: message.split(':')[0] ?? '', message }));
   const sources = await Promise.all(discovery.files.map(async (file) => ({ file, source: await readSource(file) })));
-  const registries: ReferenceRegistry[] = [];
   const navFiles: NavigationFile[] = [];
   const frontmatterOf = (file: SourceFile, source: string) => {
     try {
@@ -68,28 +71,25 @@ export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
   for (const { file, source } of sources) {
     if (file.kind === 'navigation') navFiles.push(parseNavigation(file.docId, frontmatterOf(file, source), options.baseUrl));
   }
-  // The corpus-wide reference registry costs a YAML parse of every reference page. An incremental
-  // run can skip it when the previous one is still valid: no file added or removed, and no changed
-  // file defines descriptions or reference data (so none can have changed the registry).
+  // The corpus-wide reference registry needs the YAML of every file that defines descriptions or
+  // reference data; each file's part is kept from the previous build while its source is unchanged,
+  // so an incremental run parses only the YAML of the files that changed.
   const previous = options.previous;
   const hashes = new Map(docs.map(({ file, source }) => [file.path, sha256(source)]));
+  const registryParts: RegistryParts = {};
+  for (const { file, source } of docs) {
+    if (!definesRegistry(source)) continue;
+    const hash = hashes.get(file.path) ?? '';
+    const old = previous?.registryParts?.[file.path];
+    registryParts[file.path] = old?.sha256 === hash ? old : { sha256: hash, registry: registryFromFrontmatter(frontmatterOf(file, source)) };
+  }
+  const registry = mergeRegistries(Object.values(registryParts).map((part) => part.registry));
+  const registryHash = sha256(JSON.stringify(registry));
+  const registryChanged = previous?.registryHash !== registryHash;
   const reusable = (file: SourceFile) => {
     const old = previous?.get(file.path);
     return Boolean(old && old.sourceHash === hashes.get(file.path) && old.docId === file.docId);
   };
-  const changed = docs.filter(({ file }) => !reusable(file));
-  const sameFiles = previous?.registryHash !== undefined && docs.every(({ file }) => previous.get(file.path)) && previous.size === docs.length;
-  const registryStable = sameFiles && changed.every(({ source }) => !definesRegistry(source));
-  let registry: ReferenceRegistry = emptyRegistry();
-  let registryHash = previous?.registryHash ?? '';
-  if (!registryStable || changed.some(({ source }) => hasReference(source))) {
-    for (const { file, source } of docs) {
-      if (definesRegistry(source)) registries.push(registryFromFrontmatter(frontmatterOf(file, source)));
-    }
-    registry = mergeRegistries(registries);
-    registryHash = sha256(JSON.stringify(registry));
-  }
-  const registryChanged = previous?.registryHash !== registryHash;
   const files: ParsedFile[] = [];
   let parsed = 0;
   let failed = 0;
@@ -115,7 +115,7 @@ export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
   }
   options.onProgress?.(docs.length, docs.length);
   const navigation = buildNavigationTree(navFiles, files.map((f) => ({ id: f.docId, title: f.doc.title })));
-  return { files, navigation, warnings, registryHash, parsed, failed, sourceFiles: discovery.files.length };
+  return { files, navigation, warnings, registryHash, registryParts, parsed, failed, sourceFiles: discovery.files.length };
 }
 
 async function readSource(file: SourceFile): Promise<string> {

@@ -50,6 +50,20 @@ describe('building and loading an index', () => {
     expect(second.chunks).toBe(first.chunks);
   });
 
+  it('re-parses the pages that use a shared description when the file defining it changes, and only those', async () => {
+    await build();
+    const widgetText = () => loadIndex(index).chunks.filter((c) => c.docId === 'reference/widgets/create').map((c) => c.text).join('\n');
+    expect(widgetText()).toContain('Identifies the hangar that makes the request.');
+    const file = path.join(docs, 'reference', 'index.mdx');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('Identifies the hangar that makes the request.', 'Names the hangar that sends the request.'));
+    const summary = await build();
+    expect(summary.files).toMatchObject({ changed: 1, parsed: 2 });
+    expect(widgetText()).toContain('Names the hangar that sends the request.');
+    // A body-only edit of a reference file leaves the registry alone: nothing else is parsed.
+    await appendFile(file, '\n\nA note at the end.\n');
+    expect((await build()).files).toMatchObject({ changed: 1, parsed: 1 });
+  });
+
   it('drops the chunks of a deleted file', async () => {
     await build();
     expect(loadIndex(index).chunks.some((c) => c.docId === 'guide/testing')).toBe(true);

@@ -76,6 +76,9 @@ const docsFileSchema = z.object({
   ),
   navigation: z.array(navSchema),
 });
+const registryPartsSchema = z.record(
+  z.object({ sha256: z.string(), registry: z.object({ descriptions: z.record(z.unknown()), shared: z.record(z.record(z.object({}).passthrough())) }) }),
+);
 const changelogSchema = z.array(z.object({ date: z.string(), title: z.string(), url: z.string(), text: z.string() }));
 
 export function readManifest(dir: string): Manifest {
@@ -108,7 +111,10 @@ export function readManifest(dir: string): Manifest {
 }
 
 /** What an incremental build reuses from the previous index: no search structures. */
-export type PreviousBuild = Pick<LoadedIndex, 'dir' | 'manifest' | 'chunks' | 'docs' | 'vectors' | 'localEmbedder'>;
+export type PreviousBuild = Pick<LoadedIndex, 'dir' | 'manifest' | 'chunks' | 'docs' | 'vectors' | 'localEmbedder'> & {
+  /** Per source path: the hash of the source and the registry part it defined (ingest's RegistryParts). */
+  registryParts: Record<string, { sha256: string; registry: { descriptions: Record<string, unknown>; shared: Record<string, Record<string, object>> } }>;
+};
 
 /** Loads and validates every file of an index folder: checksums first, then structure. */
 export function loadIndex(dir: string): LoadedIndex {
@@ -170,7 +176,7 @@ function loadParts(dir: string, search: boolean): LoadedIndex | PreviousBuild {
       return embedder;
     });
   }
-  if (!search) return { dir, manifest, chunks, docs, vectors, localEmbedder };
+  if (!search) return { dir, manifest, chunks, docs, vectors, localEmbedder, registryParts: json(ARTIFACTS.registry, registryPartsSchema) };
   const changelog = json(ARTIFACTS.changelog, changelogSchema);
   read(ARTIFACTS.hnsw);
   const hnswFile = path.join(dir, ARTIFACTS.hnsw);

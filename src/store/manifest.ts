@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Bump when any file's layout changes: an index of another format is refused with a rebuild hint. */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 export const ARTIFACTS = {
   chunks: 'chunks.json',
@@ -13,6 +13,8 @@ export const ARTIFACTS = {
   docLexical: 'doc-lexical.bin',
   docFulltext: 'doc-fulltext.bin',
   embedder: 'embedder.bin',
+  /** Each reference file's part of the YAML registry, reused by incremental builds. */
+  registry: 'registry.json',
 } as const;
 
 const artifactSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() });
