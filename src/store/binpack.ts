@@ -59,16 +59,26 @@ export function unpack(buffer: Buffer): Unpacked {
     throw new PackFormatError('header is not valid JSON');
   }
   const start = align8(8 + headerLength);
-  // Copy into an aligned buffer: typed arrays need their offset to be a multiple of the element size.
-  const body = new ArrayBuffer(buffer.length - start);
-  new Uint8Array(body).set(buffer.subarray(start));
+  // Typed arrays need their byte offset to be a multiple of the element size. Arrays sit at
+  // 8-aligned offsets in the file, so a view on the read buffer works when the buffer itself
+  // starts 8-aligned (large reads do); otherwise the body is copied into a fresh buffer once.
+  let body: ArrayBuffer | SharedArrayBuffer = buffer.buffer;
+  let base = buffer.byteOffset + start;
+  if (base % 8 !== 0) {
+    const copy = new ArrayBuffer(buffer.length - start);
+    new Uint8Array(copy).set(buffer.subarray(start));
+    body = copy;
+    base = 0;
+  }
+  const bodyLength = buffer.length - start;
   const arrays: Record<string, PackedArray> = {};
   for (const entry of header.arrays ?? []) {
     const Ctor = TYPES[entry.type];
     if (!Ctor) throw new PackFormatError(`unknown array type ${String(entry.type)}`);
     const end = entry.offset + entry.length * Ctor.BYTES_PER_ELEMENT;
-    if (entry.offset < 0 || end > body.byteLength) throw new PackFormatError(`array "${entry.name}" runs past the end of the file (truncated?)`);
-    arrays[entry.name] = new Ctor(body, entry.offset, entry.length);
+    if (entry.offset < 0 || entry.offset % 8 !== 0) throw new PackFormatError(`array "${entry.name}" has a bad offset ${entry.offset}`);
+    if (end > bodyLength) throw new PackFormatError(`array "${entry.name}" runs past the end of the file (truncated?)`);
+    arrays[entry.name] = new Ctor(body as ArrayBuffer, base + entry.offset, entry.length);
   }
   return { meta: header.meta, arrays };
 }
