@@ -101,11 +101,10 @@ function hashChunk(chunk: Chunk): string {
  */
 export function withContext(chunks: Chunk[], crumbs: Map<string, string[]>): Chunk[] {
   return chunks.map((c) => {
-    const context = crumbs.get(c.docId) ?? [];
-    const chunk: Chunk = { ...c };
-    delete chunk.context;
-    if (context.length > 0) chunk.context = context;
-    return { ...chunk, hash: hashChunk(chunk) };
+    const chunk: Chunk = { ...c, context: crumbs.get(c.docId) ?? [] };
+    if (chunk.context?.length === 0) delete chunk.context;
+    chunk.hash = hashChunk(chunk);
+    return chunk;
   });
 }
 

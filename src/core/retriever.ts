@@ -23,8 +23,6 @@ export interface RetrieverParams {
   docFullWeight: number;
   /** Weight of the ranking by exact code identifiers in the query (method, event, error names). */
   identifierWeight: number;
-  /** How rankings combine: reciprocal rank, or a weighted sum of scores normalized per ranking. */
-  fusion: 'rrf' | 'score';
   /** At most this many sections of one doc among the results, unless nothing else is relevant. */
   maxPerDoc: number;
   /** A section filter matching at most this many chunks is searched exactly instead of via HNSW. */
@@ -40,7 +38,6 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   docLexicalWeight: 0.5,
   docFullWeight: 0.5,
   identifierWeight: 1,
-  fusion: 'rrf',
   maxPerDoc: 2,
   exactBelow: 3000,
 };
@@ -84,12 +81,7 @@ export class Retriever {
     const lexical = this.parts.lexical.search(text, n, allow?.test);
     const queryVector = await this.parts.embedder.embedQuery(text);
     const dense = this.dense(queryVector, n, allow);
-    const docRankings = this.docLevel(text, n);
-    const exactIds = this.identifierRanking(text, n, allow);
-    const fused =
-      this.params.fusion === 'score'
-        ? this.fuseScores(lexical, dense, docRankings)
-        : this.fuse(lexical, dense, docRankings.map(([r, w]) => [r.map((c) => c.doc), w]), exactIds);
+    const fused = this.fuse(lexical, dense, this.docLevel(text, n), this.identifierRanking(text, n, allow));
     return this.diversify(fused, limit).map((c) => this.toResult(c));
   }
 
@@ -109,12 +101,12 @@ export class Retriever {
     return (allow ? hits.filter((h) => allow.test(h.index)) : hits).slice(0, n);
   }
 
-  /** Docs ranked by their title, description and headings: [ranked ids, weight] pairs. */
-  private docLevel(query: string, n: number): Array<[Array<{ doc: string; score: number }>, number]> {
+  /** Docs ranked by their title, description and headings, and by their whole text: [ranked ids, weight] pairs. */
+  private docLevel(query: string, n: number): Array<[string[], number]> {
     const { docLexical, docFull, docIds } = this.parts;
-    const out: Array<[Array<{ doc: string; score: number }>, number]> = [];
+    const out: Array<[string[], number]> = [];
     if (!docIds) return out;
-    const ranked = (index: LexicalIndex) => index.search(query, n).map((s) => ({ doc: docIds[s.index] ?? '', score: s.score }));
+    const ranked = (index: LexicalIndex) => index.search(query, n).map((s) => docIds[s.index] ?? '');
     if (docLexical && this.params.docLexicalWeight > 0) out.push([ranked(docLexical), this.params.docLexicalWeight]);
     if (docFull && this.params.docFullWeight > 0) out.push([ranked(docFull), this.params.docFullWeight]);
     return out;
@@ -153,33 +145,6 @@ export class Retriever {
     return [...scores.entries()].map(([index, score]) => ({ index, score })).sort((a, b) => b.score - a.score || a.index - b.index);
   }
 
-  /** Weighted sum of scores, each ranking min-max normalized over its candidates; doc-level scores are added to their chunks. */
-  private fuseScores(lexical: Candidate[], dense: Candidate[], docRankings: Array<[Array<{ doc: string; score: number }>, number]>): Candidate[] {
-    const { lexicalWeight, denseWeight, docWeight } = this.params;
-    const scores = new Map<number, number>();
-    const docScores = new Map<string, number>();
-    const addChunks = (ranking: Candidate[], weight: number) => {
-      const norm = normalizer(ranking.map((c) => c.score));
-      const best = new Map<string, number>();
-      for (const c of ranking) {
-        const value = norm(c.score);
-        scores.set(c.index, (scores.get(c.index) ?? 0) + weight * value);
-        const doc = this.parts.chunks[c.index]?.docId ?? '';
-        best.set(doc, Math.max(best.get(doc) ?? 0, value));
-      }
-      for (const [doc, value] of best) docScores.set(doc, (docScores.get(doc) ?? 0) + weight * docWeight * value);
-    };
-    addChunks(lexical, lexicalWeight);
-    addChunks(dense, denseWeight);
-    for (const [ranking, weight] of docRankings) {
-      const norm = normalizer(ranking.map((c) => c.score));
-      for (const c of ranking) docScores.set(c.doc, (docScores.get(c.doc) ?? 0) + weight * norm(c.score));
-    }
-    return [...scores.entries()]
-      .map(([index, score]) => ({ index, score: score + (docScores.get(this.parts.chunks[index]?.docId ?? '') ?? 0) }))
-      .sort((a, b) => b.score - a.score || a.index - b.index);
-  }
-
   private diversify(ranked: Candidate[], limit: number): Candidate[] {
     const out: Candidate[] = [];
     const overflow: Candidate[] = [];
@@ -208,13 +173,6 @@ export class Retriever {
       text: chunk.text,
     };
   }
-}
-
-function normalizer(values: number[]): (x: number) => number {
-  if (values.length === 0) return () => 0;
-  const max = Math.max(...values);
-  const min = Math.min(...values);
-  return max > min ? (x) => (x - min) / (max - min) : () => 1;
 }
 
 interface Filter {

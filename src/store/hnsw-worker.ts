@@ -1,7 +1,7 @@
 // Builds an HNSW index on a worker thread and writes it to a file, so that an ingest can build
-// the lexical indexes on the main thread at the same time. Input: workerData as BuildJob.
+// the lexical indexes on the main thread at the same time. Input: workerData as HnswBuildJob.
 import { parentPort, workerData } from 'node:worker_threads';
-import { VectorIndex, type HnswParams } from './vector-index.js';
+import { writeHnswFile, type HnswParams } from './vector-index.js';
 
 export interface HnswBuildJob {
   vectors: Float32Array;
@@ -11,7 +11,5 @@ export interface HnswBuildJob {
 }
 
 const job = workerData as HnswBuildJob;
-const count = job.vectors.length / job.dimension;
-const vectors = Array.from({ length: count }, (_, i) => job.vectors.subarray(i * job.dimension, (i + 1) * job.dimension));
-VectorIndex.build(vectors, job.dimension, job.params).write(job.file);
+writeHnswFile(job.vectors, job.dimension, job.params, job.file);
 parentPort?.postMessage('done');

@@ -96,11 +96,8 @@ export class LexicalIndex {
           tf.set(id, (tf.get(id) ?? 0) + weight);
         }
         if (params.bigramWeight) {
-          for (let j = 1; j < tokens.length; j++) {
-            const x = tokens[j - 1] as string;
-            const y = tokens[j] as string;
-            if (x === y) continue;
-            const id = idOf(`${x} ${y}`);
+          for (const pair of pairs(tokens)) {
+            const id = idOf(pair);
             tf.set(id, (tf.get(id) ?? 0) + weight);
           }
         }
@@ -111,7 +108,7 @@ export class LexicalIndex {
         add(doc.heading, params.headingWeight) +
         add(doc.title, params.titleWeight) +
         add(doc.description, params.descriptionWeight) +
-        add(doc.context, params.contextWeight ?? 0);
+        add(doc.context, params.contextWeight);
       for (const [id, f] of tf) {
         pTerm.push(id);
         pDoc.push(i);
@@ -279,7 +276,7 @@ export class LexicalIndex {
 
 }
 
-/** Adjacent token pairs `a b`, skipping a token repeated in place (the build inlines the same rule). */
+/** Adjacent token pairs `a b`, skipping a token repeated in place: the terms `bigramWeight` indexes. */
 function pairs(tokens: string[]): string[] {
   const out: string[] = [];
   for (let i = 1; i < tokens.length; i++) {

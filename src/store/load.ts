@@ -33,7 +33,6 @@ export interface LoadedIndex {
   vectors: Float32Array[];
   vectorIndex: VectorIndex;
   lexical: LexicalIndex;
-  /** Doc-level lexical index (title, description, headings), in `docs` order; built on load (small). */
   /** Doc-level indexes, in `docs` order: title, description and headings; and whole text. */
   docLexical: LexicalIndex;
   docFulltext: LexicalIndex;

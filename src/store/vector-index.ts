@@ -80,16 +80,17 @@ export function bruteForce(vectors: Float32Array[], query: Float32Array, k: numb
  */
 export async function buildHnswFile(flat: Float32Array, dimension: number, params: HnswParams, file: string): Promise<void> {
   const worker = new URL('./hnsw-worker.js', import.meta.url);
-  if (!existsSync(fileURLToPath(worker))) {
-    const count = flat.length / dimension;
-    const vectors = Array.from({ length: count }, (_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
-    VectorIndex.build(vectors, dimension, params).write(file);
-    return;
-  }
+  if (!existsSync(fileURLToPath(worker))) return writeHnswFile(flat, dimension, params, file);
   await new Promise<void>((resolve, reject) => {
     const thread = new Worker(worker, { workerData: { vectors: flat, dimension, params, file } });
     thread.once('message', () => resolve());
     thread.once('error', reject);
     thread.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the HNSW build thread exited with code ${code}`))));
   });
+}
+
+/** Builds the HNSW index of `flat` (count × dimension) and writes it to `file`, on this thread. */
+export function writeHnswFile(flat: Float32Array, dimension: number, params: HnswParams, file: string): void {
+  const vectors = Array.from({ length: flat.length / dimension }, (_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
+  VectorIndex.build(vectors, dimension, params).write(file);
 }
