@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'index-data/', 'models/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'index-data/', 'models/', 'coverage/', '.cache/', 'test/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,25 +5,35 @@ export const evalQuerySchema = z.object({
   id: z.string(),
   query: z.string().min(1),
   keywords: z.string().optional(),
-  relevant: z.array(z.string()).min(1),
+  relevant: z.array(z.string()),
   kind: z.string().default('all'),
-});
+  /**
+   * Code-seeking questions: groups of identifiers a useful answer must show. The question passes
+   * when every group has one alternative in the text of the top three results (case-insensitive).
+   */
+  must_contain: z.array(z.array(z.string().min(1)).min(1)).optional(),
+}).refine((q) => q.relevant.length > 0 || (q.must_contain?.length ?? 0) > 0, { message: 'needs "relevant" doc ids or "must_contain" identifier groups', path: ['relevant'] });
 export type EvalQuery = z.infer<typeof evalQuerySchema>;
 
 export interface Metrics {
   n: number;
+  /** Questions that name relevant docs: the ones the doc-ranking metrics are averaged over. */
+  docN: number;
   hit1: number;
   hit3: number;
   hit5: number;
   mrr10: number;
   recall10: number;
+  /** Share of the code-seeking questions (with `must_contain`) answered in the top 3 results; absent when there are none. */
+  code3?: number;
+  codeN?: number;
 }
 
 export interface EvalReport {
   k: number;
   overall: Metrics;
   byKind: Record<string, Metrics>;
-  queries: Array<{ id: string; kind: string; query: string; relevant: string[]; ranked: string[]; firstHit: number | null }>;
+  queries: Array<{ id: string; kind: string; query: string; relevant: string[]; ranked: string[]; firstHit: number | null; codeMissing?: string[][] }>;
 }
 
 /** Parses a JSON Lines query set, reporting the line of any bad entry. */
@@ -55,18 +65,28 @@ export async function evaluate(retriever: Retriever, queries: EvalQuery[], k = 1
     const ranked = [...new Set(results.map((r) => r.path))].slice(0, k);
     const relevant = new Set(q.relevant);
     const first = ranked.findIndex((id) => relevant.has(id));
-    rows.push({ id: q.id, kind: q.kind, query: q.query, relevant: q.relevant, ranked, firstHit: first >= 0 ? first + 1 : null });
+    const row: (typeof rows)[number] = { id: q.id, kind: q.kind, query: q.query, relevant: q.relevant, ranked, firstHit: first >= 0 ? first + 1 : null };
+    if (q.must_contain) {
+      const top = results.slice(0, 3).map((r) => `${r.title}\n${r.heading.join('\n')}\n${r.text}`).join('\n').toLowerCase();
+      row.codeMissing = q.must_contain.filter((group) => !group.some((alt) => top.includes(alt.toLowerCase())));
+    }
+    rows.push(row);
   }
-  const metrics = (subset: typeof rows): Metrics => {
+  const metrics = (all: typeof rows): Metrics => {
+    // Doc-ranking metrics count the questions that name relevant docs; code questions may not.
+    const subset = all.filter((r) => r.relevant.length > 0);
+    const code = all.filter((r) => r.codeMissing !== undefined);
     const n = subset.length || 1;
     const sum = (f: (r: (typeof rows)[number]) => number) => subset.reduce((a, r) => a + f(r), 0) / n;
     return {
-      n: subset.length,
+      n: all.length,
+      docN: subset.length,
       hit1: sum((r) => (r.firstHit !== null && r.firstHit <= 1 ? 1 : 0)),
       hit3: sum((r) => (r.firstHit !== null && r.firstHit <= 3 ? 1 : 0)),
       hit5: sum((r) => (r.firstHit !== null && r.firstHit <= 5 ? 1 : 0)),
       mrr10: sum((r) => (r.firstHit !== null && r.firstHit <= k ? 1 / r.firstHit : 0)),
       recall10: sum((r) => r.ranked.slice(0, k).filter((id) => r.relevant.includes(id)).length / r.relevant.length),
+      ...(code.length > 0 ? { code3: code.filter((r) => r.codeMissing?.length === 0).length / code.length, codeN: code.length } : {}),
     };
   };
   const kinds = [...new Set(rows.map((r) => r.kind))].sort();
@@ -79,8 +99,12 @@ export async function evaluate(retriever: Retriever, queries: EvalQuery[], k = 1
 }
 
 export function formatReport(report: EvalReport): string {
-  const header = `| set | n | hit@1 | hit@3 | hit@5 | MRR@${report.k} | recall@${report.k} |\n| --- | --- | --- | --- | --- | --- | --- |`;
+  const withCode = report.overall.codeN !== undefined;
+  const header =
+    `| set | n | hit@1 | hit@3 | hit@5 | MRR@${report.k} | recall@${report.k} |${withCode ? ' code pass@3 |' : ''}\n` +
+    `| --- | --- | --- | --- | --- | --- | --- |${withCode ? ' --- |' : ''}`;
   const row = (name: string, m: Metrics) =>
-    `| ${name} | ${m.n} | ${m.hit1.toFixed(3)} | ${m.hit3.toFixed(3)} | ${m.hit5.toFixed(3)} | ${m.mrr10.toFixed(3)} | ${m.recall10.toFixed(3)} |`;
+    `| ${name} | ${m.n} | ${[m.hit1, m.hit3, m.hit5, m.mrr10, m.recall10].map((v) => (m.docN > 0 ? v.toFixed(3) : '-')).join(' | ')} |` +
+    (withCode ? ` ${m.code3 === undefined ? '' : `${m.code3.toFixed(3)} (${Math.round(m.code3 * (m.codeN ?? 0))}/${m.codeN})`} |` : '');
   return [header, row('overall', report.overall), ...Object.entries(report.byKind).map(([kind, m]) => row(kind, m))].join('\n');
 }
