@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Chunk, Section } from '../src/types.js';
 import { docUrl } from '../src/ids.js';
-import { embeddingText } from '../src/text/embedding-text.js';
+import { embeddingText, searchableText } from '../src/text/embedding-text.js';
 
 /** Bump when parsing or chunking output changes (text, boundaries, ids, doc fields): the manifest records it and a mismatch forces a full build. */
-export const CHUNKER_VERSION = 4;
+export const CHUNKER_VERSION = 5;
 
 export interface ChunkOptions {
   /** Aim for chunks about this long (characters). */
@@ -16,6 +16,14 @@ export interface ChunkOptions {
 }
 
 export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { target: 1400, max: 4000, min: 350 };
+
+/**
+ * A chunk's size as search sees it: missing-code placeholders do not count, so a page whose code
+ * is missing is cut where it would be if the code were merely labelled.
+ */
+function size(text: string): number {
+  return searchableText(text).length;
+}
 
 interface Draft {
   section: Section;
@@ -48,18 +56,18 @@ function mergeSmall(drafts: Draft[], options: ChunkOptions): Draft[] {
     let current = draft;
     if (carry) {
       const addition = draft.part === 0 ? joinBlocks(headingLine(draft.section), draft.text) : draft.text;
-      if (carry.text.length + addition.length + 2 <= options.max) {
+      if (size(carry.text) + size(addition) + 2 <= options.max) {
         current = { section: carry.section, part: carry.part, text: joinBlocks(carry.text, addition) };
       } else if (carry.text) out.push(carry);
       carry = undefined;
     }
-    if (current.text.length < options.min) carry = current;
+    if (size(current.text) < options.min) carry = current;
     else out.push(current);
   }
   if (carry?.text) {
     const previous = out[out.length - 1];
     const addition = joinBlocks(headingLine(carry.section), carry.text);
-    if (previous && previous.text.length + addition.length + 2 <= options.max) {
+    if (previous && size(previous.text) + size(addition) + 2 <= options.max) {
       previous.text = joinBlocks(previous.text, addition);
     } else out.push(carry);
   }
@@ -110,12 +118,12 @@ export function withContext(chunks: Chunk[], crumbs: Map<string, string[]>): Chu
 
 /** Splits markdown into parts of about `target` characters at safe block boundaries. */
 export function splitText(text: string, options: ChunkOptions): string[] {
-  if (text.length <= options.target) return [text];
+  if (size(text) <= options.target) return [text];
   const blocks = splitBlocks(text).flatMap((b) => (b.length > options.max ? splitOversized(b, options) : [b]));
   const parts: string[] = [];
   let current = '';
   for (const block of blocks) {
-    const full = current.length + block.length + 2 > (current.length < options.min ? options.max : options.target);
+    const full = size(current) + size(block) + 2 > (size(current) < options.min ? options.max : options.target);
     if (current && full) {
       parts.push(current);
       current = block;
@@ -123,7 +131,7 @@ export function splitText(text: string, options: ChunkOptions): string[] {
   }
   if (current) {
     const last = parts[parts.length - 1];
-    if (last !== undefined && current.length < options.min && last.length + current.length + 2 <= options.max) {
+    if (last !== undefined && size(current) < options.min && size(last) + size(current) + 2 <= options.max) {
       parts[parts.length - 1] = `${last}\n\n${current}`;
     } else parts.push(current);
   }

@@ -60,6 +60,9 @@ async function walk(root: string, rel: string, files: SourceFile[], warnings: st
   for (const entry of entries) {
     const relPath = rel ? `${rel}/${entry.name}` : entry.name;
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    // `_name` files and folders are partials and internal pages (as in Docusaurus and Next.js
+    // docs sites): included by other pages or unpublished, never pages of their own.
+    if (entry.name.startsWith('_') && entry.name !== NAVIGATION_FILE) continue;
     if (entry.isSymbolicLink()) {
       warnings.push(`${relPath}: symbolic link skipped (only regular files inside the docs folder are read)`);
       continue;

@@ -42,7 +42,7 @@ const READABLE_PROPS = ['title', 'label', 'name', 'heading', 'caption', 'alt', '
 const CHROME_COMPONENTS = new Set(['CodeBlockTab', 'LanguageSelector']);
 
 export function parseDoc(input: ParseInput): ParsedDoc {
-  const tree = parseOrThrow(input);
+  const tree = parseOrThrow({ ...input, source: repairSource(input.source, input.baseUrl) });
   const frontmatter = readFrontmatter(tree, input.path);
   const url = docUrl(input.baseUrl, input.docId);
   const blocks = cleanBlocks(tree.children, { baseUrl: input.baseUrl, docUrl: url });
@@ -51,7 +51,7 @@ export function parseDoc(input: ParseInput): ParsedDoc {
     stringField(frontmatter.title) ?? (firstHeading ? headingText(firstHeading) : undefined) ?? input.docId;
   const description = (stringField(frontmatter.description) ?? '').trim();
   const slug = createSlugger();
-  const sections = splitSections(blocks, input.docId, title, slug);
+  const sections = splitSections(blocks, input.docId, title, slug, url);
   sections.push(...referenceSections(frontmatter, input.registry, { baseUrl: input.baseUrl, docId: input.docId, title, slug, sections }));
   const doc: DocRecord = {
     id: input.docId,
@@ -107,6 +107,42 @@ function stringField(value: unknown): string | undefined {
 interface CleanContext {
   baseUrl: string;
   docUrl: string;
+  /** The variant a block sits under (`- $ frontend="nextjs"` → `Next.js`), for code placeholders. */
+  variant?: string;
+}
+
+/** A code sample the docs reference by file but do not ship: rendered as a placeholder line. */
+interface MissingCodeSample {
+  /** The file name shown on the site (`proxy.ts`), else the sample's title or snippet key. */
+  name: string;
+  isFile: boolean;
+  variants: string[];
+}
+
+/**
+ * Repairs two kinds of broken source seen in published docs before parsing: an image missing its
+ * opening bracket (`!Alt text](url)`), and placeholder hosts that write the docs' own domain with
+ * underscores (`https://api_workos_com` for `https://api.workos.com`).
+ */
+export function repairSource(source: string, baseUrl: string): string {
+  let out = source.replace(/(^|[\s(])!([A-Za-z][^[\]\n]{2,300})\]\(/g, '$1![$2](');
+  const domain = registrableDomain(baseUrl);
+  if (domain) {
+    out = out.replace(/\b(https?:\/\/)([a-z0-9-]+(?:_[a-z0-9-]+)+)(?=[/:?#\s`'")\]]|$)/gi, (whole, scheme: string, host: string) => {
+      const dotted = host.replace(/_/g, '.');
+      return dotted.toLowerCase().endsWith(domain) ? `${scheme}${dotted}` : whole;
+    });
+  }
+  return out;
+}
+
+function registrableDomain(baseUrl: string): string | undefined {
+  try {
+    const labels = new URL(baseUrl).hostname.toLowerCase().split('.');
+    return labels.length >= 2 ? labels.slice(-2).join('.') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -125,22 +161,119 @@ function cleanBlocks(nodes: RootContent[], ctx: CleanContext): RootContent[] {
         if (!/^\s*<!--/.test(node.value)) out.push({ type: 'paragraph', children: [{ type: 'text', value: stripTags(node.value) }] });
         break;
       case 'mdxJsxFlowElement': {
+        const sample = missingCodeSample(node, ctx);
+        if (sample) {
+          out.push({ type: 'paragraph', children: [], data: { codeSample: sample } } as RootContent);
+          break;
+        }
         const props = propsParagraph(node);
-        if (props) out.push(props);
-        out.push(...cleanBlocks(node.children as RootContent[], ctx));
+        const inner = [...(props ? [props] : []), ...cleanBlocks(node.children as RootContent[], ctx)];
+        if (inner.length === 1 && inner[0]?.type === 'paragraph' && toString(inner[0]).trim().length === 1) break;
+        out.push(...inner);
         break;
       }
       case 'heading':
         out.push({ ...node, children: cleanPhrasing(node.children, ctx), data: { ...node.data, anchor: customAnchor(node) } } as Heading);
         break;
+      case 'paragraph':
+        // A component holding one character on its own line is an index marker (a glossary's
+        // `A`, `B`, …), not text.
+        if (node.children.length === 1 && node.children[0]?.type === 'mdxJsxTextElement' && toString(node).trim().length <= 1) break;
+        out.push(cleanNode(node, ctx));
+        break;
       default:
         out.push(cleanNode(node, ctx));
     }
   }
-  return out.filter((n) => !(n.type === 'paragraph' && toString(n).trim() === ''));
+  return out.filter((n) => !(n.type === 'paragraph' && toString(n).trim() === '' && !isCodeSample(n)));
+}
+
+function isCodeSample(node: RootContent): boolean {
+  return Boolean((node.data as { codeSample?: MissingCodeSample } | undefined)?.codeSample);
+}
+
+/**
+ * `<CodeBlock file="…" title="proxy.ts">` (with or without `<CodeBlockTab>` children) names a
+ * snippet file the docs package does not ship. Such an element becomes one honest placeholder
+ * instead of a bare label; an element that does hold code is left to render its code.
+ */
+function missingCodeSample(node: MdxJsxFlowElement, ctx: CleanContext): MissingCodeSample | undefined {
+  const tabs = node.children.filter((c): c is MdxJsxFlowElement => c.type === 'mdxJsxFlowElement');
+  // A sample is an element naming a file itself, or a container of nothing but file tabs that
+  // carries no readable props of its own (`<Event.Details name="…">` around a sample is content).
+  const ownProps = READABLE_PROPS.filter((p) => p !== 'title').some((p) => attribute(node, p));
+  const isTabSet = !ownProps && tabs.length > 0 && tabs.length === node.children.length && tabs.every((t) => attribute(t, 'file') && t.children.length === 0);
+  const file = attribute(node, 'file') ?? (isTabSet ? attribute(tabs[0] as MdxJsxFlowElement, 'file') : undefined);
+  if (!file || containsCode(node)) return undefined;
+  const title = attribute(node, 'title');
+  const name = title ?? file;
+  const isFile = !title || (/[./]/.test(title) && !/\s/.test(title));
+  const tabNames = tabs.map((t) => attribute(t, 'title') ?? languageName(attribute(t, 'language'))).filter((t): t is string => Boolean(t));
+  const variants = [...new Set([...(ctx.variant ? [ctx.variant] : []), ...tabNames])];
+  return { name, isFile, variants };
+}
+
+function containsCode(node: { children?: unknown[]; type: string }): boolean {
+  if (node.type === 'code') return true;
+  return Array.isArray(node.children) && node.children.some((c) => containsCode(c as { type: string; children?: unknown[] }));
+}
+
+function attribute(node: MdxJsxFlowElement, name: string): string | undefined {
+  const attr = node.attributes.find((a): a is MdxJsxAttribute => a.type === 'mdxJsxAttribute' && a.name === name);
+  return attr && typeof attr.value === 'string' && attr.value.trim() ? attr.value.trim() : undefined;
+}
+
+/** Display names for the framework and language keys docs use in variant switches and tabs. */
+const DISPLAY_NAMES: Record<string, string> = {
+  nextjs: 'Next.js',
+  'client-only': 'client-only React',
+  react: 'React',
+  remix: 'Remix',
+  vanilla: 'vanilla JavaScript',
+  js: 'JavaScript',
+  javascript: 'JavaScript',
+  ts: 'TypeScript',
+  typescript: 'TypeScript',
+  nodejs: 'Node.js',
+  node: 'Node.js',
+  php: 'PHP',
+  dotnet: '.NET',
+  csharp: 'C#',
+  curl: 'cURL',
+};
+
+function languageName(key: string | undefined): string | undefined {
+  if (!key) return undefined;
+  return DISPLAY_NAMES[key.toLowerCase()] ?? key.charAt(0).toUpperCase() + key.slice(1);
+}
+
+/**
+ * List items that act as tabs or variant switches in the docs' source: `- $ frontend="nextjs"`
+ * (content for one framework) and `- | Complete` (a tab label). Returns the label to show.
+ */
+function listItemMarker(node: RootContent): { label: string; variant?: string } | undefined {
+  if (node.type !== 'listItem') return undefined;
+  const first = node.children[0];
+  if (first?.type !== 'paragraph') return undefined;
+  const text = toString(first).trim();
+  const variant = /^\$\s*([\w-]+)\s*=\s*"([^"]+)"$/.exec(text);
+  if (variant?.[1] && variant[2]) {
+    const names = variant[2].split(',').map((v) => languageName(v.trim()) ?? v.trim()).join(', ');
+    return { label: `${languageName(variant[1])}: ${names}`, variant: names };
+  }
+  const tab = /^\|\s*(.+)$/.exec(text);
+  if (tab?.[1]) return { label: tab[1].trim() };
+  return undefined;
 }
 
 function cleanNode(node: RootContent, ctx: CleanContext): RootContent {
+  const marker = listItemMarker(node);
+  if (marker && node.type === 'listItem') {
+    const inner = { ...ctx, ...(marker.variant ? { variant: marker.variant } : {}) };
+    const rest = cleanBlocks(node.children.slice(1) as RootContent[], inner);
+    const label: RootContent = { type: 'paragraph', children: [{ type: 'strong', children: [{ type: 'text', value: marker.label }] }] };
+    return { ...node, children: [label, ...rest] } as RootContent;
+  }
   if (node.type === 'paragraph' || node.type === 'tableCell' || node.type === 'emphasis' || node.type === 'strong' || node.type === 'delete') {
     return { ...node, children: cleanPhrasing(node.children, ctx) } as RootContent;
   }
@@ -157,7 +290,11 @@ function cleanNode(node: RootContent, ctx: CleanContext): RootContent {
 
 function cleanPhrasing(nodes: PhrasingContent[], ctx: CleanContext): PhrasingContent[] {
   const out: PhrasingContent[] = [];
-  for (const node of nodes) {
+  let afterImage = false;
+  for (const raw of nodes) {
+    // Image attributes some docs sites append (`![Diagram](url)[border=false]`) are not text.
+    const node: PhrasingContent = afterImage && raw.type === 'text' ? { ...raw, value: raw.value.replace(/^\[[\w-]+=[^\]\n]*\]/, '') } : raw;
+    afterImage = raw.type === 'image' || raw.type === 'imageReference';
     switch (node.type) {
       case 'mdxTextExpression':
         break;
@@ -243,14 +380,15 @@ function headingText(node: Heading): string {
   return toString(node).replace(/\s+/g, ' ').trim();
 }
 
-function splitSections(blocks: RootContent[], docId: string, title: string, slug: (text: string) => string): Section[] {
+function splitSections(blocks: RootContent[], docId: string, title: string, slug: (text: string) => string, url: string): Section[] {
   const sections: Section[] = [];
   const stack: Array<{ depth: number; text: string }> = [];
   let current: Section = { docId, title, heading: [], anchor: '', level: 0, text: '' };
   let body: RootContent[] = [];
   let titleHeadingSeen = false;
   const flush = () => {
-    current.text = toMarkdown(body);
+    const sectionUrl = current.anchor ? `${url}#${current.anchor}` : url;
+    current.text = toMarkdown(body.map((block) => withPlaceholders(block, sectionUrl)));
     if (current.level > 0 || current.text) sections.push(current);
   };
   for (const block of blocks) {
@@ -273,6 +411,33 @@ function splitSections(blocks: RootContent[], docId: string, title: string, slug
   }
   flush();
   return sections;
+}
+
+/** Replaces missing-code-sample markers (at any depth) by their one-line placeholder. */
+function withPlaceholders(node: RootContent, sectionUrl: string): RootContent {
+  const sample = (node.data as { codeSample?: MissingCodeSample } | undefined)?.codeSample;
+  if (sample) {
+    const variants = sample.variants.length ? ` (${sample.variants.join(', ')})` : '';
+    const name: PhrasingContent = sample.isFile ? { type: 'inlineCode', value: sample.name } : { type: 'text', value: `"${sample.name}"` };
+    return {
+      type: 'paragraph',
+      children: [
+        {
+          type: 'emphasis',
+          children: [
+            { type: 'text', value: 'Code sample ' },
+            name,
+            { type: 'text', value: `${variants} is not included in the offline docs: see ` },
+            { type: 'link', url: sectionUrl, children: [{ type: 'text', value: sectionUrl }] },
+          ],
+        },
+      ],
+    };
+  }
+  if ('children' in node && Array.isArray(node.children) && node.type !== 'paragraph') {
+    return { ...(node as Parent), children: (node.children as RootContent[]).map((c) => withPlaceholders(c, sectionUrl)) } as RootContent;
+  }
+  return node;
 }
 
 function sameText(a: string, b: string): boolean {

@@ -146,18 +146,22 @@ function renderGroup(group: EntryGroup, resolver: Resolver): string {
   const parts: string[] = [];
   const http = group.byLanguage.find(([lang, e]) => lang === 'curl' && typeof e.type === 'string' && /^[A-Z]+$/.test(e.type));
   if (http) parts.push(`**Endpoint:** \`${http[1].type} ${http[1].title ?? http[1].url}\``);
+  const ordered = [...group.byLanguage].sort(([a], [b]) => languageRank(a) - languageRank(b));
+  const returns = returnsByLanguage(resolver, ordered);
   const sdk = group.byLanguage.filter(([lang]) => lang !== 'curl');
   if (sdk.length > 0) {
     const lines = sdk.map(([lang, e]) => {
       const params = flattenProps(resolver, lang, inputsOf(e)).map((p) => `\`${p.key}\``);
       const name = LANGUAGES[lang] ?? lang;
-      return `- ${name}: \`${e.title ?? e.key}\`${params.length ? ` — parameters: ${unique(params).join(', ')}` : ''}`;
+      // A language whose return value differs from the others says so next to its method name.
+      const own = returns.differing.get(lang);
+      const returned = own ? ` — returns: ${own.map((p) => `\`${p.key}\``).join(', ')}` : '';
+      return `- ${name}: \`${e.title ?? e.key}\`${params.length ? ` — parameters: ${unique(params).join(', ')}` : ''}${returned}`;
     });
     parts.push(`**SDK methods:**\n\n${lines.join('\n')}`);
   }
   // Parameters from the HTTP entry when it lists them, else from the first SDK that does (path
-  // parameters often appear only in the SDK entries); returns likewise.
-  const ordered = [...group.byLanguage].sort(([a], [b]) => languageRank(a) - languageRank(b));
+  // parameters often appear only in the SDK entries).
   const withParams = ordered.find(([, e]) => inputsOf(e).length > 0);
   if (withParams) {
     const [lang, entry] = withParams;
@@ -165,12 +169,43 @@ function renderGroup(group: EntryGroup, resolver: Resolver): string {
     const params = uniqueBy(flattenProps(resolver, lang, inputsOf(entry)), (p) => p.key);
     if (params.length) parts.push(`**${isEndpoint ? 'Parameters' : 'Fields'}:**\n\n${params.map(renderProp).join('\n')}`);
   }
-  const withReturns = ordered.find(([, e]) => (e.returns ?? []).length > 0);
-  if (withReturns) {
-    const returns = flattenProps(resolver, withReturns[0], withReturns[1].returns ?? []);
-    if (returns.length) parts.push(`**Returns:**\n\n${returns.map(renderProp).join('\n')}`);
-  }
+  if (returns.union.length) parts.push(`**Returns:**\n\n${returns.union.map(renderProp).join('\n')}`);
   return parts.join('\n\n');
+}
+
+/**
+ * Return values per language. SDKs often return more than the HTTP entry lists (tokens, sealed
+ * sessions), so the rendered list is the union: fields of the first language that lists returns,
+ * then every field only some languages have, labelled with them and with each spelling
+ * (`accessToken` / `access_token`). `differing` holds, per language, its own list when it is not
+ * the same set as the first language's.
+ */
+function returnsByLanguage(resolver: Resolver, ordered: Array<[string, RefEntry]>): { union: FlatProp[]; differing: Map<string, FlatProp[]> } {
+  const lists = ordered.map(([lang, e]) => [lang, flattenProps(resolver, lang, e.returns ?? [])] as const).filter(([, list]) => list.length > 0);
+  const canonical = (key: string) => key.toLowerCase().replace(/[^a-z0-9.]/g, '');
+  const fields = new Map<string, { prop: FlatProp; spellings: string[]; languages: string[] }>();
+  for (const [lang, list] of lists) {
+    for (const prop of list) {
+      const key = canonical(prop.key);
+      const field = fields.get(key) ?? { prop, spellings: [], languages: [] };
+      if (!field.spellings.includes(prop.key)) field.spellings.push(prop.key);
+      if (!field.languages.includes(lang)) field.languages.push(lang);
+      if (!field.prop.description && prop.description) field.prop = { ...field.prop, description: prop.description };
+      fields.set(key, field);
+    }
+  }
+  const union = [...fields.values()].map(({ prop, spellings, languages }) => {
+    if (languages.length === lists.length) return prop;
+    const names = languages.map((l) => LANGUAGES[l] ?? l).join(', ');
+    return { ...prop, key: spellings.join('` / `'), description: `(${names} only)${prop.description ? ` ${prop.description}` : ''}` };
+  });
+  const first = new Set((lists[0]?.[1] ?? []).map((p) => canonical(p.key)));
+  const differing = new Map<string, FlatProp[]>();
+  for (const [lang, list] of lists.slice(1)) {
+    const own = new Set(list.map((p) => canonical(p.key)));
+    if (own.size !== first.size || [...own].some((k) => !first.has(k))) differing.set(lang, list);
+  }
+  return { union, differing };
 }
 
 /** An entry's inputs: path and query parameters first, then body properties (endpoints have both). */

@@ -16,10 +16,21 @@ describe('the default WorkOS corpus', () => {
   const chunks = () => corpus.files.flatMap((f) => f.chunks);
 
   it('parses every one of its files with no warning', () => {
-    expect(corpus.sourceFiles).toBe(548);
+    // 548 files in the package; one internal page (`sso/_sequence-diagrams/…`) is not a doc.
+    expect(corpus.sourceFiles).toBe(547);
+    expect(corpus.files.filter((f) => f.docId.split('/').some((part) => part.startsWith('_')))).toEqual([]);
     expect(corpus.failed).toBe(0);
     expect(corpus.warnings).toEqual([]);
     expect(corpus.files.length).toBeGreaterThan(500);
+  });
+
+  it('renders every code sample the package does not ship as one placeholder line, none as a bare label', async () => {
+    const { files } = await discoverDocs(defaultCorpus().docs);
+    const sources = await Promise.all(files.filter((f) => f.kind === 'doc' && !f.path.includes('/_')).map((f) => readFile(f.absPath, 'utf8')));
+    const referenced = sources.reduce((n, source) => n + (source.match(/<CodeBlock\b/g) ?? []).length, 0);
+    const placeholders = corpus.files.reduce((n, f) => n + (f.doc.markdown.match(/^\s*_Code sample .+ is not included in the offline docs: see <https:\/\/workos\.com\/docs\/[^>]+>_$/gm) ?? []).length, 0);
+    expect(referenced).toBe(494);
+    expect(placeholders).toBe(referenced);
   });
 
   it('yields chunks free of raw JSX tags and import/export lines outside code', () => {

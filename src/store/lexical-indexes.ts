@@ -1,5 +1,5 @@
 import type { Chunk, DocRecord, NavNode } from '../types.js';
-import { breadcrumbs, lexicalFields } from '../text/embedding-text.js';
+import { breadcrumbs, lexicalFields, searchableText } from '../text/embedding-text.js';
 import { tokenize } from '../text/tokenize.js';
 import { DEFAULT_LEXICAL_PARAMS, LexicalIndex, type LexicalParams } from './lexical.js';
 
@@ -24,7 +24,7 @@ export function buildLexicalIndexes(chunks: Chunk[], docs: DocRecord[], navigati
   const crumbs = breadcrumbs(navigation);
   const bodies = new Map<string, string[]>();
   const chunkDocs = chunks.map((c) => {
-    const body = tokenize(c.text);
+    const body = tokenize(searchableText(c.text));
     const list = bodies.get(c.docId);
     if (list) for (const t of body) list.push(t);
     else bodies.set(c.docId, [...body]);

@@ -1,15 +1,28 @@
 import type { Chunk, NavNode } from '../types.js';
 import type { LexicalDoc } from '../store/lexical.js';
 
+/**
+ * The sentence a missing code sample renders as (see ingest/parse). It helps a reader, but its
+ * words ("code", "sample", the framework) would match every code question on every page that
+ * lacks its code, so search leaves these lines out.
+ */
+export const MISSING_CODE_SENTENCE = 'is not included in the offline docs: see';
+const PLACEHOLDER_LINE = /^[ \t]*_Code sample .* is not included in the offline docs: see .*_[ \t]*$/gm;
+
+/** Chunk or doc text as search sees it: without missing-code placeholders. */
+export function searchableText(text: string): string {
+  return text.includes(MISSING_CODE_SENTENCE) ? text.replace(PLACEHOLDER_LINE, '') : text;
+}
+
 /** What gets embedded for a chunk: its context (nav breadcrumb, doc title, heading path) and its body. */
 export function embeddingText(chunk: Pick<Chunk, 'title' | 'heading' | 'text' | 'context'>): string {
   const context = [...(chunk.context ?? []), chunk.title, ...chunk.heading].join(' > ');
-  return `${context}\n\n${chunk.text}`;
+  return `${context}\n\n${searchableText(chunk.text)}`;
 }
 
 /** The fields of a chunk that lexical search weighs. */
 export function lexicalFields(chunk: Pick<Chunk, 'title' | 'heading' | 'text' | 'context'>): LexicalDoc {
-  return { title: chunk.title, heading: chunk.heading.join(' '), body: chunk.text, context: (chunk.context ?? []).join(' ') };
+  return { title: chunk.title, heading: chunk.heading.join(' '), body: searchableText(chunk.text), context: (chunk.context ?? []).join(' ') };
 }
 
 /**
