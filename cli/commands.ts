@@ -5,7 +5,7 @@ import type { Command, CliIO, Values } from './run.js';
 import { defaultIndexDir, defaultModelsDir } from './paths.js';
 import { openEngine } from '../src/core/engine.js';
 import { evaluate, formatReport, parseQuerySet } from '../src/core/eval.js';
-import { formatSearch } from '../src/format.js';
+import { fitExamples, formatExamples, formatSearch } from '../src/format.js';
 import { readManifest } from '../src/store/load.js';
 
 const indexOption = { index: { type: 'string' } } as const;
@@ -20,6 +20,20 @@ const search: Command = {
     const section = str(values.section);
     const results = await engine.retriever.search(query, { limit, section });
     io.stdout(values.json ? `${JSON.stringify({ query, results }, null, 2)}\n` : `${formatSearch(query, results, section)}\n`);
+    return 0;
+  },
+};
+
+const examples: Command = {
+  summary: 'code examples for a task, like the get_examples tool',
+  options: { ...indexOption, language: { type: 'string' }, framework: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+  async run(values, positionals, io) {
+    const query = positionals.join(' ').trim();
+    if (!query) throw new Error('Expected what the code should do, e.g. `workos-docs-mcp examples "verify a webhook signature" --language typescript`.');
+    const engine = await open(values, io);
+    const found = await engine.examples.find(query, { limit: intOption(values.limit, 'limit', 1, 10) ?? 5, language: str(values.language), framework: str(values.framework) });
+    const { examples: fitted, omitted } = fitExamples(found);
+    io.stdout(values.json ? `${JSON.stringify({ query, examples: fitted }, null, 2)}\n` : `${formatExamples(query, fitted, { language: str(values.language), framework: str(values.framework), omitted })}\n`);
     return 0;
   },
 };
@@ -165,7 +179,7 @@ const fetchModel: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { serve, ingest, reindex: ingest, search, get, stats, eval: evalCommand, 'fetch-model': fetchModel };
+export const commands: Record<string, Command> = { serve, ingest, reindex: ingest, search, examples, get, stats, eval: evalCommand, 'fetch-model': fetchModel };
 
 export function usage(): string {
   return `workos-docs-mcp: offline search over the WorkOS docs, as an MCP server and a CLI.

@@ -1,3 +1,4 @@
+import type { CodeExample } from './core/examples.js';
 import type { ChangelogEntry, SearchResult } from './types.js';
 
 /** Plain structured markdown for a model or a person to read: shared by the MCP tools and the CLI. */
@@ -19,6 +20,47 @@ export function formatSearch(query: string, results: SearchResult[], section?: s
 export function formatChangelog(entries: ChangelogEntry[]): string {
   if (entries.length === 0) return 'No changelog entries match. Try a wider date range or other words.';
   return entries.map((e) => `## ${e.date}: ${e.title}\n\n${e.url}\n\n${e.text}`).join('\n\n');
+}
+
+/** Characters of code a get_examples answer carries; the structured copy doubles it, within the 25,000 limit. */
+export const EXAMPLES_BUDGET = 10_000;
+
+/**
+ * Keeps whole examples within the budget, best first: an example that does not fit is left out
+ * (and counted), never cut, unless it is the first, which is cut at a line and its fence closed.
+ */
+export function fitExamples(found: CodeExample[], budget = EXAMPLES_BUDGET): { examples: CodeExample[]; omitted: number } {
+  const examples: CodeExample[] = [];
+  let used = 0;
+  for (const example of found) {
+    const size = example.code.length + example.intro.length;
+    if (used + size <= budget) {
+      examples.push(example);
+      used += size;
+    } else if (examples.length === 0) {
+      const lines = example.code.slice(0, budget - example.intro.length).split('\n').slice(0, -1);
+      examples.push({ ...example, code: `${lines.join('\n')}\n// … cut here: the whole block is in get_doc path="${example.path}"` });
+      used = budget;
+    }
+  }
+  return { examples, omitted: found.length - examples.length };
+}
+
+export function formatExamples(query: string, examples: CodeExample[], options: { language?: string; framework?: string; omitted?: number } = {}): string {
+  const filters = [options.language ? `language ${options.language}` : '', options.framework ? `framework ${options.framework}` : ''].filter(Boolean).join(', ');
+  if (examples.length === 0) {
+    return [
+      `No code examples match "${oneLine(query)}"${filters ? ` (${filters})` : ''}.`,
+      `${filters ? 'Drop a filter, or try' : 'Try'} other words (what the code does, or an API name), or search_docs for the explanation.`,
+    ].join('\n');
+  }
+  const parts = [`Code examples for "${oneLine(query)}"${filters ? ` (${filters})` : ''}:`];
+  examples.forEach((e, i) => {
+    const fence = e.code.includes('```') ? '~~~~' : '```';
+    parts.push(`## ${i + 1}. ${[e.title, ...e.heading].join(' > ')}\n\nsource: ${e.source}\nurl: ${e.url}\nlanguage: ${e.language}\n\n${e.intro}\n\n${fence}${e.language === 'text' ? '' : e.language}\n${e.code}\n${fence}`);
+  });
+  if (options.omitted) parts.push(`${options.omitted} more example(s) left out to keep this answer short; ask for fewer or narrow the query.`);
+  return parts.join('\n\n---\n\n');
 }
 
 function oneLine(text: string): string {

@@ -5,9 +5,9 @@ const server = useFixtureServer();
 const call = server.call;
 
 describe('the MCP surface', () => {
-  it('lists the four tools with input and output schemas and read-only annotations', async () => {
+  it('lists the five tools with input and output schemas and read-only annotations', async () => {
     const { tools } = await server.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['get_changelog', 'get_doc', 'list_docs', 'search_docs']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['get_changelog', 'get_doc', 'get_examples', 'list_docs', 'search_docs']);
     for (const tool of tools) {
       expect(tool.outputSchema?.type).toBe('object');
       expect(tool.annotations).toMatchObject({ readOnlyHint: true, idempotentHint: true, openWorldHint: false });

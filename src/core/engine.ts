@@ -4,6 +4,7 @@ import { EmbedderError, type Embedder } from '../embed/types.js';
 import { loadIndex, type LoadedIndex } from '../store/load.js';
 import { Changelog } from './changelog.js';
 import { DocStore } from './docs.js';
+import { ExampleFinder } from './examples.js';
 import { Retriever } from './retriever.js';
 
 /** Everything a front end (MCP server or CLI) needs, built once from an index folder. */
@@ -12,6 +13,7 @@ export interface DocsEngine {
   embedder: Embedder;
   retriever: Retriever;
   docs: DocStore;
+  examples: ExampleFinder;
   changelog: Changelog;
 }
 
@@ -23,22 +25,18 @@ export interface EngineOptions {
 export async function openEngine(indexDir: string, options: EngineOptions): Promise<DocsEngine> {
   const index = loadIndex(indexDir);
   const embedder = await queryEmbedder(index, options);
-  return {
-    index,
+  const retriever = new Retriever({
+    chunks: index.chunks,
+    vectors: index.vectors,
+    vectorIndex: index.vectorIndex,
+    lexical: index.lexical,
     embedder,
-    retriever: new Retriever({
-      chunks: index.chunks,
-      vectors: index.vectors,
-      vectorIndex: index.vectorIndex,
-      lexical: index.lexical,
-      embedder,
-      docLexical: index.docLexical,
-      docFull: index.docFulltext,
-      docIds: index.docs.map((d) => d.id),
-    }),
-    docs: new DocStore(index.docs, index.navigation, index.manifest.corpus.baseUrl),
-    changelog: new Changelog(index.changelog),
-  };
+    docLexical: index.docLexical,
+    docFull: index.docFulltext,
+    docIds: index.docs.map((d) => d.id),
+  });
+  const docs = new DocStore(index.docs, index.navigation, index.manifest.corpus.baseUrl);
+  return { index, embedder, retriever, docs, examples: new ExampleFinder(retriever, docs), changelog: new Changelog(index.changelog) };
 }
 
 /** The embedder the index was built with, and no other: queries must land in the same vector space. */

@@ -3,6 +3,7 @@ import type { DocsEngine } from '../core/engine.js';
 import { registerDocResources } from './resources.js';
 import { registerGetChangelogTool } from './tools/get-changelog.js';
 import { registerGetDocTool } from './tools/get-doc.js';
+import { registerGetExamplesTool } from './tools/get-examples.js';
 import { registerListDocsTool } from './tools/list-docs.js';
 import { registerSearchDocsTool } from './tools/search-docs.js';
 
@@ -16,6 +17,7 @@ const INSTRUCTIONS = `Answers questions about the WorkOS developer docs (AuthKit
 - search_docs first, for any question or identifier (method, event, error code, parameter). It returns the answering sections with their doc id (path).
 - get_doc to read a whole page or one section (by anchor) once you know its path; long pages are paged.
 - list_docs to browse what exists under a prefix such as "sso", "integrations" or "reference/authkit".
+- get_examples for code to adapt (filter by language or framework): whole code blocks with the sentence that introduces them.
 - get_changelog for what changed recently on the WorkOS platform.
 Cite the url of the sections you use.`;
 
@@ -29,6 +31,7 @@ export function createServer(deps: ServerDeps): McpServer {
   registerGetDocTool(server, deps);
   registerListDocsTool(server, deps);
   registerGetChangelogTool(server, deps);
+  registerGetExamplesTool(server, deps);
   registerDocResources(server, deps);
   return server;
 }
