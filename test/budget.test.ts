@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cutAtBlock, shareByNeed } from '../src/server/budget.js';
+import { cutAtBlock, fitItems, resultSize, RESULT_BUDGET, shareByNeed, STRUCTURED_NOTE, type ToolResultShape } from '../src/server/budget.js';
+
+type Item = { title: string; text: string };
+const render = (forText: Item[], forStructured: Item[], omitted: number): ToolResultShape => ({
+  content: [{ type: 'text', text: forText.map((i) => `## ${i.title}\n\n${i.text}`).join('\n\n') + (omitted ? `\n\n[${omitted} more left out]` : '') }],
+  structuredContent: { items: forStructured },
+});
+const fitted = (items: Item[]) => fitItems(items, { render, textNote: (i) => `[truncated: read ${i.title}]` });
 
 describe('sharing the result budget', () => {
   it('gives short texts all they need and splits the rest equally among the long ones', () => {
@@ -31,5 +38,51 @@ describe('sharing the result budget', () => {
   it('cuts one huge line at a space', () => {
     const cut = cutAtBlock('word '.repeat(100), 52);
     expect(cut).toBe('word '.repeat(10).trim());
+  });
+});
+
+describe('fitting a tool result into the budget', () => {
+  it('returns a result that fits unchanged, with the texts in both copies', () => {
+    const items = [{ title: 'a', text: 'short text' }];
+    expect(fitted(items)).toEqual(render(items, items, 0));
+  });
+
+  it('gives the text block one long text first and the structured copy what is left, both marked', () => {
+    const paragraphs = Array.from({ length: 400 }, (_, i) => `Paragraph ${i} says "something" worth reading.\n\n\`\`\`js\nconst x${i} = ${i};\n\`\`\``);
+    const text = paragraphs.join('\n\n');
+    const result = fitted([{ title: 'long', text }]);
+    expect(resultSize(result)).toBeLessThanOrEqual(RESULT_BUDGET);
+    const shown = result.content[0]?.text ?? '';
+    expect(shown).toMatch(/\n\n\[truncated: read long\]$/);
+    const kept = shown.slice('## long\n\n'.length, shown.indexOf('\n\n[truncated'));
+    expect(text.startsWith(kept)).toBe(true);
+    expect(kept.split('\n').filter((l) => l.startsWith('```')).length % 2).toBe(0);
+    expect(kept.length).toBeGreaterThan(RESULT_BUDGET / 2);
+    const structured = (result.structuredContent.items as Item[])[0]?.text ?? '';
+    expect(structured.length).toBeLessThan(kept.length);
+    // The text block took all the room: the structured copy keeps its shape with an empty text.
+    expect(structured).toBe('');
+  });
+
+  it('repeats a text in the structured copy as far as the room left by the text block allows', () => {
+    const text = Array.from({ length: 400 }, (_, i) => `Paragraph ${i} has a little to say.`).join('\n\n');
+    expect(text.length).toBeGreaterThan(RESULT_BUDGET / 2);
+    const result = fitted([{ title: 'mid', text }]);
+    expect(resultSize(result)).toBeLessThanOrEqual(RESULT_BUDGET);
+    expect(result.content[0]?.text).toBe(`## mid\n\n${text}`);
+    const structured = (result.structuredContent.items as Item[])[0]?.text ?? '';
+    expect(structured.endsWith(`\n\n${STRUCTURED_NOTE}`)).toBe(true);
+    expect(text.startsWith(structured.slice(0, -STRUCTURED_NOTE.length - 2))).toBe(true);
+    expect(resultSize(result)).toBeGreaterThan(RESULT_BUDGET - 200);
+  });
+
+  it('leaves out trailing items, and says so, when their metadata alone would crowd out the texts', () => {
+    const items = Array.from({ length: 200 }, (_, i) => ({ title: `item ${i} ${'x'.repeat(200)}`, text: 'some text '.repeat(20) }));
+    const result = fitted(items);
+    expect(resultSize(result)).toBeLessThanOrEqual(RESULT_BUDGET);
+    const kept = result.structuredContent.items as Item[];
+    expect(kept.length).toBeLessThan(200);
+    expect(kept.map((i) => i.title)).toEqual(items.slice(0, kept.length).map((i) => i.title));
+    expect(result.content[0]?.text).toMatch(new RegExp(`\\[${200 - kept.length} more left out\\]$`));
   });
 });

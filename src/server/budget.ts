@@ -119,23 +119,21 @@ export function fitItems<T extends { text: string }>(items: T[], options: FitOpt
   const omitted = items.length - kept.length;
   const blank = empty(kept);
 
-  const fit = (base: number, sources: T[], note: (item: T) => string, others: (cut: T[]) => ToolResultShape): { cut: T[]; result: ToolResultShape } => {
-    let room = budget - base;
-    let cut = blank;
-    let result = others(blank);
+  // Shares the room left beside `show(blank)` among the sources by need; re-measures, since notes
+  // and JSON escaping make the first estimate a little short.
+  const fit = (sources: T[], note: (item: T) => string, show: (cut: T[]) => ToolResultShape): { cut: T[]; result: ToolResultShape } => {
+    let room = budget - resultSize(show(blank));
     for (let attempt = 0; attempt < 6 && room > 0; attempt++) {
       const shares = shareByNeed(sources.map((s) => jsonLength(s.text)), room);
-      const candidate = sources.map((s, i) => ({ ...s, text: cutText(s.text, shares[i] ?? 0, note(s)) }));
-      const candidateResult = others(candidate);
-      const over = resultSize(candidateResult) - budget;
-      if (over <= 0) return { cut: candidate, result: candidateResult };
+      const cut = sources.map((s, i) => ({ ...s, text: cutText(s.text, shares[i] ?? 0, note(s)) }));
+      const result = show(cut);
+      const over = resultSize(result) - budget;
+      if (over <= 0) return { cut, result };
       room -= over + 16;
-      cut = blank;
-      result = others(blank);
     }
-    return { cut, result };
+    return { cut: blank, result: show(blank) };
   };
 
-  const forText = fit(resultSize(render(blank, blank, omitted)), kept, options.textNote, (cut) => render(cut, blank, omitted)).cut;
-  return fit(resultSize(render(forText, blank, omitted)), forText, () => STRUCTURED_NOTE, (cut) => render(forText, cut, omitted)).result;
+  const forText = fit(kept, options.textNote, (cut) => render(cut, blank, omitted)).cut;
+  return fit(forText, () => STRUCTURED_NOTE, (cut) => render(forText, cut, omitted)).result;
 }

@@ -84,9 +84,9 @@ export function registerGetDocTool(server: McpServer, deps: ServerDeps): string 
   return name;
 }
 
-/** Keeps the related lists (up to 50 siblings and 100 children) to a tenth of the result budget. */
+/** Keeps the related lists (up to 50 siblings and 100 children) to a sixth of the result budget, leaving room for a whole page beside them. */
 function fitRelated(related: Related): Related {
-  const room = RESULT_BUDGET / 10;
+  const room = RESULT_BUDGET / 6;
   const siblings = [...related.siblings];
   const children = [...related.children];
   while (JSON.stringify(siblings).length + JSON.stringify(children).length > room) {
