@@ -23,7 +23,7 @@ describe('protocol errors at the server edge', () => {
   it('answers resources/read of an unknown docs:// id with -32002 resource not found, naming the uri and the closest ids', async () => {
     const error = await errorOf('resources/read', { uri: 'docs://guide/testin' });
     expect(error.code).toBe(-32002);
-    expect(error.message).toMatch(/^MCP error -32002: Resource not found: docs:\/\/guide\/testin\. No doc "guide\/testin" in the index\. Closest ids: guide\/testing/);
+    expect(error.message).toMatch(/^MCP error -32002: Resource not found: docs:\/\/guide\/testin\. No doc "guide\/testin" in the index\. Closest: docs:\/\/guide\/testing, /);
     expect(error.data).toEqual({ uri: 'docs://guide/testin' });
     await expect(server.client.readResource({ uri: 'https://example.com/guide' })).rejects.toMatchObject({ code: -32002 });
   });

@@ -147,7 +147,7 @@ describe('result sizes over the default index', () => {
     expect(read.contents).toEqual([{ uri: `docs://${id}`, mimeType: 'text/markdown', text: doc?.markdown }]);
   });
 
-  it('resources/list pages through every doc once, in id order, each page within 25,000 characters', async () => {
+  it('resources/list pages through every doc once, in id order, each page within 25,000 characters, and each reads whole', async () => {
     const uris: string[] = [];
     let cursor: string | undefined;
     let pages = 0;
@@ -161,6 +161,10 @@ describe('result sizes over the default index', () => {
     expect(pages).toBeGreaterThan(1);
     const expected = engine.docs.docs.map((d) => `docs://${d.id}`).sort((a, b) => (a.slice(7) < b.slice(7) ? -1 : 1));
     expect(uris).toEqual(expected);
+    for (const uri of uris) {
+      const read = await client.readResource({ uri });
+      expect((read.contents[0] as { text: string }).text, uri).toBe(engine.docs.docs.find((d) => `docs://${d.id}` === uri)?.markdown);
+    }
   });
 });
 

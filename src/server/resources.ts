@@ -27,14 +27,16 @@ export function registerDocResources(server: McpServer, deps: ServerDeps): void 
       throw invalidParams(`resources/read: expected params.uri to be a doc URI such as "docs://sso", got ${describe(uri)}.`);
     }
     if (!uri.startsWith(SCHEME)) {
-      throw new ProtocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.slice(0, 200)}. This server serves docs as ${SCHEME}{id} URIs, e.g. docs://sso; see resources/list.`, { uri });
+      throw new ProtocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.slice(0, 200)}. This server serves docs as ${SCHEME}{id} URIs, e.g. docs://sso; see resources/list.`, { uri: uri.slice(0, 2000) });
     }
     try {
-      const { doc } = deps.engine().docs.resolve(uri.slice(SCHEME.length));
+      const { doc } = deps.engine().docs.resolve(uri);
       return { contents: [{ uri, mimeType: 'text/markdown', text: doc.markdown }] };
     } catch (error) {
-      if (error instanceof DocNotFoundError) throw new ProtocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.slice(0, 200)}. ${error.message}`, { uri });
-      throw error;
+      if (!(error instanceof DocNotFoundError)) throw error;
+      const closest = error.suggestions.length ? ` Closest: ${error.suggestions.map((id) => `${SCHEME}${id}`).join(', ')}.` : '';
+      const id = uri.slice(SCHEME.length, SCHEME.length + 200);
+      throw new ProtocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.slice(0, 200)}. No doc "${id}" in the index.${closest} See resources/list, or find a topic with the search_docs tool.`, { uri: uri.slice(0, 2000) });
     }
   });
 }
