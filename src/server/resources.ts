@@ -16,29 +16,33 @@ const PAGE_ENTRIES = 100;
  * returns the whole doc or -32002 for an unknown one, as the spec says.
  */
 export function registerDocResources(server: McpServer, deps: ServerDeps): void {
+  const read = (uri: string) => readDoc(deps, uri);
   const template = new ResourceTemplate('docs://{+path}', { list: undefined });
-  server.registerResource('doc', template, { title: 'WorkOS doc', description: 'A page of the WorkOS docs as markdown, by doc id.', mimeType: 'text/markdown' }, async (uri) => {
-    throw new Error(`unreachable: resources/read of ${uri.href} is answered by the handler in resources.ts`);
-  });
+  server.registerResource('doc', template, { title: 'WorkOS doc', description: 'A page of the WorkOS docs as markdown, by doc id.', mimeType: 'text/markdown' }, async (uri) => read(uri.href));
   setRawHandler(server, 'resources/list', async (params) => listPage(deps.engine().docs.docs, decodeCursor(params.cursor)));
   setRawHandler(server, 'resources/read', async (params) => {
     const { uri } = params;
     if (typeof uri !== 'string' || uri === '') {
       throw invalidParams(`resources/read: expected params.uri to be a doc URI such as "docs://sso", got ${describe(uri)}.`);
     }
-    if (!uri.startsWith(SCHEME)) {
-      throw new ProtocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.slice(0, 200)}. This server serves docs as ${SCHEME}{id} URIs, e.g. docs://sso; see resources/list.`, { uri: uri.slice(0, 2000) });
-    }
-    try {
-      const { doc } = deps.engine().docs.resolve(uri);
-      return { contents: [{ uri, mimeType: 'text/markdown', text: doc.markdown }] };
-    } catch (error) {
-      if (!(error instanceof DocNotFoundError)) throw error;
-      const closest = error.suggestions.length ? ` Closest: ${error.suggestions.map((id) => `${SCHEME}${id}`).join(', ')}.` : '';
-      const id = uri.slice(SCHEME.length, SCHEME.length + 200);
-      throw new ProtocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.slice(0, 200)}. No doc "${id}" in the index.${closest} See resources/list, or find a topic with the search_docs tool.`, { uri: uri.slice(0, 2000) });
-    }
+    return read(uri);
   });
+}
+
+/** The whole doc behind a docs:// URI, or -32002 with the closest URIs. */
+function readDoc(deps: ServerDeps, uri: string): { contents: Array<{ uri: string; mimeType: string; text: string }> } {
+  if (!uri.startsWith(SCHEME)) {
+    throw new ProtocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.slice(0, 200)}. This server serves docs as ${SCHEME}{id} URIs, e.g. docs://sso; see resources/list.`, { uri: uri.slice(0, 2000) });
+  }
+  try {
+    const { doc } = deps.engine().docs.resolve(uri);
+    return { contents: [{ uri, mimeType: 'text/markdown', text: doc.markdown }] };
+  } catch (error) {
+    if (!(error instanceof DocNotFoundError)) throw error;
+    const closest = error.suggestions.length ? ` Closest: ${error.suggestions.map((id) => `${SCHEME}${id}`).join(', ')}.` : '';
+    const id = uri.slice(SCHEME.length, SCHEME.length + 200);
+    throw new ProtocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.slice(0, 200)}. No doc "${id}" in the index.${closest} See resources/list, or find a topic with the search_docs tool.`, { uri: uri.slice(0, 2000) });
+  }
 }
 
 /**
