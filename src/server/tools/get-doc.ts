@@ -61,7 +61,7 @@ export function registerGetDocTool(server: McpServer, deps: ServerDeps): string 
         related.parent ? `parent: ${related.parent.path}` : '',
         related.children.length ? `children: ${related.children.map((c) => c.path).join(', ')}` : '',
       ].filter(Boolean);
-      const anchors = sections.slice(0, 5).map((s) => s.anchor);
+      const bySection = sections[0] ? `one section at a time, e.g. get_doc path="${doc.id}" section="${sections[0].anchor}"` : 'in the docs site';
       return fitItems([{ text: result.markdown }], {
         render: ([forText], [forStructured]) => ({
           content: [{ type: 'text', text: `${forText?.text ?? ''}\n---\n${footer.join('\n')}` }],
@@ -77,7 +77,7 @@ export function registerGetDocTool(server: McpServer, deps: ServerDeps): string 
             pages: result.pages,
           },
         }),
-        textNote: () => `[truncated: this page is too long for one result; read it one section at a time, e.g. get_doc path="${doc.id}" section="${anchors[0] ?? ''}"]`,
+        textNote: () => `[truncated: this page is too long for one result; read it ${bySection}: ${url}]`,
       });
     },
   );
