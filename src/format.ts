@@ -33,7 +33,8 @@ export function fitExamples(found: CodeExample[], budget = EXAMPLES_BUDGET): { e
   const examples: CodeExample[] = [];
   let used = 0;
   for (const example of found) {
-    const size = example.code.length + example.intro.length;
+    // Measured as JSON, as it goes on the wire: quotes and newlines in code take two characters.
+    const size = JSON.stringify(example.code).length + JSON.stringify(example.intro).length;
     if (used + size <= budget) {
       examples.push(example);
       used += size;

@@ -67,14 +67,16 @@ export class DocStore {
     return { doc, ...(ref.anchor ? { anchor: ref.anchor } : {}) };
   }
 
-  read(input: string, options: { section?: string; page?: number } = {}): DocPage {
+  /** One page of a doc or of one of its sections; `pageSize` overrides the store's for this read. */
+  read(input: string, options: { section?: string; page?: number; pageSize?: number } = {}): DocPage {
     const { doc, anchor: urlAnchor } = this.resolve(input);
     const anchor = options.section?.trim().replace(/^#/, '') || urlAnchor;
+    const size = options.pageSize ?? this.pageSize;
     if (anchor) {
       const markdown = this.sectionMarkdown(doc, anchor);
-      return { doc, anchor, ...this.paginate(markdown, options.page) };
+      return { doc, anchor, ...this.paginate(markdown, options.page, [], size) };
     }
-    return { doc, ...this.paginate(doc.markdown, options.page, doc.sections.map((s) => s.offset)) };
+    return { doc, ...this.paginate(doc.markdown, options.page, doc.sections.map((s) => s.offset), size) };
   }
 
   sectionMarkdown(doc: DocRecord, anchor: string): string {
@@ -140,15 +142,15 @@ export class DocStore {
       .map((s) => s.id);
   }
 
-  private paginate(markdown: string, page = 1, boundaries: number[] = []): { markdown: string; page: number; pages: number } {
-    if (markdown.length <= this.pageSize) return { markdown, page: 1, pages: 1 };
+  private paginate(markdown: string, page = 1, boundaries: number[] = [], pageSize = this.pageSize): { markdown: string; page: number; pages: number } {
+    if (markdown.length <= pageSize) return { markdown, page: 1, pages: 1 };
     const cuts = [0];
     let start = 0;
-    while (markdown.length - start > this.pageSize) {
-      const limit = start + this.pageSize;
-      const atSection = [...boundaries].reverse().find((b) => b > start + this.pageSize / 4 && b <= limit);
+    while (markdown.length - start > pageSize) {
+      const limit = start + pageSize;
+      const atSection = [...boundaries].reverse().find((b) => b > start + pageSize / 4 && b <= limit);
       const atParagraph = markdown.lastIndexOf('\n\n', limit);
-      const cut = atSection ?? (atParagraph > start + this.pageSize / 4 ? atParagraph : limit);
+      const cut = atSection ?? (atParagraph > start + pageSize / 4 ? atParagraph : limit);
       cuts.push(cut);
       start = cut;
     }

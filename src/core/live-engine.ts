@@ -11,6 +11,7 @@ export class LiveEngine {
   private lastCheck = 0;
   private stamp: string;
   private loading: Promise<void> | undefined;
+  private readonly reloadListeners = new Set<(engine: DocsEngine) => void>();
 
   private constructor(
     private engine: DocsEngine,
@@ -37,6 +38,12 @@ export class LiveEngine {
     return this.engine;
   }
 
+  /** Calls `listener` after each successful reload, with the new engine; returns the unsubscribe. */
+  onReload(listener: (engine: DocsEngine) => void): () => void {
+    this.reloadListeners.add(listener);
+    return () => this.reloadListeners.delete(listener);
+  }
+
   /** Resolves when any reload in progress has finished (for tests and orderly shutdown). */
   async settled(): Promise<void> {
     await this.loading;
@@ -47,6 +54,13 @@ export class LiveEngine {
       this.engine = await openEngine(this.indexDir, this.options);
       this.stamp = stamp;
       this.log(`index reloaded: ${this.engine.index.manifest.counts.chunks} chunks built ${this.engine.index.manifest.createdAt}`);
+      for (const listener of this.reloadListeners) {
+        try {
+          listener(this.engine);
+        } catch (error) {
+          this.log(`a reload listener failed: ${(error as Error).message}`);
+        }
+      }
     } catch (error) {
       this.stamp = stamp;
       this.log(`index changed but could not be loaded; still serving the previous one: ${(error as Error).message.split('\n')[0]}`);

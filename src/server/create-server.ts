@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { DocsEngine } from '../core/engine.js';
+import { checkToolCall, guardHandler, refuseCursor } from './edge.js';
 import { registerDocResources } from './resources.js';
 import { registerGetChangelogTool } from './tools/get-changelog.js';
 import { registerGetDocTool } from './tools/get-doc.js';
@@ -10,6 +11,12 @@ import { registerSearchDocsTool } from './tools/search-docs.js';
 export interface ServerDeps {
   /** The engine to answer from; a function so that a rebuilt index can be swapped in between requests. */
   engine: () => DocsEngine;
+  /**
+   * Subscribes to "the index was reloaded" (returns the unsubscribe). Pass it only where the
+   * transport can deliver a notification outside a request (stdio): then the server advertises
+   * `resources.listChanged` and sends `notifications/resources/list_changed` after each reload.
+   */
+  onReload?: (listener: () => void) => () => void;
   version?: string;
 }
 
@@ -27,11 +34,32 @@ export function createServer(deps: ServerDeps): McpServer {
     { name: 'workos-docs-mcp', version: deps.version ?? '0.1.0' },
     { instructions: INSTRUCTIONS, capabilities: { tools: {}, resources: {} } },
   );
-  registerSearchDocsTool(server, deps);
-  registerGetDocTool(server, deps);
-  registerListDocsTool(server, deps);
-  registerGetChangelogTool(server, deps);
-  registerGetExamplesTool(server, deps);
+  const tools = [
+    registerSearchDocsTool(server, deps),
+    registerGetDocTool(server, deps),
+    registerListDocsTool(server, deps),
+    registerGetChangelogTool(server, deps),
+    registerGetExamplesTool(server, deps),
+  ];
   registerDocResources(server, deps);
+  guardHandler(server, 'tools/call', checkToolCall(tools));
+  guardHandler(server, 'tools/list', refuseCursor('tools/list'));
+  guardHandler(server, 'resources/templates/list', refuseCursor('resources/templates/list'));
+  // The SDK advertises listChanged for whatever it registers; the tools never change, and the
+  // resource list changes only with a reload that this server can announce.
+  server.server.registerCapabilities({ tools: { listChanged: undefined }, resources: { listChanged: deps.onReload ? true : undefined } });
+  if (deps.onReload) announceReloads(server, deps.onReload);
   return server;
+}
+
+function announceReloads(server: McpServer, onReload: NonNullable<ServerDeps['onReload']>): void {
+  const stop = onReload(() => {
+    // A connection that is gone has no one to tell.
+    if (server.isConnected()) server.server.sendResourceListChanged().catch(() => {});
+  });
+  const previous = server.server.onclose;
+  server.server.onclose = () => {
+    stop();
+    previous?.();
+  };
 }

@@ -27,7 +27,8 @@ export async function serveCommand(options: ServeOptions, log: (line: string) =>
     if (!LOOPBACK_HOSTS.has(options.host)) log('warning: bound to a non-loopback address; set WORKOS_DOCS_MCP_TOKEN so that only clients with the token are served');
     return undefined;
   }
-  const server = createServer(deps);
+  // stdio can carry a notification at any time, so this server announces reloads (HTTP is stateless).
+  const server = createServer({ ...deps, onReload: (listener) => live.onReload(listener) });
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();

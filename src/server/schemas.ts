@@ -3,9 +3,6 @@ import { z } from 'zod';
 /** Tool annotations shared by every tool: all read the local index and nothing else. */
 export const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: false, destructiveHint: false } as const;
 
-/** Most characters a tool result carries (text block; the structured copy mirrors it). */
-export const RESULT_BUDGET = 12_000;
-
 /** Control characters (NUL included) carry no meaning in a query or id; they become spaces. */
 export function clean(text: string): string {
   // eslint-disable-next-line no-control-regex -- removing control characters is the point

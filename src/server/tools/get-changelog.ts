@@ -3,6 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerDeps } from '../create-server.js';
 import { formatChangelog } from '../../format.js';
 import { clean, READ_ONLY } from '../schemas.js';
+import { fitItems } from '../budget.js';
 
 const inputSchema = {
   query: z.string().max(2000).optional().describe('Rank entries by relevance to these words, e.g. "FGA" or "SSO sessions".'),
@@ -18,9 +19,10 @@ const outputSchema = {
   entries: z.array(z.object({ date: z.string(), title: z.string(), url: z.string(), text: z.string() })),
 };
 
-export function registerGetChangelogTool(server: McpServer, deps: ServerDeps): void {
+export function registerGetChangelogTool(server: McpServer, deps: ServerDeps): string {
+  const name = 'get_changelog';
   server.registerTool(
-    'get_changelog',
+    name,
     {
       title: 'Read the WorkOS platform changelog',
       description: 'Platform changelog entries (date, title, URL, text), newest first; optionally only since a date and only those relevant to a query. Use it for "what changed" or "is X new" questions.',
@@ -30,7 +32,14 @@ export function registerGetChangelogTool(server: McpServer, deps: ServerDeps): v
     },
     async ({ query, since, limit }) => {
       const entries = deps.engine().changelog.find({ query: query ? clean(query) : undefined, since, limit });
-      return { content: [{ type: 'text', text: formatChangelog(entries) }], structuredContent: { entries } };
+      return fitItems(entries, {
+        render: (forText, forStructured, omitted) => ({
+          content: [{ type: 'text', text: formatChangelog(forText) + (omitted ? `\n\n[${omitted} more entries left out to stay within the result size; narrow with since, query or a lower limit]` : '') }],
+          structuredContent: { entries: forStructured },
+        }),
+        textNote: (e) => `[truncated: the full entry is at ${e.url}]`,
+      });
     },
   );
+  return name;
 }

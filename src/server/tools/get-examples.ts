@@ -4,6 +4,8 @@ import type { ServerDeps } from '../create-server.js';
 import { fitExamples, formatExamples } from '../../format.js';
 import { clean, READ_ONLY } from '../schemas.js';
 
+const NAME = 'get_examples';
+
 const inputSchema = {
   query: z
     .string()
@@ -28,9 +30,9 @@ const outputSchema = {
   ),
 };
 
-export function registerGetExamplesTool(server: McpServer, deps: ServerDeps): void {
+export function registerGetExamplesTool(server: McpServer, deps: ServerDeps): string {
   server.registerTool(
-    'get_examples',
+    NAME,
     {
       title: 'Find code examples',
       description:
@@ -51,4 +53,5 @@ export function registerGetExamplesTool(server: McpServer, deps: ServerDeps): vo
       };
     },
   );
+  return NAME;
 }

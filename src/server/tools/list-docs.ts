@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerDeps } from '../create-server.js';
 import type { NavNode } from '../../types.js';
-import { clean, navEntrySchema, READ_ONLY, RESULT_BUDGET } from '../schemas.js';
+import { clean, navEntrySchema, READ_ONLY } from '../schemas.js';
+import { RESULT_BUDGET, resultSize, type ToolResultShape } from '../budget.js';
 
 const inputSchema = {
   prefix: z.string().max(200).optional().describe('Only the part of the tree under this doc id prefix, e.g. "sso", "authkit", "reference/authkit". Omit for the top of the whole tree.'),
@@ -14,9 +15,10 @@ const outputSchema = {
   truncated: z.boolean(),
 };
 
-export function registerListDocsTool(server: McpServer, deps: ServerDeps): void {
+export function registerListDocsTool(server: McpServer, deps: ServerDeps): string {
+  const name = 'list_docs';
   server.registerTool(
-    'list_docs',
+    name,
     {
       title: 'Browse the WorkOS docs tree',
       description:
@@ -28,30 +30,61 @@ export function registerListDocsTool(server: McpServer, deps: ServerDeps): void 
     },
     async ({ prefix }) => {
       const p = prefix ? clean(prefix).trim() : '';
-      const tree = deps.engine().docs.list(p);
-      const entries: Array<z.infer<typeof navEntrySchema>> = [];
-      const lines: string[] = [];
-      let size = 0;
-      let truncated = false;
-      const walk = (nodes: NavNode[], depth: number) => {
-        for (const node of nodes) {
-          const line = `${'  '.repeat(depth)}- ${node.title}${node.id !== undefined ? ` (${node.id || '/'})` : ''}`;
-          if (size + line.length > RESULT_BUDGET) {
-            truncated = true;
-            return;
-          }
-          size += line.length + 1;
-          lines.push(line);
-          entries.push({ path: node.id ?? null, title: node.title, depth });
-          walk(node.children, depth + 1);
-        }
-      };
-      walk(tree, 0);
-      const text =
-        entries.length === 0
-          ? `No docs under "${p}". Call list_docs without a prefix to see the product areas.`
-          : `${lines.join('\n')}${truncated ? '\n\n[truncated: pass a narrower prefix such as one of the ids above]' : ''}`;
-      return { content: [{ type: 'text', text }], structuredContent: { prefix: p || null, entries, truncated } };
+      const all = flatten(deps.engine().docs.list(p));
+      if (all.length === 0) {
+        const text = `No docs under "${p}". Call list_docs without a prefix to see the product areas.`;
+        return { content: [{ type: 'text', text }], structuredContent: { prefix: p || null, entries: [], truncated: false } };
+      }
+      return fitTree(all, (entries, depth) => render(p, entries, depth === undefined ? '' : truncatedNote(depth)));
     },
   );
+  return name;
+}
+
+type Entry = z.infer<typeof navEntrySchema>;
+
+function truncatedNote(depth: number): string {
+  return `[truncated: the tree is too long for one result, so it is shown to depth ${depth}; pass a prefix such as one of the ids above to see deeper entries]`;
+}
+
+function render(prefix: string, entries: Entry[], note: string): ToolResultShape {
+  const lines = entries.map((e) => `${'  '.repeat(e.depth)}- ${e.title}${e.path !== null ? ` (${e.path || '/'})` : ''}`);
+  return {
+    content: [{ type: 'text', text: `${lines.join('\n')}${note ? `\n\n${note}` : ''}` }],
+    structuredContent: { prefix: prefix || null, entries, truncated: note !== '' },
+  };
+}
+
+function flatten(nodes: NavNode[], depth = 0, out: Entry[] = []): Entry[] {
+  for (const node of nodes) {
+    out.push({ path: node.id ?? null, title: node.title, depth });
+    flatten(node.children, depth + 1, out);
+  }
+  return out;
+}
+
+/**
+ * The whole tree when it fits; otherwise the deepest levels that fit whole (so every branch shows,
+ * in navigation order, with no holes); if even the top level does not fit, its first entries.
+ */
+function fitTree(all: Entry[], render: (entries: Entry[], depth?: number) => ToolResultShape): ToolResultShape {
+  const whole = render(all);
+  if (resultSize(whole) <= RESULT_BUDGET) return whole;
+  const deepest = Math.max(...all.map((e) => e.depth));
+  for (let depth = deepest - 1; depth >= 0; depth--) {
+    const shallow = render(
+      all.filter((e) => e.depth <= depth),
+      depth,
+    );
+    if (resultSize(shallow) <= RESULT_BUDGET) return shallow;
+  }
+  const top = all.filter((e) => e.depth === 0);
+  let lo = 0;
+  let hi = top.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (resultSize(render(top.slice(0, mid), 0)) <= RESULT_BUDGET) lo = mid;
+    else hi = mid - 1;
+  }
+  return render(top.slice(0, lo), 0);
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerDeps } from '../create-server.js';
 import { formatSearch } from '../../format.js';
-import { clean, READ_ONLY, RESULT_BUDGET } from '../schemas.js';
+import { clean, READ_ONLY } from '../schemas.js';
+import { fitItems } from '../budget.js';
 import type { SearchResult } from '../../types.js';
 
 const inputSchema = {
@@ -27,14 +28,15 @@ const outputSchema = {
       title: z.string(),
       heading: z.array(z.string()),
       score: z.number(),
-      text: z.string(),
+      text: z.string().describe('The section text; in a long result it may be shortened here (marked) while the text content carries it in full.'),
     }),
   ),
 };
 
-export function registerSearchDocsTool(server: McpServer, deps: ServerDeps): void {
+export function registerSearchDocsTool(server: McpServer, deps: ServerDeps): string {
+  const name = 'search_docs';
   server.registerTool(
-    'search_docs',
+    name,
     {
       title: 'Search the WorkOS docs',
       description:
@@ -49,21 +51,23 @@ export function registerSearchDocsTool(server: McpServer, deps: ServerDeps): voi
       const text = clean(query).trim();
       if (!text) throw new Error('query is empty: pass a question or keywords, e.g. "rotate SSO signing certificate".');
       const engine = deps.engine();
-      const results = fitBudget(await engine.retriever.search(text, { limit, section: section ? clean(section) : undefined }));
-      return {
-        content: [{ type: 'text', text: formatSearch(text, results, section) }],
-        structuredContent: { query: text, results },
-      };
+      const results = await engine.retriever.search(text, { limit, section: section ? clean(section) : undefined });
+      return fitItems(results, {
+        render: (forText, forStructured, omitted) => ({
+          content: [{ type: 'text', text: formatSearch(text, forText, section) + omittedNote(omitted) }],
+          structuredContent: { query: text, results: forStructured },
+        }),
+        textNote: (r) => `[truncated: read the full section with get_doc path="${r.path}"${anchorOf(r) ? ` section="${anchorOf(r)}"` : ''}]`,
+      });
     },
   );
+  return name;
 }
 
-/** Trims the longest texts first so that all results together stay within the result budget. */
-function fitBudget(results: SearchResult[]): SearchResult[] {
-  const total = results.reduce((n, r) => n + r.text.length, 0);
-  if (total <= RESULT_BUDGET) return results;
-  const share = Math.floor(RESULT_BUDGET / results.length);
-  return results.map((r) =>
-    r.text.length <= share ? r : { ...r, text: `${r.text.slice(0, share).trimEnd()}\n\n[truncated: read the full section with get_doc path="${r.path}"]` },
-  );
+function anchorOf(result: SearchResult): string {
+  return result.url.split('#')[1] ?? '';
+}
+
+function omittedNote(omitted: number): string {
+  return omitted ? `\n\n[${omitted} more results left out to stay within the result size; ask for a lower limit or narrow with section]` : '';
 }
