@@ -29,7 +29,7 @@ describe('protocol errors at the server edge', () => {
   });
 
   it.each([
-    ['tools/call without params.name', 'tools/call', {}, /^MCP error -32602: tools\/call: expected params\.name to be the name of a tool \(search_docs, get_doc, list_docs, get_changelog\), got nothing\.$/],
+    ['tools/call without params.name', 'tools/call', {}, /^MCP error -32602: tools\/call: expected params\.name to be the name of a tool \(search_docs, get_doc, list_docs, get_changelog, get_examples\), got nothing\.$/],
     ['tools/call with arguments as a string', 'tools/call', { name: 'search_docs', arguments: 'x' }, /^MCP error -32602: tools\/call: expected params\.arguments to be an object of the tool's arguments, e\.g\. \{"query": "sso"\}, got string "x"\.$/],
     ['tools/call with arguments as an array', 'tools/call', { name: 'search_docs', arguments: ['sso'] }, /expected params\.arguments to be an object .* got an array of 1\.$/],
     ['tools/call with arguments null', 'tools/call', { name: 'search_docs', arguments: null }, /expected params\.arguments to be an object .* got null\.$/],
@@ -46,7 +46,7 @@ describe('protocol errors at the server edge', () => {
   it('answers an unknown tool with a -32602 protocol error listing the tools', async () => {
     await expect(server.client.callTool({ name: 'search_doc', arguments: { query: 'plane' } })).rejects.toMatchObject({
       code: -32602,
-      message: 'MCP error -32602: tools/call: unknown tool "search_doc"; the tools are search_docs, get_doc, list_docs, get_changelog (see tools/list).',
+      message: 'MCP error -32602: tools/call: unknown tool "search_doc"; the tools are search_docs, get_doc, list_docs, get_changelog, get_examples (see tools/list).',
     });
   });
 

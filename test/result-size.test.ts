@@ -4,6 +4,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { openEngine, type DocsEngine } from '../src/core/engine.js';
 import { createServer } from '../src/server/create-server.js';
 import type { NavNode } from '../src/types.js';
+import { compactPlaceholders } from '../src/text/embedding-text.js';
 import { defaultIndex } from './helpers/default-index.js';
 import { textOf } from './helpers/fixture-index.js';
 
@@ -130,9 +131,21 @@ describe('result sizes over the default index', () => {
   it('search_docs shares its budget by need: most results stay whole and only the longest are cut', async () => {
     const { whole, cut } = await searchAtLimit20('list organizations');
     expect(cut.length).toBeGreaterThan(0);
-    expect(whole.length).toBeGreaterThanOrEqual(10);
+    // About 23,000 characters of raw text at limit 20: the shorter third or more stays whole.
+    expect(whole.length).toBeGreaterThanOrEqual(7);
     for (const { raw, kept } of cut) expect(kept.length, raw.path).toBeGreaterThan(0);
   });
+
+  it.each(['install the SDK', 'migrate users from AWS Cognito', 'environment variables', 'localize the widgets', 'events payload json'])(
+    'get_examples at limit 10 for %j stays within 25,000 characters with every code block whole',
+    async (query) => {
+      const result = await call('get_examples', { query, limit: 10 });
+      expect(sizeOf(result)).toBeLessThanOrEqual(BUDGET);
+      const examples = (result.structuredContent as { examples: Array<{ code: string }> }).examples;
+      expect(examples.length).toBeGreaterThan(0);
+      for (const e of examples) expect(textOf(result)).toContain(e.code);
+    },
+  );
 
   it('get_changelog at limit 100 stays within 25,000 characters', async () => {
     const result = await call('get_changelog', { limit: 100 });
@@ -171,13 +184,16 @@ describe('result sizes over the default index', () => {
 /** A limit-20 search: its result, and which texts its text block shows whole or cut (with the part kept). */
 async function searchAtLimit20(query: string) {
   const result = await call('search_docs', { query, limit: 20 });
-  const raw = await engine.retriever.search(query, { limit: 20 });
+  // What the tool shows of each result: its text with placeholders to its own URL compacted.
+  const raw = (await engine.retriever.search(query, { limit: 20 })).map((r) => ({ ...r, text: compactPlaceholders(r.text, r.url) }));
   const shown = textOf(result);
-  const whole = raw.filter((r) => shown.includes(`score: ${r.score}\n\n${r.text}\n\n---`) || shown.endsWith(`\n\n${r.text}`));
+  // Results are found by their whole header: two results can share a score.
+  const header = (r: (typeof raw)[number]) => `path: ${r.path}\nurl: ${r.url}\nscore: ${r.score}\n\n`;
+  const whole = raw.filter((r) => shown.includes(`${header(r)}${r.text}\n\n---`) || shown.endsWith(`${header(r)}${r.text}`));
   const cut = raw
     .filter((r) => !whole.includes(r))
     .map((r) => {
-      const start = shown.indexOf(`score: ${r.score}\n\n`) + `score: ${r.score}\n\n`.length;
+      const start = shown.indexOf(header(r)) + header(r).length;
       return { raw: r, kept: shown.slice(start, shown.indexOf('\n\n[truncated: read the full section with get_doc', start)) };
     });
   return { result, whole, cut };

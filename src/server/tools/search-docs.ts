@@ -5,6 +5,7 @@ import { formatSearch } from '../../format.js';
 import { clean, READ_ONLY } from '../schemas.js';
 import { fitItems } from '../budget.js';
 import type { SearchResult } from '../../types.js';
+import { compactPlaceholders } from '../../text/embedding-text.js';
 
 const inputSchema = {
   query: z
@@ -51,7 +52,8 @@ export function registerSearchDocsTool(server: McpServer, deps: ServerDeps): str
       const text = clean(query).trim();
       if (!text) throw new Error('query is empty: pass a question or keywords, e.g. "rotate SSO signing certificate".');
       const engine = deps.engine();
-      const results = await engine.retriever.search(text, { limit, section: section ? clean(section) : undefined });
+      const found = await engine.retriever.search(text, { limit, section: section ? clean(section) : undefined });
+      const results = found.map((r) => ({ ...r, text: compactPlaceholders(r.text, r.url) }));
       return fitItems(results, {
         render: (forText, forStructured, omitted) => ({
           content: [{ type: 'text', text: formatSearch(text, forText, section) + omittedNote(omitted) }],
