@@ -58,7 +58,7 @@ export function parseQuerySet(text: string, source = 'query set'): EvalQuery[] {
 }
 
 /** hit@1/3/5, MRR@k and recall@k over distinct doc ids in rank order, overall and per kind. */
-export async function evaluate(retriever: Retriever, queries: EvalQuery[], k = 10): Promise<EvalReport> {
+export async function evaluate(retriever: Pick<Retriever, 'search'>, queries: EvalQuery[], k = 10): Promise<EvalReport> {
   const rows: EvalReport['queries'] = [];
   for (const q of queries) {
     const results = await retriever.search(q.query, { limit: Math.max(k * 3, 30) });
