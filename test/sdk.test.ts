@@ -2,6 +2,7 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { create } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchSdkCall } from '../ingest/sdk/link.js';
 import { kebabCase, methodPageId, renderMethodPage, snakeCase } from '../ingest/sdk/method-page.js';
 import { extractSdkSignatures, type SdkSignatures } from '../ingest/sdk/signatures.js';
 import { fetchPinnedPackage, integrityOf, PackageSourceError } from '../ingest/sources/npm-package.js';
@@ -142,5 +143,28 @@ describe('pinned package tarballs', () => {
     await expect(fetchPinnedPackage({ name: '@acme/node', version: '2.1.0', integrity }, path.join(work.dir, 'cache-c'), failing)).rejects.toThrow(
       /^Could not download @acme\/node@2\.1\.0: getaddrinfo ENOTFOUND registry\.example\. Check the network/,
     );
+  });
+});
+
+describe('matching calls in the docs to the pinned SDK', () => {
+  const sdk = extractSdkSignatures(FAKE_SDK, { clientClass: 'Acme', clientVar: 'acme' });
+  const name = (m: ReturnType<typeof matchSdkCall>) => (m && m.kind !== 'missing' ? `${m.kind} ${m.method.namespace}.${m.method.name}` : m ? `missing ${m.candidates.map((c) => c.name).join(',')}` : 'none');
+
+  it('finds a call by namespace and name, in any spelling the docs use', () => {
+    expect(name(matchSdkCall('login.exchangeCode()', sdk.methods))).toBe('same login.exchangeCode');
+    expect(name(matchSdkCall('acme.widgets.listWidgets', sdk.methods))).toBe('same widgets.listWidgets');
+  });
+
+  it('names the current method when the docs use a renamed namespace or a renamed method', () => {
+    expect(name(matchSdkCall('auth.exchangeCode()', sdk.methods))).toBe('renamed login.exchangeCode');
+    expect(name(matchSdkCall('w.checkAccess()', sdk.methods))).toBe('renamed widgets.check');
+    expect(name(matchSdkCall('w.listWidgets()', sdk.methods))).toBe('renamed widgets.listWidgets');
+    expect(name(matchSdkCall('widgets.removeWidget()', sdk.methods))).toBe('renamed widgets.deleteWidget');
+  });
+
+  it('reports a call the SDK no longer has, with the nearest methods, and leaves calls on other objects alone', () => {
+    expect(name(matchSdkCall('widgets.paintAll()', sdk.methods))).toBe('missing ');
+    expect(name(matchSdkCall('widgets.listWidgetColours()', sdk.methods))).toBe('missing deleteWidget,listWidgets');
+    expect(matchSdkCall('session.refresh()', sdk.methods)).toBeUndefined();
   });
 });
