@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Retriever } from './retriever.js';
+import { MAX_SEARCH_LIMIT, type Retriever } from './retriever.js';
 
 export const evalQuerySchema = z.object({
   id: z.string(),
@@ -10,13 +10,17 @@ export const evalQuerySchema = z.object({
 });
 export type EvalQuery = z.infer<typeof evalQuerySchema>;
 
+/** The deepest k an evaluation takes: the retriever returns at most MAX_SEARCH_LIMIT results. */
+export const MAX_EVAL_K = MAX_SEARCH_LIMIT;
+
+/** hit@1/3/5 and, at the report's k, MRR@k and recall@k. */
 export interface Metrics {
   n: number;
   hit1: number;
   hit3: number;
   hit5: number;
-  mrr10: number;
-  recall10: number;
+  mrr: number;
+  recall: number;
 }
 
 export interface EvalReport {
@@ -47,12 +51,18 @@ export function parseQuerySet(text: string, source = 'query set'): EvalQuery[] {
   return out;
 }
 
-/** hit@1/3/5, MRR@k and recall@k over distinct doc ids in rank order, overall and per kind. */
+/**
+ * hit@1/3/5, MRR@k and recall@k over distinct doc ids in rank order, overall and per kind. Each
+ * query's ranking holds up to max(k, 5) distinct docs (one result per doc), so k is honoured up to
+ * MAX_EVAL_K and hit@5 means the same whatever k is.
+ */
 export async function evaluate(retriever: Retriever, queries: EvalQuery[], k = 10): Promise<EvalReport> {
+  if (!Number.isInteger(k) || k < 1 || k > MAX_EVAL_K) throw new RangeError(`k must be a whole number from 1 to ${MAX_EVAL_K}, got ${k}.`);
+  const depth = Math.max(k, 5);
   const rows: EvalReport['queries'] = [];
   for (const q of queries) {
-    const results = await retriever.search(q.query, { limit: Math.max(k * 3, 30) });
-    const ranked = [...new Set(results.map((r) => r.path))].slice(0, k);
+    const results = await retriever.search(q.query, { limit: depth, maxPerDoc: 1 });
+    const ranked = [...new Set(results.map((r) => r.path))].slice(0, depth);
     const relevant = new Set(q.relevant);
     const first = ranked.findIndex((id) => relevant.has(id));
     rows.push({ id: q.id, kind: q.kind, query: q.query, relevant: q.relevant, ranked, firstHit: first >= 0 ? first + 1 : null });
@@ -65,8 +75,8 @@ export async function evaluate(retriever: Retriever, queries: EvalQuery[], k = 1
       hit1: sum((r) => (r.firstHit !== null && r.firstHit <= 1 ? 1 : 0)),
       hit3: sum((r) => (r.firstHit !== null && r.firstHit <= 3 ? 1 : 0)),
       hit5: sum((r) => (r.firstHit !== null && r.firstHit <= 5 ? 1 : 0)),
-      mrr10: sum((r) => (r.firstHit !== null && r.firstHit <= k ? 1 / r.firstHit : 0)),
-      recall10: sum((r) => r.ranked.slice(0, k).filter((id) => r.relevant.includes(id)).length / r.relevant.length),
+      mrr: sum((r) => (r.firstHit !== null && r.firstHit <= k ? 1 / r.firstHit : 0)),
+      recall: sum((r) => r.ranked.slice(0, k).filter((id) => r.relevant.includes(id)).length / r.relevant.length),
     };
   };
   const kinds = [...new Set(rows.map((r) => r.kind))].sort();
@@ -78,9 +88,20 @@ export async function evaluate(retriever: Retriever, queries: EvalQuery[], k = 1
   };
 }
 
+/** The report as printed by `eval --json`: metric names carry their depth (`mrr@20`, `recall@20`). */
+export function reportJson(report: EvalReport): unknown {
+  const named = (m: Metrics) => ({ n: m.n, 'hit@1': m.hit1, 'hit@3': m.hit3, 'hit@5': m.hit5, [`mrr@${report.k}`]: m.mrr, [`recall@${report.k}`]: m.recall });
+  return {
+    k: report.k,
+    overall: named(report.overall),
+    byKind: Object.fromEntries(Object.entries(report.byKind).map(([kind, m]) => [kind, named(m)])),
+    queries: report.queries,
+  };
+}
+
 export function formatReport(report: EvalReport): string {
   const header = `| set | n | hit@1 | hit@3 | hit@5 | MRR@${report.k} | recall@${report.k} |\n| --- | --- | --- | --- | --- | --- | --- |`;
   const row = (name: string, m: Metrics) =>
-    `| ${name} | ${m.n} | ${m.hit1.toFixed(3)} | ${m.hit3.toFixed(3)} | ${m.hit5.toFixed(3)} | ${m.mrr10.toFixed(3)} | ${m.recall10.toFixed(3)} |`;
+    `| ${name} | ${m.n} | ${m.hit1.toFixed(3)} | ${m.hit3.toFixed(3)} | ${m.hit5.toFixed(3)} | ${m.mrr.toFixed(3)} | ${m.recall.toFixed(3)} |`;
   return [header, row('overall', report.overall), ...Object.entries(report.byKind).map(([kind, m]) => row(kind, m))].join('\n');
 }
