@@ -27,7 +27,7 @@ const search: Command = {
     ...readIndex,
     limit: { type: 'string', value: 'N', description: 'most results to print, 1-20 (default 5)' },
     section: { type: 'string', value: 'PREFIX', description: 'only docs whose id is under this prefix, e.g. sso or reference/authkit' },
-    ...jsonOption('the same structure as the tool\'s structuredContent'),
+    ...jsonOption('the results (the search_docs tool\'s structuredContent)'),
     ...allowRemoteOption,
   },
   async run(values, positionals, io) {
@@ -80,8 +80,7 @@ const list: Command = {
       io.stdout(`${JSON.stringify({ prefix: prefix || null, entries: navEntries(tree) }, null, 2)}\n`);
       return 0;
     }
-    if (tree.length === 0) throw new Error(`No docs under "${prefix}". Run \`workos-docs-mcp list\` without a prefix to see the product areas.`);
-    io.stdout(`${formatNavTree(tree)}\n`);
+    io.stdout(tree.length === 0 ? `No docs under "${prefix}". Run \`workos-docs-mcp list\` without a prefix to see the product areas.\n` : `${formatNavTree(tree)}\n`);
     return 0;
   },
 };
@@ -240,7 +239,7 @@ const serve: Command = {
 };
 
 const fetchModel: Command = {
-  summary: 'download a transformers.js model into models/ (needs internet)',
+  summary: 'download a transformers.js model into models/ or $WORKOS_DOCS_MCP_MODELS (needs internet)',
   args: 'ID',
   options: {},
   async run(_values, positionals, io) {

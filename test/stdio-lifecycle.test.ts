@@ -24,7 +24,7 @@ interface Reply {
 }
 
 /** Spawns `serve` over stdio; resolves when it exits (or is killed after 20 s: a hang fails the test). */
-function serve(drive: (stdin: NodeJS.WritableStream, child: ReturnType<typeof spawn>) => void | Promise<void>) {
+function serve(drive: (stdin: NodeJS.WritableStream, child: ReturnType<typeof spawn>) => unknown) {
   const child = spawn(process.execPath, [CLI, 'serve', '--index', indexDir], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
