@@ -61,7 +61,9 @@ export async function evaluate(retriever: Retriever, queries: EvalQuery[], k = 1
   const depth = Math.max(k, 5);
   const rows: EvalReport['queries'] = [];
   for (const q of queries) {
-    const results = await retriever.search(q.query, { limit: depth, maxPerDoc: 1 });
+    // Three results per doc asked for (as before k was honoured) sets the candidate pool, so
+    // figures at a given k do not move; one result per doc makes each of them a distinct doc.
+    const results = await retriever.search(q.query, { limit: Math.min(Math.max(depth * 3, 30), MAX_SEARCH_LIMIT), maxPerDoc: 1 });
     const ranked = [...new Set(results.map((r) => r.path))].slice(0, depth);
     const relevant = new Set(q.relevant);
     const first = ranked.findIndex((id) => relevant.has(id));
