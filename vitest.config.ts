@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Vite's default cache is node_modules/.vite: writing there changes the installed tree that npm
+  // checks, so keep vitest's results cache beside the sources instead (git-ignored).
+  cacheDir: '.vitest-cache',
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

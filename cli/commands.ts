@@ -1,35 +1,61 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Command, CliIO, Values } from './run.js';
+import { UsageError, type Command, type CliIO, type OptionSpec, type Values } from './run.js';
 import { defaultIndexDir, defaultModelsDir } from './paths.js';
+import { DocNotFoundError } from '../src/core/docs.js';
 import { openEngine } from '../src/core/engine.js';
-import { evaluate, formatReport, parseQuerySet } from '../src/core/eval.js';
-import { fitExamples, formatExamples, formatSearch } from '../src/format.js';
+import { evaluate, formatReport, MAX_EVAL_K, parseQuerySet, reportJson } from '../src/core/eval.js';
+import { fitExamples, formatChangelog, formatExamples, formatNavTree, formatSearch, navEntries } from '../src/format.js';
 import { readManifest } from '../src/store/load.js';
 
-const indexOption = { index: { type: 'string' } } as const;
+const BROWSE_HINT = 'run `workos-docs-mcp list` to browse doc ids';
+
+const indexOption = (verb: 'read' | 'write'): Record<string, OptionSpec> => ({
+  index: { type: 'string', value: 'DIR', description: `index folder to ${verb} (default: index-data/ in the package, or $WORKOS_DOCS_MCP_INDEX)` },
+});
+const readIndex = indexOption('read');
+const jsonOption = (what: string): Record<string, OptionSpec> => ({ json: { type: 'boolean', description: `print ${what} as JSON instead of text` } });
+const allowRemoteOption: Record<string, OptionSpec> = {
+  'allow-remote': { type: 'boolean', description: 'let the transformers embedder download its model if it is not in models/ (needs internet)' },
+};
 
 const search: Command = {
   summary: 'search the docs like the search_docs tool',
-  options: { ...indexOption, limit: { type: 'string' }, section: { type: 'string' }, json: { type: 'boolean' } },
+  args: '"QUERY"',
+  options: {
+    ...readIndex,
+    limit: { type: 'string', value: 'N', description: 'most results to print, 1-20 (default 5)' },
+    section: { type: 'string', value: 'PREFIX', description: 'only docs whose id is under this prefix, e.g. sso or reference/authkit' },
+    ...jsonOption('the results (the search_docs tool\'s structuredContent)'),
+    ...allowRemoteOption,
+  },
   async run(values, positionals, io) {
-    const query = positionals.join(' ');
+    const query = positionals.join(' ').trim();
+    if (!query) throw new UsageError('Expected a query, e.g. `workos-docs-mcp search "how do I test SSO locally"`.');
     const limit = intOption(values.limit, 'limit', 1, 20) ?? 5;
     const engine = await open(values, io);
     const section = str(values.section);
     const results = await engine.retriever.search(query, { limit, section });
-    io.stdout(values.json ? `${JSON.stringify({ query, results }, null, 2)}\n` : `${formatSearch(query, results, section)}\n`);
+    io.stdout(values.json ? `${JSON.stringify({ query, results }, null, 2)}\n` : `${formatSearch(query, results, section, BROWSE_HINT)}\n`);
     return 0;
   },
 };
 
 const examples: Command = {
   summary: 'code examples for a task, like the get_examples tool',
-  options: { ...indexOption, language: { type: 'string' }, framework: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+  args: '"WHAT THE CODE SHOULD DO"',
+  options: {
+    ...readIndex,
+    language: { type: 'string', value: 'LANG', description: 'only code in this language: typescript, javascript, python, shell, … (TypeScript and JavaScript count as one family)' },
+    framework: { type: 'string', value: 'NAME', description: 'only examples for this framework or platform: nextjs, react, remix, express, node, …' },
+    limit: { type: 'string', value: 'N', description: 'most code blocks to print, 1-10 (default 5)' },
+    ...jsonOption('the examples (the get_examples tool\'s structuredContent)'),
+    ...allowRemoteOption,
+  },
   async run(values, positionals, io) {
     const query = positionals.join(' ').trim();
-    if (!query) throw new Error('Expected what the code should do, e.g. `workos-docs-mcp examples "verify a webhook signature" --language typescript`.');
+    if (!query) throw new UsageError('Expected what the code should do, e.g. `workos-docs-mcp examples "verify a webhook signature" --language typescript`.');
     const engine = await open(values, io);
     const found = await engine.examples.find(query, { limit: intOption(values.limit, 'limit', 1, 10) ?? 5, language: str(values.language), framework: str(values.framework) });
     const { examples: fitted, omitted } = fitExamples(found);
@@ -40,21 +66,71 @@ const examples: Command = {
 
 const get: Command = {
   summary: 'print a doc, or one section, as markdown',
-  options: { ...indexOption, section: { type: 'string' }, page: { type: 'string' }, json: { type: 'boolean' } },
+  args: 'ID',
+  options: {
+    ...readIndex,
+    section: { type: 'string', value: 'ANCHOR', description: 'only this section of the doc (its anchor, e.g. getting-started)' },
+    page: { type: 'string', value: 'N', description: 'page N of a long doc (default 1)' },
+    ...jsonOption('the doc with its path, url and page count'),
+    ...allowRemoteOption,
+  },
   async run(values, positionals, io) {
     const id = positionals[0];
-    if (!id) throw new Error('Expected a doc id, e.g. `workos-docs-mcp get sso/test-sso`.');
+    if (!id) throw new UsageError('Expected a doc id, e.g. `workos-docs-mcp get sso/test-sso` (`workos-docs-mcp list` shows the ids).');
     const engine = await open(values, io);
-    const page = engine.docs.read(id, { section: str(values.section), page: intOption(values.page, 'page', 1, 100000) });
+    const page = readDoc(() => engine.docs.read(id, { section: str(values.section), page: intOption(values.page, 'page', 1, 100000) }));
     if (values.json) io.stdout(`${JSON.stringify({ path: page.doc.id, url: engine.docs.url(page.doc.id, page.anchor), page: page.page, pages: page.pages, markdown: page.markdown }, null, 2)}\n`);
     else io.stdout(page.markdown + (page.pages > 1 ? `\n(page ${page.page} of ${page.pages}; --page N for more)\n` : ''));
     return 0;
   },
 };
 
+const list: Command = {
+  summary: 'list doc ids and titles in navigation order, like the list_docs tool',
+  args: '[PREFIX]',
+  options: {
+    ...readIndex,
+    prefix: { type: 'string', value: 'PREFIX', description: 'only the part of the tree under this doc id, e.g. sso or reference/authkit (also accepted as the argument)' },
+    ...jsonOption('{ prefix, entries: [{ path, title, depth }] }'),
+    ...allowRemoteOption,
+  },
+  async run(values, positionals, io) {
+    const prefix = (str(values.prefix) ?? positionals[0] ?? '').trim();
+    const engine = await open(values, io);
+    const tree = engine.docs.list(prefix);
+    if (values.json) {
+      io.stdout(`${JSON.stringify({ prefix: prefix || null, entries: navEntries(tree) }, null, 2)}\n`);
+      return 0;
+    }
+    io.stdout(tree.length === 0 ? `No docs under "${prefix}". Run \`workos-docs-mcp list\` without a prefix to see the product areas.\n` : `${formatNavTree(tree)}\n`);
+    return 0;
+  },
+};
+
+const changelog: Command = {
+  summary: 'platform changelog entries, newest first, like the get_changelog tool',
+  options: {
+    ...readIndex,
+    since: { type: 'string', value: 'YYYY-MM-DD', description: 'only entries on or after this date' },
+    query: { type: 'string', value: 'WORDS', description: 'only the entries most relevant to these words, e.g. "FGA"' },
+    limit: { type: 'string', value: 'N', description: 'most entries to print, 1-100 (default 10)' },
+    ...jsonOption('{ entries: [{ date, title, url, text }] }'),
+    ...allowRemoteOption,
+  },
+  async run(values, _positionals, io) {
+    const since = str(values.since);
+    if (since !== undefined && !isDate(since)) throw new UsageError(`--since must be a date as YYYY-MM-DD, e.g. 2025-01-31, got "${since}".`);
+    const limit = intOption(values.limit, 'limit', 1, 100) ?? 10;
+    const engine = await open(values, io);
+    const entries = engine.changelog.find({ query: str(values.query), since, limit });
+    io.stdout(values.json ? `${JSON.stringify({ entries }, null, 2)}\n` : `${formatChangelog(entries)}\n`);
+    return 0;
+  },
+};
+
 const stats: Command = {
   summary: 'what the index holds',
-  options: { ...indexOption, json: { type: 'boolean' } },
+  options: { ...readIndex, ...jsonOption('the manifest with sizes') },
   async run(values, _positionals, io) {
     const dir = indexDir(values, io);
     const m = readManifest(dir);
@@ -84,14 +160,22 @@ const stats: Command = {
 
 const evalCommand: Command = {
   summary: 'retrieval quality on a JSON Lines query set',
-  options: { ...indexOption, set: { type: 'string' }, k: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } },
+  options: {
+    ...readIndex,
+    set: { type: 'string', value: 'FILE.jsonl', description: 'the query set: one {"id", "query", "relevant": [doc ids], "kind"} per line' },
+    k: { type: 'string', value: 'N', description: `depth of MRR@k and recall@k, 1-${MAX_EVAL_K} (default 10)` },
+    ...jsonOption('the report, with metric names that carry k'),
+    verbose: { type: 'boolean', description: 'also print each query whose best doc is not ranked first' },
+    ...allowRemoteOption,
+  },
   async run(values, _positionals, io) {
     const set = str(values.set);
-    if (!set) throw new Error('Expected --set FILE.jsonl (lines of {"id", "query", "relevant": [doc ids], "kind"}).');
+    if (!set) throw new UsageError('Expected --set FILE.jsonl (lines of {"id", "query", "relevant": [doc ids], "kind"}).');
+    const k = intOption(values.k, 'k', 1, MAX_EVAL_K) ?? 10;
     const queries = parseQuerySet(await readFile(set, 'utf8'), set);
     const engine = await open(values, io);
-    const report = await evaluate(engine.retriever, queries, intOption(values.k, 'k', 1, 100) ?? 10);
-    if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    const report = await evaluate(engine.retriever, queries, k);
+    if (values.json) io.stdout(`${JSON.stringify(reportJson(report), null, 2)}\n`);
     else {
       io.stdout(`${formatReport(report)}\n`);
       if (values.verbose) {
@@ -107,14 +191,14 @@ const evalCommand: Command = {
 const ingest: Command = {
   summary: 'build or update the index (alias: reindex)',
   options: {
-    ...indexOption,
-    docs: { type: 'string' },
-    changelogs: { type: 'string' },
-    embedder: { type: 'string' },
-    model: { type: 'string' },
-    'allow-remote': { type: 'boolean' },
-    full: { type: 'boolean' },
-    json: { type: 'boolean' },
+    ...indexOption('write'),
+    docs: { type: 'string', value: 'DIR', description: 'folder of .mdx/.md docs to index (default: the WorkOS docs package)' },
+    changelogs: { type: 'string', value: 'DIR', description: 'folder of changelog JSON files (default: the docs package\'s, for the WorkOS docs)' },
+    embedder: { type: 'string', value: 'local|transformers', description: 'how chunks are embedded (default local: learned from the corpus, no download)' },
+    model: { type: 'string', value: 'ID', description: 'transformers.js model id in models/, e.g. Xenova/all-MiniLM-L6-v2 (with --embedder transformers)' },
+    ...allowRemoteOption,
+    full: { type: 'boolean', description: 'rebuild everything instead of only what changed' },
+    ...jsonOption('the build summary'),
   },
   async run(values, _positionals, io) {
     const { buildIndex } = await import('../ingest/build.js');
@@ -148,7 +232,15 @@ const ingest: Command = {
 
 const serve: Command = {
   summary: 'run the MCP server (stdio by default, --http for Streamable HTTP)',
-  options: { ...indexOption, http: { type: 'boolean' }, host: { type: 'string' }, port: { type: 'string' }, 'allow-remote': { type: 'boolean' } },
+  options: {
+    ...readIndex,
+    http: { type: 'boolean', description: 'serve Streamable HTTP at /mcp instead of stdio' },
+    host: { type: 'string', value: 'ADDRESS', description: 'address to bind with --http (default 127.0.0.1); any other needs $WORKOS_DOCS_MCP_TOKEN or --insecure' },
+    port: { type: 'string', value: 'N', description: 'port with --http (default 3333; 0 picks a free one)' },
+    'allowed-hosts': { type: 'string', value: 'NAMES', description: 'comma-separated Host names accepted besides the bind address, e.g. docs.internal (behind a proxy or on 0.0.0.0)' },
+    insecure: { type: 'boolean', description: 'serve a non-loopback --host without a token: anyone who can reach it can use it' },
+    ...allowRemoteOption,
+  },
   async run(values, _positionals, io) {
     const { serveCommand } = await import('../src/server/main.js');
     return serveCommand(
@@ -159,7 +251,9 @@ const serve: Command = {
         http: Boolean(values.http),
         host: str(values.host) ?? '127.0.0.1',
         port: intOption(values.port, 'port', 0, 65535) ?? 3333,
-        token: io.env.WORKOS_DOCS_MCP_TOKEN || undefined,
+        token: io.env.WORKOS_DOCS_MCP_TOKEN,
+        insecure: Boolean(values.insecure),
+        allowedHosts: str(values['allowed-hosts'])?.split(',').map((h) => h.trim()).filter(Boolean),
       },
       (line) => io.stderr(`${line}\n`),
     );
@@ -167,11 +261,12 @@ const serve: Command = {
 };
 
 const fetchModel: Command = {
-  summary: 'download a transformers.js model into models/ (needs internet)',
+  summary: 'download a transformers.js model into models/ or $WORKOS_DOCS_MCP_MODELS (needs internet)',
+  args: 'ID',
   options: {},
   async run(_values, positionals, io) {
     const id = positionals[0];
-    if (!id) throw new Error('Expected a model id, e.g. `workos-docs-mcp fetch-model Xenova/all-MiniLM-L6-v2`.');
+    if (!id) throw new UsageError('Expected a model id, e.g. `workos-docs-mcp fetch-model Xenova/all-MiniLM-L6-v2`.');
     const { fetchTransformersModel } = await import('../src/embed/transformers.js');
     const dir = await fetchTransformersModel(id, defaultModelsDir(io.env));
     io.stderr(`Model saved in ${dir}. Build an index with it: workos-docs-mcp ingest --full --embedder transformers --model ${id}\n`);
@@ -179,7 +274,7 @@ const fetchModel: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { serve, ingest, reindex: ingest, search, examples, get, stats, eval: evalCommand, 'fetch-model': fetchModel };
+export const commands: Record<string, Command> = { serve, ingest, reindex: ingest, search, examples, get, list, changelog, stats, eval: evalCommand, 'fetch-model': fetchModel };
 
 export function usage(): string {
   return `workos-docs-mcp: offline search over the WorkOS docs, as an MCP server and a CLI.
@@ -209,10 +304,25 @@ function str(value: string | boolean | undefined): string | undefined {
   return typeof value === 'string' && value.trim() ? value : undefined;
 }
 
+/** The CLI's own words for a missing doc: the tool's message points at list_docs, which the CLI spells `list`. */
+function readDoc<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof DocNotFoundError)) throw error;
+    const closest = error.suggestions.length ? ` Closest ids: ${error.suggestions.join(', ')}.` : '';
+    throw new Error(`No doc "${error.input.slice(0, 200)}" in the index.${closest} Run \`workos-docs-mcp list [PREFIX]\` to browse ids, or \`workos-docs-mcp search "WORDS"\` to find a topic.`);
+  }
+}
+
+function isDate(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`));
+}
+
 function intOption(value: string | boolean | undefined, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be a whole number from ${min} to ${max}, got "${String(value)}".`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${String(value)}".`);
   return n;
 }
 

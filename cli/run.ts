@@ -10,11 +10,29 @@ export interface CliIO {
 
 export type Values = Record<string, string | boolean | undefined>;
 
+/** One option of a command: what parseArgs needs, plus what `--help` shows. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  description: string;
+  /** The placeholder shown for a string option's value in help, e.g. DIR or N. */
+  value?: string;
+}
+
 export interface Command {
   summary: string;
-  options: NonNullable<ParseArgsConfig['options']>;
+  /** Positional arguments as shown in help, e.g. `"QUERY"` or `ID`. */
+  args?: string;
+  options: Record<string, OptionSpec>;
   /** Returns an exit code, or undefined for a long-running command (serve). */
   run(values: Values, positionals: string[], io: CliIO): Promise<number | undefined>;
+}
+
+/** A command called the wrong way (missing argument, bad option value): exit code 2, like a parse error. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
 }
 
 /** Runs one CLI command. Never throws: errors are printed to stderr with exit code 1 (2 for usage). */
@@ -35,7 +53,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number | undefi
   }
   let parsed: { values: Values; positionals: string[] };
   try {
-    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true }) as typeof parsed;
+    const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+    for (const [key, spec] of Object.entries(command.options)) options[key] = { type: spec.type };
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true }) as typeof parsed;
   } catch (error) {
     io.stderr(`${(error as Error).message}\nRun \`workos-docs-mcp ${name} --help\` for its options.\n`);
     return 2;
@@ -47,12 +67,19 @@ export async function runCli(argv: string[], io: CliIO): Promise<number | undefi
   try {
     return await command.run(parsed.values, parsed.positionals, io);
   } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`${error.message}\nRun \`workos-docs-mcp ${name} --help\` for its options.\n`);
+      return 2;
+    }
     io.stderr(`Error: ${(error as Error).message}\n`);
     return 1;
   }
 }
 
-function commandHelp(name: string, command: Command): string {
-  const opts = Object.entries(command.options).map(([key, o]) => `  --${key}${o.type === 'string' ? ' VALUE' : ''}`);
-  return `workos-docs-mcp ${name}: ${command.summary}\n\nOptions:\n${opts.join('\n')}\n`;
+export function commandHelp(name: string, command: Command): string {
+  const rows: Array<[string, string]> = Object.entries(command.options).map(([key, o]) => [`--${key}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`, o.description]);
+  rows.push(['-h, --help', 'show this help']);
+  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+  const lines = rows.map(([flag, description]) => `  ${flag.padEnd(width)}${description}`);
+  return `workos-docs-mcp ${name}: ${command.summary}\n\nUsage: workos-docs-mcp ${name}${command.args ? ` ${command.args}` : ''} [options]\n\nOptions:\n${lines.join('\n')}\n`;
 }

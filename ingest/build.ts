@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
@@ -67,7 +67,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const isDefault = docsDir === path.resolve(defaults.docs);
   const changelogsDir = options.changelogsDir === undefined ? (isDefault ? defaults.changelogs : null) : options.changelogsDir;
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
-  if (!existsSync(docsDir)) throw new Error(`Docs folder not found: ${docsDir}. Pass --docs DIR with a folder of .mdx/.md files.`);
+  assertDocsFolder(docsDir);
   recoverIndexDir(options.indexDir);
   const previous = options.full ? undefined : loadPrevious(options, baseUrl, log);
   const oldSources = previous?.manifest.sources ?? {};
@@ -264,5 +264,14 @@ function corpusSource(isDefault: boolean): string {
     return `npm:${pkg.name}@${pkg.version}`;
   } catch {
     return 'npm:@workos/mcp-docs-server';
+  }
+}
+
+/** The docs source must be a folder; a file or a missing path is refused with what to pass instead. */
+function assertDocsFolder(docsDir: string): void {
+  const stat = statSync(docsDir, { throwIfNoEntry: false });
+  if (!stat) throw new Error(`Docs folder not found: ${docsDir}. Pass --docs DIR with a folder of .mdx/.md files.`);
+  if (!stat.isDirectory()) {
+    throw new Error(`--docs must be a folder of .mdx/.md files, but ${docsDir} is a file. Pass the folder that holds the docs, e.g. --docs ${path.dirname(docsDir)}.`);
   }
 }

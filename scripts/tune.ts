@@ -40,5 +40,5 @@ for (const [name, params, lexParams] of variants) {
     { ...DEFAULT_RETRIEVER_PARAMS, ...params },
   );
   const { overall: m } = await evaluate(retriever, queries);
-  console.log(`${name.padEnd(16)} hit@1 ${m.hit1.toFixed(3)} hit@3 ${m.hit3.toFixed(3)} hit@5 ${m.hit5.toFixed(3)} mrr ${m.mrr10.toFixed(3)} r@10 ${m.recall10.toFixed(3)}`);
+  console.log(`${name.padEnd(16)} hit@1 ${m.hit1.toFixed(3)} hit@3 ${m.hit3.toFixed(3)} hit@5 ${m.hit5.toFixed(3)} mrr ${m.mrr.toFixed(3)} r@10 ${m.recall.toFixed(3)}`);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Retriever } from './retriever.js';
+import { MAX_SEARCH_LIMIT, type Retriever } from './retriever.js';
 
 export const evalQuerySchema = z.object({
   id: z.string(),
@@ -15,6 +15,10 @@ export const evalQuerySchema = z.object({
 }).refine((q) => q.relevant.length > 0 || (q.must_contain?.length ?? 0) > 0, { message: 'needs "relevant" doc ids or "must_contain" identifier groups', path: ['relevant'] });
 export type EvalQuery = z.infer<typeof evalQuerySchema>;
 
+/** The deepest k an evaluation takes: the retriever returns at most MAX_SEARCH_LIMIT results. */
+export const MAX_EVAL_K = MAX_SEARCH_LIMIT;
+
+/** hit@1/3/5 and, at the report's k, MRR@k and recall@k. */
 export interface Metrics {
   n: number;
   /** Questions that name relevant docs: the ones the doc-ranking metrics are averaged over. */
@@ -22,8 +26,8 @@ export interface Metrics {
   hit1: number;
   hit3: number;
   hit5: number;
-  mrr10: number;
-  recall10: number;
+  mrr: number;
+  recall: number;
   /** Share of the code-seeking questions (with `must_contain`) answered in the top 3 results; absent when there are none. */
   code3?: number;
   codeN?: number;
@@ -57,17 +61,27 @@ export function parseQuerySet(text: string, source = 'query set'): EvalQuery[] {
   return out;
 }
 
-/** hit@1/3/5, MRR@k and recall@k over distinct doc ids in rank order, overall and per kind. */
+/**
+ * hit@1/3/5, MRR@k and recall@k over distinct doc ids in rank order, overall and per kind. Each
+ * query's ranking holds up to max(k, 5) distinct docs (one result per doc), so k is honoured up to
+ * MAX_EVAL_K and hit@5 means the same whatever k is. Code questions (`must_contain`) are judged on
+ * the top three results as search_docs returns them.
+ */
 export async function evaluate(retriever: Pick<Retriever, 'search'>, queries: EvalQuery[], k = 10): Promise<EvalReport> {
+  if (!Number.isInteger(k) || k < 1 || k > MAX_EVAL_K) throw new RangeError(`k must be a whole number from 1 to ${MAX_EVAL_K}, got ${k}.`);
+  const depth = Math.max(k, 5);
   const rows: EvalReport['queries'] = [];
   for (const q of queries) {
-    const results = await retriever.search(q.query, { limit: Math.max(k * 3, 30) });
-    const ranked = [...new Set(results.map((r) => r.path))].slice(0, k);
+    // Three results per doc asked for (as before k was honoured) sets the candidate pool, so
+    // figures at a given k do not move; one result per doc makes each of them a distinct doc.
+    const results = await retriever.search(q.query, { limit: Math.min(Math.max(depth * 3, 30), MAX_SEARCH_LIMIT), maxPerDoc: 1 });
+    const ranked = [...new Set(results.map((r) => r.path))].slice(0, depth);
     const relevant = new Set(q.relevant);
     const first = ranked.findIndex((id) => relevant.has(id));
     const row: (typeof rows)[number] = { id: q.id, kind: q.kind, query: q.query, relevant: q.relevant, ranked, firstHit: first >= 0 ? first + 1 : null };
     if (q.must_contain) {
-      const top = results.slice(0, 3).map((r) => `${r.title}\n${r.heading.join('\n')}\n${r.text}`).join('\n').toLowerCase();
+      const shown = await retriever.search(q.query, { limit: 3 });
+      const top = shown.map((r) => `${r.title}\n${r.heading.join('\n')}\n${r.text}`).join('\n').toLowerCase();
       row.codeMissing = q.must_contain.filter((group) => !group.some((alt) => top.includes(alt.toLowerCase())));
     }
     rows.push(row);
@@ -84,8 +98,8 @@ export async function evaluate(retriever: Pick<Retriever, 'search'>, queries: Ev
       hit1: sum((r) => (r.firstHit !== null && r.firstHit <= 1 ? 1 : 0)),
       hit3: sum((r) => (r.firstHit !== null && r.firstHit <= 3 ? 1 : 0)),
       hit5: sum((r) => (r.firstHit !== null && r.firstHit <= 5 ? 1 : 0)),
-      mrr10: sum((r) => (r.firstHit !== null && r.firstHit <= k ? 1 / r.firstHit : 0)),
-      recall10: sum((r) => r.ranked.slice(0, k).filter((id) => r.relevant.includes(id)).length / r.relevant.length),
+      mrr: sum((r) => (r.firstHit !== null && r.firstHit <= k ? 1 / r.firstHit : 0)),
+      recall: sum((r) => r.ranked.slice(0, k).filter((id) => r.relevant.includes(id)).length / r.relevant.length),
       ...(code.length > 0 ? { code3: code.filter((r) => r.codeMissing?.length === 0).length / code.length, codeN: code.length } : {}),
     };
   };
@@ -98,13 +112,32 @@ export async function evaluate(retriever: Pick<Retriever, 'search'>, queries: Ev
   };
 }
 
+/** The report as printed by `eval --json`: metric names carry their depth (`mrr@20`, `recall@20`). */
+export function reportJson(report: EvalReport): unknown {
+  const named = (m: Metrics) => ({
+    n: m.n,
+    'hit@1': m.hit1,
+    'hit@3': m.hit3,
+    'hit@5': m.hit5,
+    [`mrr@${report.k}`]: m.mrr,
+    [`recall@${report.k}`]: m.recall,
+    ...(m.code3 !== undefined ? { 'code pass@3': m.code3, 'code n': m.codeN } : {}),
+  });
+  return {
+    k: report.k,
+    overall: named(report.overall),
+    byKind: Object.fromEntries(Object.entries(report.byKind).map(([kind, m]) => [kind, named(m)])),
+    queries: report.queries,
+  };
+}
+
 export function formatReport(report: EvalReport): string {
   const withCode = report.overall.codeN !== undefined;
   const header =
     `| set | n | hit@1 | hit@3 | hit@5 | MRR@${report.k} | recall@${report.k} |${withCode ? ' code pass@3 |' : ''}\n` +
     `| --- | --- | --- | --- | --- | --- | --- |${withCode ? ' --- |' : ''}`;
   const row = (name: string, m: Metrics) =>
-    `| ${name} | ${m.n} | ${[m.hit1, m.hit3, m.hit5, m.mrr10, m.recall10].map((v) => (m.docN > 0 ? v.toFixed(3) : '-')).join(' | ')} |` +
+    `| ${name} | ${m.n} | ${[m.hit1, m.hit3, m.hit5, m.mrr, m.recall].map((v) => (m.docN > 0 ? v.toFixed(3) : '-')).join(' | ')} |` +
     (withCode ? ` ${m.code3 === undefined ? '' : `${m.code3.toFixed(3)} (${Math.round(m.code3 * (m.codeN ?? 0))}/${m.codeN})`} |` : '');
   return [header, row('overall', report.overall), ...Object.entries(report.byKind).map(([kind, m]) => row(kind, m))].join('\n');
 }

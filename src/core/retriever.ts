@@ -42,8 +42,14 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   exactBelow: 3000,
 };
 
+/** The most results one search returns, whatever the caller asks for. */
+export const MAX_SEARCH_LIMIT = 100;
+
 export interface SearchOptions {
+  /** 1 to MAX_SEARCH_LIMIT, default 5. */
   limit?: number;
+  /** Sections of one doc at most among the results; default the retriever's `maxPerDoc`. */
+  maxPerDoc?: number;
   /** Only docs whose id is this prefix or under it (`sso`, `reference/authkit`). */
   section?: string;
 }
@@ -73,7 +79,7 @@ export class Retriever {
   ) {}
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
-    const limit = Math.max(1, Math.min(options.limit ?? 5, 50));
+    const limit = Math.max(1, Math.min(options.limit ?? 5, MAX_SEARCH_LIMIT));
     const text = query.trim();
     if (!text) return [];
     const allow = sectionFilter(this.parts.chunks, options.section);
@@ -82,7 +88,7 @@ export class Retriever {
     const queryVector = await this.parts.embedder.embedQuery(text);
     const dense = this.dense(queryVector, n, allow);
     const fused = this.fuse(lexical, dense, this.docLevel(text, n), this.identifierRanking(text, n, allow));
-    return this.diversify(fused, limit).map((c) => this.toResult(c));
+    return this.diversify(fused, limit, options.maxPerDoc ?? this.params.maxPerDoc).map((c) => this.toResult(c));
   }
 
   /** Chunks holding the query's code identifiers as whole tokens, most prominent first. */
@@ -145,14 +151,14 @@ export class Retriever {
     return [...scores.entries()].map(([index, score]) => ({ index, score })).sort((a, b) => b.score - a.score || a.index - b.index);
   }
 
-  private diversify(ranked: Candidate[], limit: number): Candidate[] {
+  private diversify(ranked: Candidate[], limit: number, maxPerDoc: number): Candidate[] {
     const out: Candidate[] = [];
     const overflow: Candidate[] = [];
     const perDoc = new Map<string, number>();
     for (const c of ranked) {
       const doc = this.parts.chunks[c.index]?.docId ?? '';
       const count = perDoc.get(doc) ?? 0;
-      if (count >= this.params.maxPerDoc) overflow.push(c);
+      if (count >= maxPerDoc) overflow.push(c);
       else {
         perDoc.set(doc, count + 1);
         out.push(c);

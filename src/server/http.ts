@@ -3,18 +3,22 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { createServer, type ServerDeps } from './create-server.js';
+import { checkHttpSecurity } from './http-security.js';
 
 /**
  * Streamable HTTP transport, stateless: each POST gets a fresh MCP server over the shared engine.
  * Guards, in order: path, method, Host (DNS rebinding), Origin (browsers), bearer token (when
- * configured), body size, JSON well-formedness. Binds to loopback unless told otherwise.
+ * configured), body size, JSON well-formedness. Binds to loopback unless told otherwise; refuses
+ * (throws HttpSecurityError) to serve another address without a token unless `insecure` is set.
  */
 export interface HttpOptions {
   host: string;
   port: number;
-  /** When set, every request must carry `Authorization: Bearer <token>`. */
+  /** When set, every request must carry `Authorization: Bearer <token>`. Must not be blank. */
   token?: string;
-  /** Extra Host names accepted besides loopback and the bind address (e.g. behind a proxy). */
+  /** Serve a non-loopback address without a token. */
+  insecure?: boolean;
+  /** Extra Host names accepted besides the bind address (e.g. behind a proxy). */
   allowedHosts?: string[];
   /** Extra Origins accepted besides loopback ones. */
   allowedOrigins?: string[];
@@ -33,7 +37,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 export async function startHttpServer(deps: ServerDeps, options: HttpOptions): Promise<RunningHttpServer> {
   const log = options.log ?? (() => {});
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
-  const tokenHash = options.token ? digest(options.token) : undefined;
+  const security = checkHttpSecurity(options);
+  const tokenHash = security.token ? digest(security.token) : undefined;
   let port = options.port;
   const http: Server = createHttpServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -49,7 +54,7 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions): P
     if (!match) return false;
     const [, name = '', p] = match;
     if (p !== undefined && Number(p) !== port) return false;
-    return LOOPBACK.has(name) || name === options.host.toLowerCase() || (options.allowedHosts ?? []).map((h) => h.toLowerCase()).includes(name);
+    return security.hosts.has(name);
   };
   const originAllowed = (origin: string | undefined) => {
     if (origin === undefined) return true;

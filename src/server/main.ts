@@ -1,6 +1,7 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { LiveEngine } from '../core/live-engine.js';
 import { createServer } from './create-server.js';
+import { checkHttpSecurity } from './http-security.js';
+import { LineStdioTransport } from './stdio-transport.js';
 
 export interface ServeOptions {
   indexDir: string;
@@ -9,34 +10,43 @@ export interface ServeOptions {
   http: boolean;
   host: string;
   port: number;
+  /** The bearer token as configured (WORKOS_DOCS_MCP_TOKEN), unchecked: undefined when not set. */
   token?: string;
+  /** Serve a non-loopback address without a token. */
+  insecure?: boolean;
+  /** Host names accepted besides the bind address (behind a proxy, or for a wildcard bind). */
+  allowedHosts?: string[];
 }
 
 /**
- * Loads the index once and serves it over stdio (default) or Streamable HTTP. Resolves when the
- * client disconnects (stdio) or never (HTTP, until the process is stopped). Logs go to `log`
- * (stderr): in stdio mode stdout is the protocol.
+ * Loads the index once and serves it over stdio (default) or Streamable HTTP. Over stdio it resolves
+ * with 0 once the client has closed its end and every request in progress has been answered; over
+ * HTTP it resolves with undefined once listening (the process runs until stopped). Logs go to `log`
+ * (stderr): in stdio mode stdout is the protocol. This and cli/main.ts are the only modules that
+ * touch `process`.
  */
 export async function serveCommand(options: ServeOptions, log: (line: string) => void): Promise<number | undefined> {
+  // Refuse an unsafe HTTP setup before the index is loaded, so the mistake is reported at once.
+  const security = options.http ? checkHttpSecurity(options) : undefined;
   const live = await LiveEngine.open(options.indexDir, { modelsDir: options.modelsDir, allowRemote: options.allowRemote, log });
   const m = live.current().index.manifest;
   const deps = { engine: () => live.current() };
   if (options.http) {
-    const running = await (await import('./http.js')).startHttpServer(deps, { host: options.host, port: options.port, token: options.token, log });
-    log(`workos-docs-mcp: ${m.counts.chunks} chunks from ${m.counts.docs} docs; MCP over HTTP at ${running.url}${options.token ? ' (bearer token required)' : ''}`);
-    if (!LOOPBACK_HOSTS.has(options.host)) log('warning: bound to a non-loopback address; set WORKOS_DOCS_MCP_TOKEN so that only clients with the token are served');
+    const { startHttpServer } = await import('./http.js');
+    const running = await startHttpServer(deps, { host: options.host, port: options.port, token: security?.token, insecure: options.insecure, allowedHosts: options.allowedHosts, log });
+    log(`workos-docs-mcp: ${m.counts.chunks} chunks from ${m.counts.docs} docs; MCP over HTTP at ${running.url}${security?.token ? ' (bearer token required)' : ''}`);
+    if (security?.warning) log(`warning: ${security.warning}`);
     return undefined;
   }
   // stdio can carry a notification at any time, so this server announces reloads (HTTP is stateless).
   const server = createServer({ ...deps, onReload: (listener) => live.onReload(listener) });
-  const transport = new StdioServerTransport();
+  const transport = new LineStdioTransport(process.stdin, process.stdout);
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
   });
+  transport.onerror = (error) => log(`stdio: ${error.message}`);
   await server.connect(transport);
   log(`workos-docs-mcp: ${m.counts.chunks} chunks from ${m.counts.docs} docs; MCP over stdio`);
   await closed;
   return 0;
 }
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);

@@ -15,7 +15,7 @@ export class IndexLoadError extends Error {
   constructor(
     readonly file: string,
     readonly problem: string,
-    readonly fix = 'rebuild the index with `workos-docs-mcp ingest --full`',
+    readonly fix = `rebuild the index with \`workos-docs-mcp ingest --full --index ${shellWord(path.dirname(file))}\``,
   ) {
     super(`Cannot load index file ${file}: ${problem}.\nFix: ${fix}`);
     this.name = 'IndexLoadError';
@@ -86,7 +86,11 @@ export function readManifest(dir: string): Manifest {
   try {
     raw = readFileSync(file, 'utf8');
   } catch {
-    throw new IndexLoadError(file, 'it does not exist (no index has been built here)', 'build one with `workos-docs-mcp ingest` (or pass --index DIR to use another folder)');
+    throw new IndexLoadError(
+      file,
+      'it does not exist (no index has been built here)',
+      `build one there with \`workos-docs-mcp ingest --index ${shellWord(dir)} --docs DOCS_DIR\` (without --docs it indexes the WorkOS docs), or pass --index with the folder of an existing index`,
+    );
   }
   let json: unknown;
   try {
@@ -193,6 +197,11 @@ function loadParts(dir: string, search: boolean): LoadedIndex | PreviousBuild {
   const docLexical = lexicalIndex(ARTIFACTS.docLexical, docs.length, 'docs');
   const docFulltext = lexicalIndex(ARTIFACTS.docFulltext, docs.length, 'docs');
   return { dir, manifest, chunks, docs, navigation, changelog, vectors, vectorIndex, lexical, docLexical, docFulltext, localEmbedder };
+}
+
+/** A path as one shell word, quoted only when it needs to be. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function guard<T>(file: string, fn: () => T): T {
