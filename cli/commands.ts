@@ -100,6 +100,8 @@ const ingest: Command = {
     model: { type: 'string' },
     'allow-remote': { type: 'boolean' },
     full: { type: 'boolean' },
+    'allow-empty': { type: 'boolean' },
+    'allow-shrink': { type: 'boolean' },
     json: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
@@ -116,6 +118,8 @@ const ingest: Command = {
       modelsDir: defaultModelsDir(io.env),
       allowRemote: Boolean(values['allow-remote']),
       full: Boolean(values.full),
+      allowEmpty: Boolean(values['allow-empty']),
+      allowShrink: Boolean(values['allow-shrink']),
       log: (line) => io.stderr(`${line}\n`),
       progress: progress.update,
     });
@@ -128,6 +132,12 @@ const ingest: Command = {
         `${summary.warnings.length} warnings.\n`,
     );
     if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+    // The index was written, but a doc that did not parse is missing from it: say so in the exit status.
+    if (summary.failures.length > 0) {
+      const where = summary.failures.map((w) => `${w.path}${w.line ? `:${w.line}` : ''} (${w.message.split('\n')[0]?.slice(0, 120)})`);
+      io.stderr(`${summary.failures.length} file${summary.failures.length === 1 ? '' : 's'} failed to parse and ${summary.failures.length === 1 ? 'is' : 'are'} not in the index: ${where.join('; ')}\n`);
+      return 1;
+    }
     return 0;
   },
 };
