@@ -83,13 +83,14 @@ export class ShrinkRefusedError extends Error {
     readonly indexDir: string,
     readonly lost: string[],
     readonly previousDocs: number,
+    /** How many of the lost docs are there but failed to parse. */
     readonly failed: number,
   ) {
     const shown = lost.slice(0, 5).join(', ') + (lost.length > 5 ? ` and ${lost.length - 5} more` : '');
     super(
       `Refusing to replace the index at ${indexDir}: the new build would lose ${lost.length} of its ${previousDocs} docs ` +
         `(more than the limit of ${Math.round(SHRINK_LIMIT * 100)}%): ${shown}` +
-        `${failed ? `; ${failed} file${failed === 1 ? '' : 's'} failed to parse (see the warnings above)` : ''}. The previous index is unchanged.\n` +
+        `${failed ? `; ${failed} of them failed to parse (see the warnings above)` : ''}. The previous index is unchanged.\n` +
         'Fix: if these docs were removed on purpose, run ingest again with --allow-shrink; otherwise check the --docs folder.',
     );
     this.name = 'ShrinkRefusedError';
@@ -132,8 +133,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     const changelog = await readChangelogs(changelogsDir ?? undefined);
     for (const w of changelog.warnings) log(`warning: changelog: ${w}`);
     if (corpus.files.length + corpus.failed === 0 && !options.allowEmpty) throw new EmptyDocsError(docsDir);
-    const lost = lostDocs(previous?.manifest ?? previousManifest(options.indexDir), corpus.files);
-    if (lost.docs.length > Math.max(1, SHRINK_LIMIT * lost.of) && !options.allowShrink) throw new ShrinkRefusedError(path.resolve(options.indexDir), lost.docs, lost.of, corpus.failed);
+    const before = previous?.manifest ?? previousManifest(options.indexDir);
+    const lost = lostDocs(before, corpus.files);
+    if (lost.docs.length > Math.max(1, SHRINK_LIMIT * lost.of) && !options.allowShrink) {
+      const failedBefore = corpus.failures.filter((f) => before?.sources[f.path]).length;
+      throw new ShrinkRefusedError(path.resolve(options.indexDir), lost.docs, lost.of, failedBefore);
+    }
 
     const chunks = withContext(corpus.files.flatMap((f) => f.chunks), breadcrumbs(corpus.navigation));
     const texts = chunks.map((c) => embeddingText(c));
