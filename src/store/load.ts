@@ -175,6 +175,7 @@ function drain<T>(steps: Generator<void, T>): T {
 /** Yields between the expensive steps; the caller decides whether to pause there. */
 function* loadParts(dir: string, search: boolean): Generator<void, LoadedIndex | PreviousBuild> {
   const manifest = readManifestIn(dir);
+  yield;
   const read = (name: string): Buffer => {
     const file = path.join(dir, name);
     const expected = manifest.artifacts[name];
