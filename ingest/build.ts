@@ -9,7 +9,7 @@ import { DEFAULT_LOCAL_PARAMS, LocalEmbedder } from '../src/embed/local.js';
 import { createTransformersEmbedder } from '../src/embed/transformers.js';
 import type { Embedder } from '../src/embed/types.js';
 import { pack } from '../src/store/binpack.js';
-import { IndexWriteError } from '../src/store/errors.js';
+import { IndexWriteError, writeFailure } from '../src/store/errors.js';
 import { IndexWriter } from '../src/store/index-writer.js';
 import { resolveIndexFolder } from '../src/store/index-dir.js';
 import type { LexicalIndex } from '../src/store/lexical.js';
@@ -204,7 +204,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     } finally {
       await hnswBuilt.catch(() => {});
     }
-    await hnswBuilt;
+    await hnswBuilt.catch((error: unknown) => {
+      throw writeFailure(error, hnswFile, 'writing vectors.hnsw');
+    });
     await options.afterHnswWrite?.(hnswFile);
     checkHnswFile(hnswFile, embedder.info.dimension, chunks.length);
     await options.beforeWrite?.();

@@ -256,6 +256,15 @@ describe('one ingest at a time; readers change nothing', () => {
     expect(await snapshot(work.dir)).toEqual(gone);
   });
 
+  it('reports a damaged CURRENT pointer, and the next ingest replaces it', async () => {
+    await build();
+    await writeFile(path.join(index, 'CURRENT'), '../../etc\n');
+    expect(() => loadIndex(index)).toThrow(/CURRENT: it names "\.\.\/\.\.\/etc", which is not an index version folder/);
+    const summary = await build();
+    expect(summary.full).toBe(true);
+    expect(loadIndex(index).docs).toHaveLength(4);
+  });
+
   it('never shows a reader a gap or a mix while ingests switch versions', async () => {
     await build();
     let loads = 0;

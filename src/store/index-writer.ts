@@ -54,7 +54,9 @@ export class IndexWriter {
     const lock = await acquireLock(path.join(root, LAYOUT.lock));
     const writer = new IndexWriter(root, createdRoot, lock);
     try {
-      await writer.prune(new Set([resolveIndexFolder(root).version ?? '', await newestComplete(root)]));
+      // With an unreadable CURRENT nothing is pruned now; the commit replaces CURRENT and prunes then.
+      const current = currentVersion(root);
+      if (current !== undefined) await writer.prune(new Set([current ?? '', await newestComplete(root)]));
     } catch (error) {
       await writer.abort();
       throw error;
@@ -107,7 +109,7 @@ export class IndexWriter {
     const written = await this.write('manifest.json', JSON.stringify(manifest, null, 2));
     for (const [artifact, expected] of Object.entries({ ...manifest.artifacts, 'manifest.json': written })) await verify(path.join(folder, artifact), expected);
     await syncDir(folder);
-    const replaced = resolveIndexFolder(this.root).version;
+    const replaced = currentVersion(this.root);
     const temp = path.join(this.root, `${LAYOUT.current}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     await writeStep(temp, 'writing the CURRENT pointer', () => writeDurable(temp, Buffer.from(`${name}\n`)));
     await writeStep(path.join(this.root, LAYOUT.current), 'switching to the new index', () => rename(temp, path.join(this.root, LAYOUT.current)));
@@ -146,6 +148,15 @@ export class IndexWriter {
       // A version folder that died before its marker was written can only be empty.
       else await rmdir(full).catch(() => {});
     }
+  }
+}
+
+/** The version CURRENT names: null for none (or the plain layout), undefined when CURRENT is unreadable. */
+function currentVersion(root: string): string | null | undefined {
+  try {
+    return resolveIndexFolder(root).version;
+  } catch {
+    return undefined;
   }
 }
 
