@@ -119,163 +119,179 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   if (!existsSync(docsDir)) throw new Error(`Docs folder not found: ${docsDir}. Pass --docs DIR with a folder of .mdx/.md files.`);
   const writer = await IndexWriter.open(options.indexDir);
   try {
-    const previous = options.full ? undefined : loadPrevious(options, baseUrl, log);
-    const oldSources = previous?.manifest.sources ?? {};
-    const previousFiles = previous ? filesOf(previous) : new Map<string, ParsedFile>();
-
-    const corpus = await loadCorpus({
-      docsDir,
-      baseUrl,
-      previous: { get: (p) => previousFiles.get(p), registryHash: previous?.manifest.registryHash, registryParts: previous?.registryParts },
-      onProgress: (done, total) => options.progress?.('parse', done, total),
-    });
-    for (const w of corpus.warnings) log(`warning: ${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ${w.message}`);
-    const changelog = await readChangelogs(changelogsDir ?? undefined);
-    for (const w of changelog.warnings) log(`warning: changelog: ${w}`);
-    if (corpus.files.length + corpus.failed === 0 && !options.allowEmpty) throw new EmptyDocsError(docsDir);
-    const before = previous?.manifest ?? previousManifest(options.indexDir);
-    const lost = lostDocs(before, corpus.files);
-    if (lost.docs.length > Math.max(1, SHRINK_LIMIT * lost.of) && !options.allowShrink) {
-      const failedBefore = corpus.failures.filter((f) => before?.sources[f.path]).length;
-      throw new ShrinkRefusedError(path.resolve(options.indexDir), lost.docs, lost.of, failedBefore);
-    }
-
-    const chunks = withContext(corpus.files.flatMap((f) => f.chunks), breadcrumbs(corpus.navigation));
-    const texts = chunks.map((c) => embeddingText(c));
-    const oldVectors = new Map<string, Float32Array>();
-    previous?.chunks.forEach((c, i) => {
-      const v = previous.vectors[i];
-      if (v) oldVectors.set(c.hash, v);
-    });
-    const newCount = chunks.filter((c) => !oldVectors.has(c.hash)).length;
-
-    let embedder: Embedder;
-    let local: LocalEmbedder | undefined;
-    let refitted = false;
-    let fittedOn = previous?.manifest.embedder.fittedOn;
-    let fittedChunks = previous?.manifest.embedder.fittedChunks;
-    const contentHash = hashCorpus(corpus.files, changelog.entries.length);
-    if (options.embedder === 'local') {
-      const reuse = previous?.localEmbedder && newCount <= Math.max(REFIT_MIN_CHUNKS, REFIT_FRACTION * chunks.length);
-      if (reuse && previous?.localEmbedder) local = previous.localEmbedder;
-      else {
-        options.progress?.('fit', 0, 1);
-        local = LocalEmbedder.fit(texts, DEFAULT_LOCAL_PARAMS);
-        refitted = true;
-        fittedOn = contentHash;
-        fittedChunks = chunks.length;
-        oldVectors.clear();
-      }
-      embedder = local;
-    } else {
-      embedder = await createTransformersEmbedder({
-        model: options.model ?? 'Xenova/all-MiniLM-L6-v2',
-        modelsDir: options.modelsDir,
-        allowRemote: options.allowRemote,
-      });
-      fittedOn = undefined;
-      fittedChunks = undefined;
-    }
-
-    const vectors: Float32Array[] = new Array(chunks.length);
-    const todo: number[] = [];
-    chunks.forEach((c, i) => {
-      const old = oldVectors.get(c.hash);
-      if (old && old.length === embedder.info.dimension) vectors[i] = old;
-      else todo.push(i);
-    });
-    const batch = 64;
-    for (let i = 0; i < todo.length; i += batch) {
-      const ids = todo.slice(i, i + batch);
-      const embedded = await embedder.embedPassages(ids.map((j) => texts[j] ?? ''));
-      ids.forEach((j, k) => (vectors[j] = embedded[k] ?? new Float32Array(embedder.info.dimension)));
-      options.progress?.('embed', Math.min(i + batch, todo.length), todo.length);
-    }
-
-    options.progress?.('index', 0, 1);
-    const flat = new Float32Array(chunks.length * embedder.info.dimension);
-    vectors.forEach((v, i) => flat.set(v, i * embedder.info.dimension));
-    // The HNSW graph is built on a worker thread while this one builds the lexical indexes.
-    const hnswFile = path.join(await writer.stage(), ARTIFACTS.hnsw);
-    const hnswBuilt = buildHnswFile(flat, embedder.info.dimension, DEFAULT_HNSW_PARAMS, hnswFile);
-    let lexical: ReturnType<typeof buildLexicalIndexes>;
-    try {
-      lexical = buildLexicalIndexes(chunks, corpus.files.map((f) => f.doc), corpus.navigation);
-    } finally {
-      await hnswBuilt.catch(() => {});
-    }
-    await hnswBuilt.catch((error: unknown) => {
-      throw writeFailure(error, hnswFile, 'writing vectors.hnsw');
-    });
-    await options.afterHnswWrite?.(hnswFile);
-    checkHnswFile(hnswFile, embedder.info.dimension, chunks.length);
-    await options.beforeWrite?.();
-
-    const sources: Manifest['sources'] = {};
-    for (const f of corpus.files) sources[f.path] = { docId: f.docId, sha256: f.sourceHash };
-    const oldPaths = new Set(Object.keys(oldSources));
-    const newPaths = Object.keys(sources);
-    const added = newPaths.filter((p) => !oldPaths.has(p)).length;
-    const changed = newPaths.filter((p) => oldPaths.has(p) && oldSources[p]?.sha256 !== sources[p]?.sha256).length;
-    const failedPaths = new Set(corpus.failures.map((f) => f.path));
-    const removed = [...oldPaths].filter((p) => !(p in sources) && !failedPaths.has(p)).length;
-
-    const packLexical = (index: LexicalIndex) => {
-      const packed = index.toPacked();
-      return pack(packed.meta, packed.arrays);
-    };
-    const artifacts: Array<{ name: string; data: Buffer | string }> = [
-      { name: ARTIFACTS.chunks, data: JSON.stringify(chunks) },
-      { name: ARTIFACTS.docs, data: JSON.stringify({ docs: corpus.files.map((f) => f.doc), navigation: corpus.navigation }) },
-      { name: ARTIFACTS.changelog, data: JSON.stringify(changelog.entries) },
-      { name: ARTIFACTS.registry, data: JSON.stringify(corpus.registryParts) },
-      { name: ARTIFACTS.vectors, data: pack({ dimension: embedder.info.dimension }, { vectors: flat }) },
-      { name: ARTIFACTS.lexical, data: packLexical(lexical.chunks) },
-      { name: ARTIFACTS.docLexical, data: packLexical(lexical.docs) },
-      { name: ARTIFACTS.docFulltext, data: packLexical(lexical.fulltext) },
-    ];
-    if (local) {
-      const packed = local.toPacked();
-      artifacts.push({ name: ARTIFACTS.embedder, data: pack(packed.meta, packed.arrays) });
-    }
-    const sections = corpus.files.reduce((n, f) => n + f.doc.sections.length, 0);
-    const ms = performance.now() - start;
-    const checksums: Manifest['artifacts'] = { [ARTIFACTS.hnsw]: await writer.adopt(ARTIFACTS.hnsw) };
-    for (const artifact of artifacts) checksums[artifact.name] = await writer.write(artifact.name, artifact.data);
-    const manifest: Manifest = {
-      formatVersion: FORMAT_VERSION,
-      createdAt: new Date().toISOString(),
-      buildMs: Math.round(ms),
-      corpus: { source: corpusSource(isDefault), docsDir, changelogsDir: changelogsDir ?? null, baseUrl, contentHash },
-      embedder: { ...embedder.info, ...(fittedOn ? { fittedOn, fittedChunks } : {}) },
-      chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS },
-      hnsw: { space: 'cosine', ...DEFAULT_HNSW_PARAMS },
-      counts: { files: corpus.sourceFiles, docs: corpus.files.length, sections, chunks: chunks.length, changelog: changelog.entries.length },
-      registryHash: corpus.registryHash,
-      tokenizerVersion: TOKENIZER_VERSION,
-      sources,
-      artifacts: checksums,
-    };
-    await writer.commit(manifest);
+    const summary = await buildInto(writer, options, { start, log, docsDir, isDefault, changelogsDir, baseUrl });
     await writer.release();
-    return {
-      indexDir: path.resolve(options.indexDir),
-      files: { total: corpus.files.length, added, changed, removed, parsed: corpus.parsed, failed: corpus.failed },
-      failures: corpus.failures,
-      lost: lost.docs,
-      docs: corpus.files.length,
-      sections,
-      chunks: chunks.length,
-      chunksEmbedded: todo.length,
-      refitted,
-      warnings: corpus.warnings,
-      ms: Math.round(performance.now() - start),
-      full: !previous,
-    };
+    return summary;
   } catch (error) {
     await writer.abort();
     throw error;
   }
+}
+
+interface BuildContext {
+  start: number;
+  log: (line: string) => void;
+  docsDir: string;
+  isDefault: boolean;
+  changelogsDir: string | null | undefined;
+  baseUrl: string;
+}
+
+/** The build itself, holding the index folder's lock through `writer`. */
+async function buildInto(writer: IndexWriter, options: BuildOptions, context: BuildContext): Promise<BuildSummary> {
+  const { start, log, docsDir, isDefault, changelogsDir, baseUrl } = context;
+  const previous = options.full ? undefined : loadPrevious(options, baseUrl, log);
+  const oldSources = previous?.manifest.sources ?? {};
+  const previousFiles = previous ? filesOf(previous) : new Map<string, ParsedFile>();
+
+  const corpus = await loadCorpus({
+    docsDir,
+    baseUrl,
+    previous: { get: (p) => previousFiles.get(p), registryHash: previous?.manifest.registryHash, registryParts: previous?.registryParts },
+    onProgress: (done, total) => options.progress?.('parse', done, total),
+  });
+  for (const w of corpus.warnings) log(`warning: ${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ${w.message}`);
+  const changelog = await readChangelogs(changelogsDir ?? undefined);
+  for (const w of changelog.warnings) log(`warning: changelog: ${w}`);
+  if (corpus.files.length + corpus.failed === 0 && !options.allowEmpty) throw new EmptyDocsError(docsDir);
+  const before = previous?.manifest ?? previousManifest(options.indexDir);
+  const lost = lostDocs(before, corpus.files);
+  if (lost.docs.length > Math.max(1, SHRINK_LIMIT * lost.of) && !options.allowShrink) {
+    const failedBefore = corpus.failures.filter((f) => before?.sources[f.path]).length;
+    throw new ShrinkRefusedError(path.resolve(options.indexDir), lost.docs, lost.of, failedBefore);
+  }
+
+  const chunks = withContext(corpus.files.flatMap((f) => f.chunks), breadcrumbs(corpus.navigation));
+  const texts = chunks.map((c) => embeddingText(c));
+  const oldVectors = new Map<string, Float32Array>();
+  previous?.chunks.forEach((c, i) => {
+    const v = previous.vectors[i];
+    if (v) oldVectors.set(c.hash, v);
+  });
+  const newCount = chunks.filter((c) => !oldVectors.has(c.hash)).length;
+
+  let embedder: Embedder;
+  let local: LocalEmbedder | undefined;
+  let refitted = false;
+  let fittedOn = previous?.manifest.embedder.fittedOn;
+  let fittedChunks = previous?.manifest.embedder.fittedChunks;
+  const contentHash = hashCorpus(corpus.files, changelog.entries.length);
+  if (options.embedder === 'local') {
+    const reuse = previous?.localEmbedder && newCount <= Math.max(REFIT_MIN_CHUNKS, REFIT_FRACTION * chunks.length);
+    if (reuse && previous?.localEmbedder) local = previous.localEmbedder;
+    else {
+      options.progress?.('fit', 0, 1);
+      local = LocalEmbedder.fit(texts, DEFAULT_LOCAL_PARAMS);
+      refitted = true;
+      fittedOn = contentHash;
+      fittedChunks = chunks.length;
+      oldVectors.clear();
+    }
+    embedder = local;
+  } else {
+    embedder = await createTransformersEmbedder({
+      model: options.model ?? 'Xenova/all-MiniLM-L6-v2',
+      modelsDir: options.modelsDir,
+      allowRemote: options.allowRemote,
+    });
+    fittedOn = undefined;
+    fittedChunks = undefined;
+  }
+
+  const vectors: Float32Array[] = new Array(chunks.length);
+  const todo: number[] = [];
+  chunks.forEach((c, i) => {
+    const old = oldVectors.get(c.hash);
+    if (old && old.length === embedder.info.dimension) vectors[i] = old;
+    else todo.push(i);
+  });
+  const batch = 64;
+  for (let i = 0; i < todo.length; i += batch) {
+    const ids = todo.slice(i, i + batch);
+    const embedded = await embedder.embedPassages(ids.map((j) => texts[j] ?? ''));
+    ids.forEach((j, k) => (vectors[j] = embedded[k] ?? new Float32Array(embedder.info.dimension)));
+    options.progress?.('embed', Math.min(i + batch, todo.length), todo.length);
+  }
+
+  options.progress?.('index', 0, 1);
+  const flat = new Float32Array(chunks.length * embedder.info.dimension);
+  vectors.forEach((v, i) => flat.set(v, i * embedder.info.dimension));
+  // The HNSW graph is built on a worker thread while this one builds the lexical indexes.
+  const hnswFile = path.join(await writer.stage(), ARTIFACTS.hnsw);
+  const hnswBuilt = buildHnswFile(flat, embedder.info.dimension, DEFAULT_HNSW_PARAMS, hnswFile);
+  let lexical: ReturnType<typeof buildLexicalIndexes>;
+  try {
+    lexical = buildLexicalIndexes(chunks, corpus.files.map((f) => f.doc), corpus.navigation);
+  } finally {
+    await hnswBuilt.catch(() => {});
+  }
+  await hnswBuilt.catch((error: unknown) => {
+    throw writeFailure(error, hnswFile, 'writing vectors.hnsw');
+  });
+  await options.afterHnswWrite?.(hnswFile);
+  checkHnswFile(hnswFile, embedder.info.dimension, chunks.length);
+  await options.beforeWrite?.();
+
+  const sources: Manifest['sources'] = {};
+  for (const f of corpus.files) sources[f.path] = { docId: f.docId, sha256: f.sourceHash };
+  const oldPaths = new Set(Object.keys(oldSources));
+  const newPaths = Object.keys(sources);
+  const added = newPaths.filter((p) => !oldPaths.has(p)).length;
+  const changed = newPaths.filter((p) => oldPaths.has(p) && oldSources[p]?.sha256 !== sources[p]?.sha256).length;
+  const failedPaths = new Set(corpus.failures.map((f) => f.path));
+  const removed = [...oldPaths].filter((p) => !(p in sources) && !failedPaths.has(p)).length;
+
+  const packLexical = (index: LexicalIndex) => {
+    const packed = index.toPacked();
+    return pack(packed.meta, packed.arrays);
+  };
+  const artifacts: Array<{ name: string; data: Buffer | string }> = [
+    { name: ARTIFACTS.chunks, data: JSON.stringify(chunks) },
+    { name: ARTIFACTS.docs, data: JSON.stringify({ docs: corpus.files.map((f) => f.doc), navigation: corpus.navigation }) },
+    { name: ARTIFACTS.changelog, data: JSON.stringify(changelog.entries) },
+    { name: ARTIFACTS.registry, data: JSON.stringify(corpus.registryParts) },
+    { name: ARTIFACTS.vectors, data: pack({ dimension: embedder.info.dimension }, { vectors: flat }) },
+    { name: ARTIFACTS.lexical, data: packLexical(lexical.chunks) },
+    { name: ARTIFACTS.docLexical, data: packLexical(lexical.docs) },
+    { name: ARTIFACTS.docFulltext, data: packLexical(lexical.fulltext) },
+  ];
+  if (local) {
+    const packed = local.toPacked();
+    artifacts.push({ name: ARTIFACTS.embedder, data: pack(packed.meta, packed.arrays) });
+  }
+  const sections = corpus.files.reduce((n, f) => n + f.doc.sections.length, 0);
+  const ms = performance.now() - start;
+  const checksums: Manifest['artifacts'] = { [ARTIFACTS.hnsw]: await writer.adopt(ARTIFACTS.hnsw) };
+  for (const artifact of artifacts) checksums[artifact.name] = await writer.write(artifact.name, artifact.data);
+  const manifest: Manifest = {
+    formatVersion: FORMAT_VERSION,
+    createdAt: new Date().toISOString(),
+    buildMs: Math.round(ms),
+    corpus: { source: corpusSource(isDefault), docsDir, changelogsDir: changelogsDir ?? null, baseUrl, contentHash },
+    embedder: { ...embedder.info, ...(fittedOn ? { fittedOn, fittedChunks } : {}) },
+    chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS },
+    hnsw: { space: 'cosine', ...DEFAULT_HNSW_PARAMS },
+    counts: { files: corpus.sourceFiles, docs: corpus.files.length, sections, chunks: chunks.length, changelog: changelog.entries.length },
+    registryHash: corpus.registryHash,
+    tokenizerVersion: TOKENIZER_VERSION,
+    sources,
+    artifacts: checksums,
+  };
+  await writer.commit(manifest);
+  return {
+    indexDir: path.resolve(options.indexDir),
+    files: { total: corpus.files.length, added, changed, removed, parsed: corpus.parsed, failed: corpus.failed },
+    failures: corpus.failures,
+    lost: lost.docs,
+    docs: corpus.files.length,
+    sections,
+    chunks: chunks.length,
+    chunksEmbedded: todo.length,
+    refitted,
+    warnings: corpus.warnings,
+    ms: Math.round(performance.now() - start),
+    full: !previous,
+  };
 }
 
 /** The previous index, if it can be built upon: same embedder, same chunker, same base URL. */
