@@ -198,6 +198,8 @@ const ingest: Command = {
     model: { type: 'string', value: 'ID', description: 'transformers.js model id in models/, e.g. Xenova/all-MiniLM-L6-v2 (with --embedder transformers)' },
     ...allowRemoteOption,
     full: { type: 'boolean', description: 'rebuild everything instead of only what changed' },
+    'allow-empty': { type: 'boolean', description: 'build an empty index from a docs folder with no .md/.mdx files (refused otherwise)' },
+    'allow-shrink': { type: 'boolean', description: 'replace an index even when the new build has lost more than 10% of its docs (refused otherwise)' },
     ...jsonOption('the build summary'),
   },
   async run(values, _positionals, io) {
@@ -214,6 +216,8 @@ const ingest: Command = {
       modelsDir: defaultModelsDir(io.env),
       allowRemote: Boolean(values['allow-remote']),
       full: Boolean(values.full),
+      allowEmpty: Boolean(values['allow-empty']),
+      allowShrink: Boolean(values['allow-shrink']),
       log: (line) => io.stderr(`${line}\n`),
       progress: progress.update,
     });
@@ -226,6 +230,12 @@ const ingest: Command = {
         `${summary.warnings.length} warnings.\n`,
     );
     if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+    // The index was written, but a doc that did not parse is missing from it: say so in the exit status.
+    if (summary.failures.length > 0) {
+      const where = summary.failures.map((w) => `${w.path}${w.line ? `:${w.line}` : ''} (${w.message.split('\n')[0]?.slice(0, 120)})`);
+      io.stderr(`${summary.failures.length} file${summary.failures.length === 1 ? '' : 's'} failed to parse and ${summary.failures.length === 1 ? 'is' : 'are'} not in the index: ${where.join('; ')}\n`);
+      return 1;
+    }
     return 0;
   },
 };

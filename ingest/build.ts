@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
@@ -9,13 +9,15 @@ import { DEFAULT_LOCAL_PARAMS, LocalEmbedder } from '../src/embed/local.js';
 import { createTransformersEmbedder } from '../src/embed/transformers.js';
 import type { Embedder } from '../src/embed/types.js';
 import { pack } from '../src/store/binpack.js';
-import { recoverIndexDir, swapIn, writeStaging, type ArtifactWrite } from '../src/store/index-dir.js';
+import { IndexWriteError, writeFailure } from '../src/store/errors.js';
+import { IndexWriter } from '../src/store/index-writer.js';
+import { resolveIndexFolder } from '../src/store/index-dir.js';
 import type { LexicalIndex } from '../src/store/lexical.js';
 import { buildLexicalIndexes } from '../src/store/lexical-indexes.js';
 import { TOKENIZER_VERSION } from '../src/text/tokenize.js';
-import { loadPreviousBuild, type PreviousBuild } from '../src/store/load.js';
+import { loadPreviousBuild, readManifest, type PreviousBuild } from '../src/store/load.js';
 import { ARTIFACTS, FORMAT_VERSION, type Manifest } from '../src/store/manifest.js';
-import { buildHnswFile, DEFAULT_HNSW_PARAMS } from '../src/store/vector-index.js';
+import { buildHnswFile, DEFAULT_HNSW_PARAMS, VectorIndex } from '../src/store/vector-index.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, withContext } from './chunk.js';
 import { readChangelogs } from './changelog.js';
 import { loadCorpus, type CorpusWarning, type ParsedFile } from './corpus.js';
@@ -34,13 +36,24 @@ export interface BuildOptions {
   baseUrl?: string;
   log?: (line: string) => void;
   progress?: (stage: string, done: number, total: number) => void;
+  /** Build an index from a docs folder with no .md/.mdx files (otherwise an error). */
+  allowEmpty?: boolean;
+  /** Replace an index even when the build drops more than SHRINK_LIMIT of its docs. */
+  allowShrink?: boolean;
   /** Test hook: called after vectors are computed and before anything is written. */
   beforeWrite?: () => void | Promise<void>;
+  /** Test hook: called when the HNSW library has written its file, before the file is checked. */
+  afterHnswWrite?: (file: string) => void | Promise<void>;
 }
 
 export interface BuildSummary {
   indexDir: string;
+  /** removed: deleted from the docs folder; failed: did not parse (and are not in the index). */
   files: { total: number; added: number; changed: number; removed: number; parsed: number; failed: number };
+  /** The files that failed to parse, with where and why. */
+  failures: CorpusWarning[];
+  /** Doc ids the previous index held that this one does not (deleted or failed to parse). */
+  lost: string[];
   docs: number;
   sections: number;
   chunks: number;
@@ -58,6 +71,42 @@ export interface BuildSummary {
 const REFIT_FRACTION = 0.2;
 const REFIT_MIN_CHUNKS = 50;
 
+/**
+ * A build that drops more than this share of the previous index's docs (and more than one doc) is
+ * not swapped in without `allowShrink`: a docs folder half deleted, mounted wrong or full of files
+ * that stopped parsing must not silently replace a good index.
+ */
+export const SHRINK_LIMIT = 0.1;
+
+export class ShrinkRefusedError extends Error {
+  constructor(
+    readonly indexDir: string,
+    readonly lost: string[],
+    readonly previousDocs: number,
+    /** How many of the lost docs are there but failed to parse. */
+    readonly failed: number,
+  ) {
+    const shown = lost.slice(0, 5).join(', ') + (lost.length > 5 ? ` and ${lost.length - 5} more` : '');
+    super(
+      `Refusing to replace the index at ${indexDir}: the new build would lose ${lost.length} of its ${previousDocs} docs ` +
+        `(more than the limit of ${Math.round(SHRINK_LIMIT * 100)}%): ${shown}` +
+        `${failed ? `; ${failed} of them failed to parse (see the warnings above)` : ''}. The previous index is unchanged.\n` +
+        'Fix: if these docs were removed on purpose, run ingest again with --allow-shrink; otherwise check the --docs folder.',
+    );
+    this.name = 'ShrinkRefusedError';
+  }
+}
+
+export class EmptyDocsError extends Error {
+  constructor(readonly docsDir: string) {
+    super(
+      `No .md or .mdx files in ${docsDir}, so nothing was built and the existing index (if any) is unchanged.\n` +
+        'Fix: pass --docs with a folder of .mdx/.md files, or --allow-empty to build an empty index on purpose.',
+    );
+    this.name = 'EmptyDocsError';
+  }
+}
+
 /** Builds or updates an index folder: parse what changed, embed what is new, write atomically. */
 export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const start = performance.now();
@@ -68,7 +117,29 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const changelogsDir = options.changelogsDir === undefined ? (isDefault ? defaults.changelogs : null) : options.changelogsDir;
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
   assertDocsFolder(docsDir);
-  recoverIndexDir(options.indexDir);
+  const writer = await IndexWriter.open(options.indexDir);
+  try {
+    const summary = await buildInto(writer, options, { start, log, docsDir, isDefault, changelogsDir, baseUrl });
+    await writer.release();
+    return summary;
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+}
+
+interface BuildContext {
+  start: number;
+  log: (line: string) => void;
+  docsDir: string;
+  isDefault: boolean;
+  changelogsDir: string | null | undefined;
+  baseUrl: string;
+}
+
+/** The build itself, holding the index folder's lock through `writer`. */
+async function buildInto(writer: IndexWriter, options: BuildOptions, context: BuildContext): Promise<BuildSummary> {
+  const { start, log, docsDir, isDefault, changelogsDir, baseUrl } = context;
   const previous = options.full ? undefined : loadPrevious(options, baseUrl, log);
   const oldSources = previous?.manifest.sources ?? {};
   const previousFiles = previous ? filesOf(previous) : new Map<string, ParsedFile>();
@@ -82,6 +153,13 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   for (const w of corpus.warnings) log(`warning: ${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ${w.message}`);
   const changelog = await readChangelogs(changelogsDir ?? undefined);
   for (const w of changelog.warnings) log(`warning: changelog: ${w}`);
+  if (corpus.files.length + corpus.failed === 0 && !options.allowEmpty) throw new EmptyDocsError(docsDir);
+  const before = previous?.manifest ?? previousManifest(options.indexDir);
+  const lost = lostDocs(before, corpus.files);
+  if (lost.docs.length > Math.max(1, SHRINK_LIMIT * lost.of) && !options.allowShrink) {
+    const failedBefore = corpus.failures.filter((f) => before?.sources[f.path]).length;
+    throw new ShrinkRefusedError(path.resolve(options.indexDir), lost.docs, lost.of, failedBefore);
+  }
 
   const chunks = withContext(corpus.files.flatMap((f) => f.chunks), breadcrumbs(corpus.navigation));
   const texts = chunks.map((c) => embeddingText(c));
@@ -139,18 +217,20 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const flat = new Float32Array(chunks.length * embedder.info.dimension);
   vectors.forEach((v, i) => flat.set(v, i * embedder.info.dimension));
   // The HNSW graph is built on a worker thread while this one builds the lexical indexes.
-  const hnswTemp = path.resolve(`${options.indexDir}.hnsw-${process.pid}-${Date.now()}`);
-  const hnswBuilt = buildHnswFile(flat, embedder.info.dimension, DEFAULT_HNSW_PARAMS, hnswTemp);
+  const hnswFile = path.join(await writer.stage(), ARTIFACTS.hnsw);
+  const hnswBuilt = buildHnswFile(flat, embedder.info.dimension, DEFAULT_HNSW_PARAMS, hnswFile);
   let lexical: ReturnType<typeof buildLexicalIndexes>;
   try {
     lexical = buildLexicalIndexes(chunks, corpus.files.map((f) => f.doc), corpus.navigation);
-    await hnswBuilt;
-    await options.beforeWrite?.();
-  } catch (error) {
+  } finally {
     await hnswBuilt.catch(() => {});
-    rmSync(hnswTemp, { force: true });
-    throw error;
   }
+  await hnswBuilt.catch((error: unknown) => {
+    throw writeFailure(error, hnswFile, 'writing vectors.hnsw');
+  });
+  await options.afterHnswWrite?.(hnswFile);
+  checkHnswFile(hnswFile, embedder.info.dimension, chunks.length);
+  await options.beforeWrite?.();
 
   const sources: Manifest['sources'] = {};
   for (const f of corpus.files) sources[f.path] = { docId: f.docId, sha256: f.sourceHash };
@@ -158,13 +238,14 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const newPaths = Object.keys(sources);
   const added = newPaths.filter((p) => !oldPaths.has(p)).length;
   const changed = newPaths.filter((p) => oldPaths.has(p) && oldSources[p]?.sha256 !== sources[p]?.sha256).length;
-  const removed = [...oldPaths].filter((p) => !(p in sources)).length;
+  const failedPaths = new Set(corpus.failures.map((f) => f.path));
+  const removed = [...oldPaths].filter((p) => !(p in sources) && !failedPaths.has(p)).length;
 
   const packLexical = (index: LexicalIndex) => {
     const packed = index.toPacked();
     return pack(packed.meta, packed.arrays);
   };
-  const artifacts: ArtifactWrite[] = [
+  const artifacts: Array<{ name: string; data: Buffer | string }> = [
     { name: ARTIFACTS.chunks, data: JSON.stringify(chunks) },
     { name: ARTIFACTS.docs, data: JSON.stringify({ docs: corpus.files.map((f) => f.doc), navigation: corpus.navigation }) },
     { name: ARTIFACTS.changelog, data: JSON.stringify(changelog.entries) },
@@ -180,7 +261,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   }
   const sections = corpus.files.reduce((n, f) => n + f.doc.sections.length, 0);
   const ms = performance.now() - start;
-  const manifest: Omit<Manifest, 'artifacts'> = {
+  const checksums: Manifest['artifacts'] = { [ARTIFACTS.hnsw]: await writer.adopt(ARTIFACTS.hnsw) };
+  for (const artifact of artifacts) checksums[artifact.name] = await writer.write(artifact.name, artifact.data);
+  const manifest: Manifest = {
     formatVersion: FORMAT_VERSION,
     createdAt: new Date().toISOString(),
     buildMs: Math.round(ms),
@@ -192,12 +275,14 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     registryHash: corpus.registryHash,
     tokenizerVersion: TOKENIZER_VERSION,
     sources,
+    artifacts: checksums,
   };
-  const staging = await writeStaging(options.indexDir, artifacts, [{ name: ARTIFACTS.hnsw, file: hnswTemp }], manifest);
-  await swapIn(staging, options.indexDir);
+  await writer.commit(manifest);
   return {
     indexDir: path.resolve(options.indexDir),
     files: { total: corpus.files.length, added, changed, removed, parsed: corpus.parsed, failed: corpus.failed },
+    failures: corpus.failures,
+    lost: lost.docs,
     docs: corpus.files.length,
     sections,
     chunks: chunks.length,
@@ -211,9 +296,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 
 /** The previous index, if it can be built upon: same embedder, same chunker, same base URL. */
 function loadPrevious(options: BuildOptions, baseUrl: string, log: (line: string) => void): PreviousBuild | undefined {
-  if (!existsSync(path.join(options.indexDir, 'manifest.json'))) return undefined;
   let index: PreviousBuild;
   try {
+    if (!existsSync(path.join(resolveIndexFolder(options.indexDir).folder, 'manifest.json'))) return undefined;
     index = loadPreviousBuild(options.indexDir);
   } catch (error) {
     log(`previous index not reusable, building from scratch: ${(error as Error).message.split('\n')[0]}`);
@@ -230,6 +315,45 @@ function loadPrevious(options: BuildOptions, baseUrl: string, log: (line: string
     return undefined;
   }
   return index;
+}
+
+/** The previous index's manifest, for the shrink check of a full build; none if it cannot be read. */
+function previousManifest(indexDir: string): Manifest | undefined {
+  try {
+    return readManifest(indexDir);
+  } catch {
+    return undefined;
+  }
+}
+
+function lostDocs(previous: Manifest | undefined, files: ParsedFile[]): { docs: string[]; of: number } {
+  if (!previous) return { docs: [], of: 0 };
+  const kept = new Set(files.map((f) => f.docId));
+  const before = [...new Set(Object.values(previous.sources).map((s) => s.docId))];
+  return { docs: before.filter((id) => !kept.has(id)).sort(), of: before.length };
+}
+
+/**
+ * hnswlib writes its file through a stream whose errors it ignores, so a full disk leaves a
+ * truncated file and no error. Reading the file back is the only proof that it is complete.
+ */
+function checkHnswFile(file: string, dimension: number, count: number): void {
+  try {
+    VectorIndex.read(file, dimension, count, DEFAULT_HNSW_PARAMS.efSearch);
+  } catch (error) {
+    let size = 0;
+    try {
+      size = readFileSync(file).length;
+    } catch {
+      // reported below as size 0
+    }
+    throw new IndexWriteError(
+      file,
+      undefined,
+      `the HNSW file read back is incomplete (${size} bytes; ${(error as Error).message}); the HNSW library does not report write errors, so the disk is probably full`,
+      'free some disk space and run ingest again; the previous index is unchanged and still serves',
+    );
+  }
 }
 
 function filesOf(index: PreviousBuild): Map<string, ParsedFile> {

@@ -42,6 +42,8 @@ export interface Corpus {
   /** Files parsed in this run (the rest were reused from the previous build). */
   parsed: number;
   failed: number;
+  /** One warning per doc file that failed to parse (it is not in `files`). */
+  failures: CorpusWarning[];
   sourceFiles: number;
 }
 
@@ -93,6 +95,7 @@ export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
   const files: ParsedFile[] = [];
   let parsed = 0;
   let failed = 0;
+  const failures: CorpusWarning[] = [];
   for (const [i, { file, source }] of docs.entries()) {
     options.onProgress?.(i, docs.length);
     const sourceHash = hashes.get(file.path) ?? sha256(source);
@@ -108,14 +111,17 @@ export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
       parsed++;
     } catch (error) {
       failed++;
-      if (error instanceof ParseError) {
-        warnings.push({ path: error.path, line: error.line, column: error.column, message: error.reason });
-      } else warnings.push({ path: file.path, message: (error as Error).message ?? String(error) });
+      const warning: CorpusWarning =
+        error instanceof ParseError
+          ? { path: error.path, line: error.line, column: error.column, message: error.reason }
+          : { path: file.path, message: (error as Error).message ?? String(error) };
+      warnings.push(warning);
+      failures.push(warning);
     }
   }
   options.onProgress?.(docs.length, docs.length);
   const navigation = buildNavigationTree(navFiles, files.map((f) => ({ id: f.docId, title: f.doc.title })));
-  return { files, navigation, warnings, registryHash, registryParts, parsed, failed, sourceFiles: discovery.files.length };
+  return { files, navigation, warnings, registryHash, registryParts, parsed, failed, failures, sourceFiles: discovery.files.length };
 }
 
 async function readSource(file: SourceFile): Promise<string> {

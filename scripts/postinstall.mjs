@@ -39,5 +39,6 @@ log('building TypeScript');
 run([path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
 // Incremental when index-data/ is current (under a second); a full build when it is missing or
 // was made by an older version of this program.
-log(existsSync(path.join(root, 'index-data', 'manifest.json')) ? 'updating index-data/' : 'indexing the default corpus into index-data/');
+const indexed = ['CURRENT', 'manifest.json'].some((name) => existsSync(path.join(root, 'index-data', name)));
+log(indexed ? 'updating index-data/' : 'indexing the default corpus into index-data/');
 run([path.join(root, 'dist', 'cli', 'main.js'), 'ingest']);

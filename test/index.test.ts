@@ -7,6 +7,7 @@ import { IndexLoadError, loadIndex } from '../src/store/load.js';
 import { FORMAT_VERSION } from '../src/store/manifest.js';
 import { TOKENIZER_VERSION } from '../src/text/tokenize.js';
 import { copyFixtureDocs, FIXTURE_CHANGELOGS, tempDir } from './helpers/fixtures.js';
+import { indexFile } from './helpers/index-files.js';
 
 let work: { dir: string; cleanup: () => Promise<void> };
 let docs: string;
@@ -77,21 +78,21 @@ describe('building and loading an index', () => {
 
   it('refuses a corrupt manifest with the file name and the fix', async () => {
     await build();
-    await writeFile(path.join(index, 'manifest.json'), '{"formatVersion": 1, "oops"');
+    await writeFile(indexFile(index, 'manifest.json'), '{"formatVersion": 1, "oops"');
     expect(() => loadIndex(index)).toThrow(IndexLoadError);
     expect(() => loadIndex(index)).toThrow(/manifest\.json: it is not valid JSON[\s\S]*ingest --full/);
   });
 
   it('refuses a manifest of another format version', async () => {
     await build();
-    const file = path.join(index, 'manifest.json');
+    const file = indexFile(index, 'manifest.json');
     await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), formatVersion: 99 }));
     expect(() => loadIndex(index)).toThrow(new RegExp(`format version 99, this program reads version ${FORMAT_VERSION}[\\s\\S]*ingest --full`));
   });
 
   it('refuses an index built with another tokenizer, and an incremental build redoes it in full', async () => {
     await build();
-    const file = path.join(index, 'manifest.json');
+    const file = indexFile(index, 'manifest.json');
     await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), tokenizerVersion: 1 }));
     expect(() => loadIndex(index)).toThrow(/tokenizer version 1[\s\S]*ingest --full/);
     const summary = await build();
@@ -102,13 +103,13 @@ describe('building and loading an index', () => {
 
   it('refuses a truncated vector file', async () => {
     await build();
-    await truncate(path.join(index, 'vectors.bin'), 100);
+    await truncate(indexFile(index, 'vectors.bin'), 100);
     expect(() => loadIndex(index)).toThrow(/vectors\.bin: it is 100 bytes, the manifest says \d+/);
   });
 
   it('refuses a bit-flipped file whose size is unchanged', async () => {
     await build();
-    const file = path.join(index, 'vectors.hnsw');
+    const file = indexFile(index, 'vectors.hnsw');
     const bytes = await readFile(file);
     const at = Math.floor(bytes.length / 2);
     bytes[at] = (bytes[at] ?? 0) ^ 0xff;
@@ -118,17 +119,17 @@ describe('building and loading an index', () => {
 
   it('keeps the previous index loadable when a build fails halfway', async () => {
     await build();
-    const manifestBefore = await readFile(path.join(index, 'manifest.json'), 'utf8');
+    const manifestBefore = await readFile(indexFile(index, 'manifest.json'), 'utf8');
     await appendFile(path.join(docs, 'guide', 'testing.mdx'), '\n\n## New section\n\nMore text.\n');
     await expect(build({ beforeWrite: () => Promise.reject(new Error('disk full (simulated)')) })).rejects.toThrow(/simulated/);
-    expect(await readFile(path.join(index, 'manifest.json'), 'utf8')).toBe(manifestBefore);
+    expect(await readFile(indexFile(index, 'manifest.json'), 'utf8')).toBe(manifestBefore);
     const engine = await openEngine(index, { modelsDir: '' });
     expect((await engine.retriever.search('wind tunnel', { limit: 1 }))[0]?.path).toBe('guide/testing');
   });
 
   it('recovers with a full build after damage', async () => {
     await build();
-    await truncate(path.join(index, 'lexical.bin'), 0);
+    await truncate(indexFile(index, 'lexical.bin'), 0);
     expect(() => loadIndex(index)).toThrow(/lexical\.bin/);
     const summary = await build({ full: true });
     expect(summary.full).toBe(true);

@@ -1,7 +1,7 @@
 import { LocalEmbedder } from '../embed/local.js';
 import { createTransformersEmbedder } from '../embed/transformers.js';
 import { EmbedderError, type Embedder } from '../embed/types.js';
-import { loadIndex, type LoadedIndex } from '../store/load.js';
+import { loadIndex, loadIndexInBackground, type LoadedIndex } from '../store/load.js';
 import { Changelog } from './changelog.js';
 import { DocStore } from './docs.js';
 import { ExampleFinder } from './examples.js';
@@ -23,7 +23,15 @@ export interface EngineOptions {
 }
 
 export async function openEngine(indexDir: string, options: EngineOptions): Promise<DocsEngine> {
-  const index = loadIndex(indexDir);
+  return engineOf(loadIndex(indexDir), options);
+}
+
+/** The same, loading in steps that let the event loop answer requests meanwhile (for reloads). */
+export async function openEngineInBackground(indexDir: string, options: EngineOptions): Promise<DocsEngine> {
+  return engineOf(await loadIndexInBackground(indexDir), options);
+}
+
+async function engineOf(index: LoadedIndex, options: EngineOptions): Promise<DocsEngine> {
   const embedder = await queryEmbedder(index, options);
   const retriever = new Retriever({
     chunks: index.chunks,

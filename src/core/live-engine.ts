@@ -1,17 +1,30 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { openEngine, type DocsEngine, type EngineOptions } from './engine.js';
+import { resolveIndexFolder } from '../store/index-dir.js';
+import { openEngine, openEngineInBackground, type DocsEngine, type EngineOptions } from './engine.js';
+
+export interface LiveEngineOptions extends EngineOptions {
+  log?: (line: string) => void;
+  /** How often (ms) an access may look for a new index. Default 1000. */
+  checkMs?: number;
+  /** After a failed load, wait this long (ms, doubling up to a minute) before trying the same index again. Default 5000. */
+  retryMs?: number;
+}
 
 /**
  * Serves one engine and moves to a rebuilt index when it is complete: on each access it checks
- * (at most every `checkMs`) whether the index's manifest changed, and if so loads the new index in
- * the background while requests keep being answered from the old one. A failed load keeps the old.
+ * (at most every `checkMs`) whether the index changed, and if so loads the new index in the
+ * background, after the current request and in steps that let other requests through, while
+ * requests keep being answered from the old one. A failed load keeps the old engine; a later
+ * change is tried at once, and the same index again after a back-off (the failure may have been
+ * passing, such as a version removed while it was read).
  */
 export class LiveEngine {
   private lastCheck = 0;
   private stamp: string;
   private loading: Promise<void> | undefined;
   private readonly reloadListeners = new Set<(engine: DocsEngine) => void>();
+  private failed: { stamp: string; at: number; count: number } | undefined;
 
   private constructor(
     private engine: DocsEngine,
@@ -19,21 +32,24 @@ export class LiveEngine {
     private readonly options: EngineOptions,
     private readonly log: (line: string) => void,
     private readonly checkMs: number,
+    private readonly retryMs: number,
+    stamp: string,
   ) {
-    this.stamp = manifestStamp(indexDir);
+    this.stamp = stamp;
   }
 
-  static async open(indexDir: string, options: EngineOptions & { log?: (line: string) => void; checkMs?: number }): Promise<LiveEngine> {
+  static async open(indexDir: string, options: LiveEngineOptions): Promise<LiveEngine> {
+    const stamp = indexStamp(indexDir);
     const engine = await openEngine(indexDir, options);
-    return new LiveEngine(engine, indexDir, options, options.log ?? (() => {}), options.checkMs ?? 1000);
+    return new LiveEngine(engine, indexDir, options, options.log ?? (() => {}), options.checkMs ?? 1000, options.retryMs ?? 5000, stamp);
   }
 
   current(): DocsEngine {
     const now = Date.now();
     if (now - this.lastCheck >= this.checkMs && !this.loading) {
       this.lastCheck = now;
-      const stamp = manifestStamp(this.indexDir);
-      if (stamp && stamp !== this.stamp) this.loading = this.reload(stamp);
+      const stamp = indexStamp(this.indexDir);
+      if (stamp && stamp !== this.stamp && this.mayTry(stamp, now)) this.loading = this.reload(stamp);
     }
     return this.engine;
   }
@@ -49,10 +65,18 @@ export class LiveEngine {
     await this.loading;
   }
 
+  private mayTry(stamp: string, now: number): boolean {
+    if (this.failed?.stamp !== stamp) return true;
+    return now - this.failed.at >= Math.min(60_000, this.retryMs * 2 ** (this.failed.count - 1));
+  }
+
   private async reload(stamp: string): Promise<void> {
+    // Off the request path: the request that noticed the change is answered first.
+    await new Promise((resolve) => setImmediate(resolve));
     try {
-      this.engine = await openEngine(this.indexDir, this.options);
+      this.engine = await openEngineInBackground(this.indexDir, this.options);
       this.stamp = stamp;
+      this.failed = undefined;
       this.log(`index reloaded: ${this.engine.index.manifest.counts.chunks} chunks built ${this.engine.index.manifest.createdAt}`);
       for (const listener of this.reloadListeners) {
         try {
@@ -62,18 +86,20 @@ export class LiveEngine {
         }
       }
     } catch (error) {
-      this.stamp = stamp;
-      this.log(`index changed but could not be loaded; still serving the previous one: ${(error as Error).message.split('\n')[0]}`);
+      this.failed = { stamp, at: Date.now(), count: this.failed?.stamp === stamp ? this.failed.count + 1 : 1 };
+      this.log(`index changed but could not be loaded; still serving the previous one (will try again): ${(error as Error).message.split('\n')[0]}`);
     } finally {
       this.loading = undefined;
     }
   }
 }
 
-function manifestStamp(indexDir: string): string {
+/** Identifies the current index of a folder: its version and its manifest file. */
+function indexStamp(indexDir: string): string {
   try {
-    const s = statSync(path.join(indexDir, 'manifest.json'));
-    return `${s.ino}:${s.size}:${s.mtimeMs}`;
+    const at = resolveIndexFolder(indexDir);
+    const s = statSync(path.join(at.folder, 'manifest.json'));
+    return `${at.version ?? 'plain'}:${s.ino}:${s.size}:${s.mtimeMs}`;
   } catch {
     return '';
   }

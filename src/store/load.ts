@@ -7,20 +7,11 @@ import { unpack } from './binpack.js';
 import { LexicalIndex, type LexicalParams } from './lexical.js';
 import { TOKENIZER_VERSION } from '../text/tokenize.js';
 import { VectorIndex } from './vector-index.js';
-import { recoverIndexDir, sha256 } from './index-dir.js';
+import { resolveIndexFolder, sha256 } from './index-dir.js';
+import { IndexLoadError } from './errors.js';
 import { LocalEmbedder, type LocalParams } from '../embed/local.js';
 
-/** An index file that is missing, damaged or from another build: says which file and how to fix it. */
-export class IndexLoadError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problem: string,
-    readonly fix = `rebuild the index with \`workos-docs-mcp ingest --full --index ${shellWord(path.dirname(file))}\``,
-  ) {
-    super(`Cannot load index file ${file}: ${problem}.\nFix: ${fix}`);
-    this.name = 'IndexLoadError';
-  }
-}
+export { IndexLoadError };
 
 export interface LoadedIndex {
   dir: string;
@@ -80,7 +71,12 @@ const registryPartsSchema = z.record(
 );
 const changelogSchema = z.array(z.object({ date: z.string(), title: z.string(), url: z.string(), text: z.string() }));
 
-export function readManifest(dir: string): Manifest {
+/** The manifest of the current index of an index folder. */
+export function readManifest(indexDir: string): Manifest {
+  return readManifestIn(resolveIndexFolder(indexDir).folder);
+}
+
+function readManifestIn(dir: string): Manifest {
   const file = path.join(dir, 'manifest.json');
   let raw: string;
   try {
@@ -119,21 +115,71 @@ export type PreviousBuild = Pick<LoadedIndex, 'dir' | 'manifest' | 'chunks' | 'd
   registryParts: Record<string, { sha256: string; registry: { descriptions: Record<string, unknown>; shared: Record<string, Record<string, object>> } }>;
 };
 
-/** Loads and validates every file of an index folder: checksums first, then structure. */
-export function loadIndex(dir: string): LoadedIndex {
-  return loadParts(dir, true);
+/**
+ * Loads and validates every file of the current index of an index folder: checksums first, then
+ * structure. Changes nothing on disk. `dir` of the result is the version folder it came from.
+ */
+export function loadIndex(indexDir: string): LoadedIndex {
+  return stable(indexDir, (folder) => drain(loadParts(folder, true))) as LoadedIndex;
+}
+
+/**
+ * The same load, pausing for the event loop between files so that a server keeps answering
+ * requests while it loads a new index in the background.
+ */
+export async function loadIndexInBackground(indexDir: string): Promise<LoadedIndex> {
+  for (let attempt = 0; ; attempt++) {
+    const at = resolveIndexFolder(indexDir);
+    try {
+      const steps = loadParts(at.folder, true);
+      for (let step = steps.next(); ; step = steps.next()) {
+        if (step.done) return step.value as LoadedIndex;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      if (!(attempt < RETRIES && movedOn(indexDir, at.version))) throw error;
+    }
+  }
 }
 
 /** Loads, with the same checks, only what a build reuses (the search indexes are rebuilt anyway). */
-export function loadPreviousBuild(dir: string): PreviousBuild {
-  return loadParts(dir, false);
+export function loadPreviousBuild(indexDir: string): PreviousBuild {
+  return stable(indexDir, (folder) => drain(loadParts(folder, false))) as PreviousBuild;
 }
 
-function loadParts(dir: string, search: true): LoadedIndex;
-function loadParts(dir: string, search: false): PreviousBuild;
-function loadParts(dir: string, search: boolean): LoadedIndex | PreviousBuild {
-  recoverIndexDir(dir, { removeStaging: false });
-  const manifest = readManifest(dir);
+/** A load that failed because an ingest switched versions meanwhile is retried on the new one. */
+const RETRIES = 3;
+
+function stable<T>(indexDir: string, load: (folder: string) => T): T {
+  for (let attempt = 0; ; attempt++) {
+    const at = resolveIndexFolder(indexDir);
+    try {
+      return load(at.folder);
+    } catch (error) {
+      if (!(attempt < RETRIES && movedOn(indexDir, at.version))) throw error;
+    }
+  }
+}
+
+function movedOn(indexDir: string, version: string | null): boolean {
+  try {
+    return resolveIndexFolder(indexDir).version !== version;
+  } catch {
+    return false;
+  }
+}
+
+function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Yields between the expensive steps; the caller decides whether to pause there. */
+function* loadParts(dir: string, search: boolean): Generator<void, LoadedIndex | PreviousBuild> {
+  const manifest = readManifestIn(dir);
+  yield;
   const read = (name: string): Buffer => {
     const file = path.join(dir, name);
     const expected = manifest.artifacts[name];
@@ -160,7 +206,9 @@ function loadParts(dir: string, search: boolean): LoadedIndex | PreviousBuild {
   // The checksums above prove these files are the ones the build wrote, so the large arrays get a
   // shape check of their first element rather than a full schema pass (which costs start-up time).
   const chunks = json(ARTIFACTS.chunks, sampled(chunkSchema));
+  yield;
   const { docs, navigation } = json(ARTIFACTS.docs, docsFileSchema);
+  yield;
   const dimension = manifest.embedder.dimension;
   const vectorsFile = path.join(dir, ARTIFACTS.vectors);
   const packedVectors = guard(vectorsFile, () => unpack(read(ARTIFACTS.vectors)));
@@ -169,6 +217,7 @@ function loadParts(dir: string, search: boolean): LoadedIndex | PreviousBuild {
     throw new IndexLoadError(vectorsFile, `expected ${chunks.length} vectors of dimension ${dimension}`);
   }
   const vectors = chunks.map((_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
+  yield;
   let localEmbedder: LocalEmbedder | undefined;
   if (manifest.embedder.kind === 'local') {
     const file = path.join(dir, ARTIFACTS.embedder);
@@ -180,8 +229,10 @@ function loadParts(dir: string, search: boolean): LoadedIndex | PreviousBuild {
     });
   }
   if (!search) return { dir, manifest, chunks, docs, vectors, localEmbedder, registryParts: json(ARTIFACTS.registry, registryPartsSchema) };
+  yield;
   const changelog = json(ARTIFACTS.changelog, changelogSchema);
   read(ARTIFACTS.hnsw);
+  yield;
   const hnswFile = path.join(dir, ARTIFACTS.hnsw);
   const vectorIndex = guard(hnswFile, () => VectorIndex.read(hnswFile, dimension, chunks.length, manifest.hnsw.efSearch));
   const lexicalIndex = (name: string, size: number, what: string): LexicalIndex => {
@@ -193,8 +244,11 @@ function loadParts(dir: string, search: boolean): LoadedIndex | PreviousBuild {
       return index;
     });
   };
+  yield;
   const lexical = lexicalIndex(ARTIFACTS.lexical, chunks.length, 'chunks');
+  yield;
   const docLexical = lexicalIndex(ARTIFACTS.docLexical, docs.length, 'docs');
+  yield;
   const docFulltext = lexicalIndex(ARTIFACTS.docFulltext, docs.length, 'docs');
   return { dir, manifest, chunks, docs, navigation, changelog, vectors, vectorIndex, lexical, docLexical, docFulltext, localEmbedder };
 }
