@@ -2,22 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import path from 'node:path';
-import { buildIndex } from '../ingest/build.js';
 import { checkHttpSecurity } from '../src/server/http-security.js';
-import { FIXTURE_CHANGELOGS, FIXTURE_DOCS, tempDir } from './helpers/fixtures.js';
-import { CLI, requireBuilt, startHttp } from './helpers/spawn.js';
+import { useFixtureIndexDir } from './helpers/fixture-index.js';
+import { CLI, startHttp } from './helpers/spawn.js';
 
 // Who the HTTP server serves: the spawned server for what can be shown on loopback, and the
 // security policy itself for binds to other addresses (tests only ever listen on loopback).
-let work: Awaited<ReturnType<typeof tempDir>>;
-let indexDir: string;
-beforeAll(async () => {
-  requireBuilt();
-  work = await tempDir();
-  indexDir = path.join(work.dir, 'index-data');
-  await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, indexDir, embedder: 'local', modelsDir: '' });
-});
-afterAll(async () => work?.cleanup());
+const fixture = useFixtureIndexDir({ spawns: true });
 
 /** Runs `serve` and expects it to exit by itself; a server that starts listening instead is killed after 10 s. */
 function serveExpectingExit(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
@@ -52,7 +43,7 @@ function post(url: string, headers: Record<string, string>): Promise<number> {
 
 describe('serve --http refuses unsafe setups before it listens', () => {
   it('refuses a non-loopback address without a token, saying how to fix it, before loading the index', async () => {
-    const unset = await serveExpectingExit(['--http', '--host', '0.0.0.0', '--port', '0', '--index', path.join(work.dir, 'missing')], { WORKOS_DOCS_MCP_TOKEN: undefined });
+    const unset = await serveExpectingExit(['--http', '--host', '0.0.0.0', '--port', '0', '--index', path.join(fixture.work, 'missing')], { WORKOS_DOCS_MCP_TOKEN: undefined });
     expect(unset.code).toBe(1);
     expect(unset.stderr).toMatch(/Refusing to serve on 0\.0\.0\.0 \(reachable from other machines\) without a token/);
     expect(unset.stderr).toMatch(/WORKOS_DOCS_MCP_TOKEN[\s\S]*--insecure/);
@@ -60,10 +51,10 @@ describe('serve --http refuses unsafe setups before it listens', () => {
   });
 
   it('refuses an empty WORKOS_DOCS_MCP_TOKEN instead of silently serving without authentication', async () => {
-    const run = await serveExpectingExit(['--http', '--port', '0', '--index', indexDir], { WORKOS_DOCS_MCP_TOKEN: '' });
+    const run = await serveExpectingExit(['--http', '--port', '0', '--index', fixture.dir], { WORKOS_DOCS_MCP_TOKEN: '' });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/WORKOS_DOCS_MCP_TOKEN is set but empty/);
-    const blank = await serveExpectingExit(['--http', '--port', '0', '--index', indexDir], { WORKOS_DOCS_MCP_TOKEN: '  \n' });
+    const blank = await serveExpectingExit(['--http', '--port', '0', '--index', fixture.dir], { WORKOS_DOCS_MCP_TOKEN: '  \n' });
     expect(blank.code).toBe(1);
   });
 });
@@ -71,7 +62,7 @@ describe('serve --http refuses unsafe setups before it listens', () => {
 describe('serve --http with a token that has surrounding whitespace', () => {
   let server: Awaited<ReturnType<typeof startHttp>>;
   beforeAll(async () => {
-    server = await startHttp(['--index', indexDir], { WORKOS_DOCS_MCP_TOKEN: '  s3cret-token \n' });
+    server = await startHttp(['--index', fixture.dir], { WORKOS_DOCS_MCP_TOKEN: '  s3cret-token \n' });
   });
   afterAll(async () => server?.stop());
 

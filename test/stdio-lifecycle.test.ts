@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { buildIndex } from '../ingest/build.js';
-import { FIXTURE_CHANGELOGS, FIXTURE_DOCS, tempDir } from './helpers/fixtures.js';
-import { CLI, requireBuilt } from './helpers/spawn.js';
+import { useFixtureIndexDir } from './helpers/fixture-index.js';
+import { CLI } from './helpers/spawn.js';
 
 // The built server over stdio, spawned, driven the way clients misbehave: closing stdin, closing
 // their read end, sending huge or malformed lines, pipelining thousands of requests.
-let work: Awaited<ReturnType<typeof tempDir>>;
-let indexDir: string;
-beforeAll(async () => {
-  requireBuilt();
-  work = await tempDir();
-  indexDir = path.join(work.dir, 'index-data');
-  await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, indexDir, embedder: 'local', modelsDir: '' });
-});
-afterAll(async () => work?.cleanup());
+const fixture = useFixtureIndexDir({ spawns: true });
 
 interface Reply {
   id: string | number | null;
@@ -25,7 +15,7 @@ interface Reply {
 
 /** Spawns `serve` over stdio; resolves when it exits (or is killed after 20 s: a hang fails the test). */
 function serve(drive: (stdin: NodeJS.WritableStream, child: ReturnType<typeof spawn>) => unknown) {
-  const child = spawn(process.execPath, [CLI, 'serve', '--index', indexDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve', '--index', fixture.dir], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

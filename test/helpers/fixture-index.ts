@@ -6,6 +6,7 @@ import { buildIndex } from '../../ingest/build.js';
 import { openEngine, type DocsEngine } from '../../src/core/engine.js';
 import { createServer } from '../../src/server/create-server.js';
 import { FIXTURE_CHANGELOGS, FIXTURE_DOCS, tempDir } from './fixtures.js';
+import { requireBuilt } from './spawn.js';
 
 /** A real index of the fixture docs in a temp dir, and a real MCP client connected in memory. */
 export async function fixtureServer(): Promise<{ client: Client; engine: DocsEngine; indexDir: string; close: () => Promise<void> }> {
@@ -49,5 +50,25 @@ export function useFixtureServer(): { client: Client; engine: DocsEngine; call: 
   });
   afterAll(async () => close?.());
   shared.call = (name, args) => shared.client.callTool({ name, arguments: args });
+  return shared;
+}
+
+/**
+ * Registers hooks that build a real index of the fixture docs in a temp dir for a file's tests
+ * (and check that the built CLI exists when the tests spawn it). The returned object is filled in
+ * by beforeAll: `dir` is the index folder, `work` the temp folder around it.
+ */
+export function useFixtureIndexDir(options: { spawns?: boolean } = {}): { dir: string; work: string } {
+  const shared = { dir: '', work: '' };
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    if (options.spawns) requireBuilt();
+    const work = await tempDir();
+    cleanup = work.cleanup;
+    shared.work = work.dir;
+    shared.dir = path.join(work.dir, 'index-data');
+    await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, indexDir: shared.dir, embedder: 'local', modelsDir: '' });
+  });
+  afterAll(async () => cleanup?.());
   return shared;
 }
