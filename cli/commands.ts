@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { UsageError, type Command, type CliIO, type OptionSpec, type Values } from './run.js';
+import { UsageError, type Command, type CliIO, type OptionSpec, type Values } from './command.js';
 import { defaultIndexDir, defaultModelsDir } from './paths.js';
 import { DocNotFoundError } from '../src/core/docs.js';
 import { openEngine } from '../src/core/engine.js';

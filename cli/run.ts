@@ -1,39 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { commands, usage } from './commands.js';
+import { UsageError, type CliIO, type Command, type Values } from './command.js';
 
-export interface CliIO {
-  env: NodeJS.ProcessEnv;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  stderrIsTTY: boolean;
-}
-
-export type Values = Record<string, string | boolean | undefined>;
-
-/** One option of a command: what parseArgs needs, plus what `--help` shows. */
-export interface OptionSpec {
-  type: 'string' | 'boolean';
-  description: string;
-  /** The placeholder shown for a string option's value in help, e.g. DIR or N. */
-  value?: string;
-}
-
-export interface Command {
-  summary: string;
-  /** Positional arguments as shown in help, e.g. `"QUERY"` or `ID`. */
-  args?: string;
-  options: Record<string, OptionSpec>;
-  /** Returns an exit code, or undefined for a long-running command (serve). */
-  run(values: Values, positionals: string[], io: CliIO): Promise<number | undefined>;
-}
-
-/** A command called the wrong way (missing argument, bad option value): exit code 2, like a parse error. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError, type CliIO, type Command };
 
 /** Runs one CLI command. Never throws: errors are printed to stderr with exit code 1 (2 for usage). */
 export async function runCli(argv: string[], io: CliIO): Promise<number | undefined> {

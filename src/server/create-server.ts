@@ -1,5 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { DocsEngine } from '../core/engine.js';
+import type { ServerDeps } from './deps.js';
 import { checkToolCall, guardHandler, refuseCursor } from './edge.js';
 import { registerDocResources } from './resources.js';
 import { registerGetChangelogTool } from './tools/get-changelog.js';
@@ -8,17 +8,8 @@ import { registerGetExamplesTool } from './tools/get-examples.js';
 import { registerListDocsTool } from './tools/list-docs.js';
 import { registerSearchDocsTool } from './tools/search-docs.js';
 
-export interface ServerDeps {
-  /** The engine to answer from; a function so that a rebuilt index can be swapped in between requests. */
-  engine: () => DocsEngine;
-  /**
-   * Subscribes to "the index was reloaded" (returns the unsubscribe). Pass it only where the
-   * transport can deliver a notification outside a request (stdio): then the server advertises
-   * `resources.listChanged` and sends `notifications/resources/list_changed` after each reload.
-   */
-  onReload?: (listener: () => void) => () => void;
-  version?: string;
-}
+export type { ServerDeps };
+
 
 const INSTRUCTIONS = `Answers questions about the WorkOS developer docs (AuthKit, SSO, Directory Sync, RBAC and FGA, Audit Logs, Admin Portal, Vault, Radar, Widgets, Events, the API reference and SDKs, identity-provider integrations) from a local index.
 - search_docs first, for any question or identifier (method, event, error code, parameter). It returns the answering sections with their doc id (path).

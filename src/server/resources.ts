@@ -1,7 +1,7 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { DocNotFoundError } from '../core/docs.js';
 import type { DocRecord } from '../types.js';
-import type { ServerDeps } from './create-server.js';
+import type { ServerDeps } from './deps.js';
 import { RESULT_BUDGET } from './budget.js';
 import { describe, invalidParams, ProtocolError, RESOURCE_NOT_FOUND, setRawHandler } from './edge.js';
 

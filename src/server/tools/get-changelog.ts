@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ServerDeps } from '../create-server.js';
+import type { ServerDeps } from '../deps.js';
 import { formatChangelog } from '../../format.js';
 import { clean, READ_ONLY } from '../schemas.js';
 import { fitItems } from '../budget.js';

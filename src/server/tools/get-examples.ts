@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ServerDeps } from '../create-server.js';
+import type { ServerDeps } from '../deps.js';
 import { fitExamples, formatExamples } from '../../format.js';
 import { clean, READ_ONLY } from '../schemas.js';
 

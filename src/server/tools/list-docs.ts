@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ServerDeps } from '../create-server.js';
+import type { ServerDeps } from '../deps.js';
 import type { NavNode } from '../../types.js';
 import { clean, navEntrySchema, READ_ONLY } from '../schemas.js';
 import { RESULT_BUDGET, resultSize, type ToolResultShape } from '../budget.js';

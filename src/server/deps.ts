@@ -1,0 +1,14 @@
+import type { DocsEngine } from '../core/engine.js';
+
+/** What the MCP server is built from: the tool and resource files take it too. */
+export interface ServerDeps {
+  /** The engine to answer from; a function so that a rebuilt index can be swapped in between requests. */
+  engine: () => DocsEngine;
+  /**
+   * Subscribes to "the index was reloaded" (returns the unsubscribe). Pass it only where the
+   * transport can deliver a notification outside a request (stdio): then the server advertises
+   * `resources.listChanged` and sends `notifications/resources/list_changed` after each reload.
+   */
+  onReload?: (listener: () => void) => () => void;
+  version?: string;
+}
