@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Chunk, DocRecord, NavNode } from '../src/types.js';
+import type { RegistryParts } from '../src/store/format/records.js';
 import { chunkSections, DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from './chunk.js';
 import { discoverDocs, type SourceFile } from './discover.js';
 import { buildNavigationTree, parseNavigation, type NavigationFile } from './navigation.js';
 import { parseDoc, ParseError, readFrontmatterOnly, sha256 } from './parse.js';
-import { mergeRegistries, registryFromFrontmatter, type ReferenceRegistry } from './reference.js';
+import { mergeRegistries, registryFromFrontmatter } from './reference.js';
 
 export interface ParsedFile {
   path: string;
@@ -23,7 +24,8 @@ export interface PreviousFiles {
   registryParts?: RegistryParts;
 }
 
-export type RegistryParts = Record<string, { sha256: string; registry: ReferenceRegistry }>;
+/** The index format owns this record (it is stored in registry.json); its registries are ReferenceRegistry values. */
+export type { RegistryParts };
 
 export interface CorpusWarning {
   path: string;

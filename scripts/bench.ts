@@ -205,16 +205,8 @@ async function scaleRun(base: LoadedIndex, scale: number, queries: string[], dir
     pack(emb.meta, emb.arrays).length +
     Buffer.byteLength(JSON.stringify(chunks));
   await rm(file);
-  const retriever = new Retriever({
-    chunks,
-    vectors,
-    vectorIndex,
-    lexical: lexical.chunks,
-    embedder,
-    docLexical: lexical.docs,
-    docFull: lexical.fulltext,
-    docIds: docs.map((d) => d.id),
-  });
+  const retriever = Retriever.fromIndex({ chunks, docs, vectors, vectorIndex, lexical }, embedder);
+
   const times: number[] = [];
   for (let r = 0; r < 3; r++) {
     for (const q of queries) {

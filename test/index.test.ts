@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
 import { openEngine } from '../src/core/engine.js';
 import { IndexLoadError, loadIndex } from '../src/store/load.js';
-import { FORMAT_VERSION } from '../src/store/manifest.js';
+import { FORMAT_VERSION } from '../src/store/format/manifest.js';
 import { TOKENIZER_VERSION } from '../src/text/tokenize.js';
 import { copyFixtureDocs, FIXTURE_CHANGELOGS, tempDir } from './helpers/fixtures.js';
 import { indexFile } from './helpers/index-files.js';

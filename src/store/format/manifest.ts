@@ -1,21 +1,10 @@
 import { z } from 'zod';
 
-/** Bump when any file's layout changes: an index of another format is refused with a rebuild hint. */
+/**
+ * Bump when any file's layout changes (a codec in codecs.ts, or this schema): an index of another
+ * format is refused with a rebuild hint, and ingest rebuilds it in full.
+ */
 export const FORMAT_VERSION = 4;
-
-export const ARTIFACTS = {
-  chunks: 'chunks.json',
-  docs: 'docs.json',
-  changelog: 'changelog.json',
-  vectors: 'vectors.bin',
-  hnsw: 'vectors.hnsw',
-  lexical: 'lexical.bin',
-  docLexical: 'doc-lexical.bin',
-  docFulltext: 'doc-fulltext.bin',
-  embedder: 'embedder.bin',
-  /** Each reference file's part of the YAML registry, reused by incremental builds. */
-  registry: 'registry.json',
-} as const;
 
 const artifactSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() });
 
