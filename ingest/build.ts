@@ -5,24 +5,22 @@ import { createHash } from 'node:crypto';
 import type { ChangelogEntry, Chunk } from '../src/types.js';
 import { DEFAULT_BASE_URL } from '../src/ids.js';
 import { breadcrumbs, embeddingText } from '../src/text/embedding-text.js';
-import { DEFAULT_LOCAL_PARAMS, LocalEmbedder } from '../src/embed/local.js';
-import { createTransformersEmbedder } from '../src/embed/transformers.js';
-import type { Embedder } from '../src/embed/types.js';
-import { IndexWriteError, writeFailure } from '../src/store/errors.js';
+import { DEFAULT_LOCAL_PARAMS } from '../src/embed/local.js';
 import { IndexWriter } from '../src/store/index-writer.js';
 import { resolveIndexFolder } from '../src/store/index-dir.js';
-import { buildLexicalIndexes, type LexicalIndexes } from '../src/store/lexical-indexes.js';
+import type { LexicalIndexes } from '../src/store/lexical-indexes.js';
 import { TOKENIZER_VERSION } from '../src/text/tokenize.js';
 import { loadPreviousBuild, readManifest, type PreviousBuild } from '../src/store/load.js';
-import { hnswCodec, type Vectors } from '../src/store/format/codecs.js';
-import { startHnsw, writeIndex } from '../src/store/format/index-format.js';
+import { writeIndex } from '../src/store/format/index-format.js';
 import { FORMAT_VERSION, type Manifest } from '../src/store/format/manifest.js';
 import { DEFAULT_HNSW_PARAMS } from '../src/store/vector-index.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, withContext } from './chunk.js';
 import { readChangelogs } from './changelog.js';
 import { loadCorpus, type Corpus, type CorpusWarning, type ParsedFile } from './corpus.js';
 import { defaultCorpus } from './discover.js';
-import { needsRefit, planBuild, recordedSettings, sameEmbedding, type BuildPlan, type BuildSettings } from './plan.js';
+import { embedChunks, type Embedded } from './embed-stage.js';
+import { planBuild, recordedSettings, type BuildPlan, type BuildSettings } from './plan.js';
+import { buildSearchStructures } from './search-stage.js';
 
 export interface BuildOptions {
   docsDir?: string;
@@ -138,10 +136,12 @@ interface BuildContext {
 async function buildInto(writer: IndexWriter, options: BuildOptions, context: BuildContext): Promise<BuildSummary> {
   const { previous, plan } = planStage(options, wantedSettings(options, context.baseUrl), context.log);
   const parsed = await parseStage(options, context, previous, plan);
-  const embedded = await embedStage(options, parsed, previous, plan);
-  const search = await searchStage(writer, options, parsed, embedded.vectors);
+  const contentHash = hashCorpus(parsed.corpus.files, parsed.changelog.length);
+  const embedded = await embedChunks({ ...options, chunks: parsed.chunks, texts: parsed.texts, contentHash }, previous, plan);
+  const { files, navigation } = parsed.corpus;
+  const search = await buildSearchStructures(writer, { ...options, chunks: parsed.chunks, docs: files.map((f) => f.doc), navigation, vectors: embedded.vectors });
   await options.beforeWrite?.();
-  return writeStage(writer, options, context, { previous, parsed, embedded, search });
+  return writeStage(writer, options, context, { previous, parsed, embedded, search, contentHash });
 }
 
 /** The settings this build would record: compared with the previous build's by the plan. */
@@ -157,7 +157,7 @@ function wantedSettings(options: BuildOptions, baseUrl: string): BuildSettings {
   };
 }
 
-/** Stage 1: what the previous index offers, and what of it this build may reuse (see plan.ts). */
+/** Plan: what the previous index offers, and what of it this build may reuse (see plan.ts). */
 function planStage(options: BuildOptions, wanted: BuildSettings, log: (line: string) => void): { previous?: PreviousBuild; plan: BuildPlan } {
   if (options.full) return { plan: planBuild(undefined, wanted, true) };
   let recorded: BuildSettings | undefined;
@@ -188,7 +188,7 @@ interface Parsed {
   texts: string[];
 }
 
-/** Stage 2: read and parse the sources (reusing unchanged files when the plan allows), refuse a shrink. */
+/** Parse: read and parse the sources (reusing unchanged files when the plan allows), refuse a shrink. */
 async function parseStage(options: BuildOptions, context: BuildContext, previous: PreviousBuild | undefined, plan: BuildPlan): Promise<Parsed> {
   const { log, docsDir, changelogsDir, baseUrl } = context;
   const reuse = plan.reuseParsed ? previous : undefined;
@@ -213,107 +213,15 @@ async function parseStage(options: BuildOptions, context: BuildContext, previous
   return { corpus, changelog: changelog.entries, lost: lost.docs, chunks, texts: chunks.map((c) => embeddingText(c)) };
 }
 
-interface Embedded {
-  embedder: Embedder;
-  /** Set when the local embedder built this index: it is stored with it. */
-  local?: LocalEmbedder;
-  refitted: boolean;
-  /** What the manifest records about the local model's fit (absent for transformers). */
-  fit?: { fittedOn?: string; fittedChunks?: number };
-  vectors: Vectors;
-  /** How many chunks were embedded in this run (the rest reused their vectors). */
-  embeddedCount: number;
-  contentHash: string;
-}
-
-/** Stage 3: choose the embedder (reuse, refit or load), then embed the chunks that have no vector. */
-async function embedStage(options: BuildOptions, parsed: Parsed, previous: PreviousBuild | undefined, plan: BuildPlan): Promise<Embedded> {
-  const { chunks, texts, corpus, changelog } = parsed;
-  const oldVectors = new Map<string, Float32Array>();
-  if (plan.reuseVectors) {
-    previous?.chunks.forEach((c, i) => {
-      const v = previous.vectors[i];
-      if (v) oldVectors.set(c.hash, v);
-    });
-  }
-  const newCount = chunks.filter((c) => !oldVectors.has(c.hash)).length;
-  const contentHash = hashCorpus(corpus.files, changelog.length);
-  let embedder: Embedder;
-  let local: LocalEmbedder | undefined;
-  let refitted = false;
-  let fit: Embedded['fit'];
-  if (options.embedder === 'local') {
-    const kept = plan.reuseModel ? previous?.localEmbedder : undefined;
-    if (kept && previous && !needsRefit(newCount, chunks.length)) {
-      local = kept;
-      fit = { fittedOn: previous.manifest.embedder.fittedOn, fittedChunks: previous.manifest.embedder.fittedChunks };
-    } else {
-      options.progress?.('fit', 0, 1);
-      local = LocalEmbedder.fit(texts, DEFAULT_LOCAL_PARAMS);
-      refitted = true;
-      fit = { fittedOn: contentHash, fittedChunks: chunks.length };
-      oldVectors.clear();
-    }
-    embedder = local;
-  } else {
-    embedder = await createTransformersEmbedder({
-      model: options.model ?? 'Xenova/all-MiniLM-L6-v2',
-      modelsDir: options.modelsDir,
-      allowRemote: options.allowRemote,
-    });
-    if (previous && !sameEmbedding(previous.manifest.embedder, embedder.info)) oldVectors.clear();
-  }
-
-  const dimension = embedder.info.dimension;
-  const vectors: Float32Array[] = new Array(chunks.length);
-  const todo: number[] = [];
-  chunks.forEach((c, i) => {
-    const old = oldVectors.get(c.hash);
-    if (old && old.length === dimension) vectors[i] = old;
-    else todo.push(i);
-  });
-  const batch = 64;
-  for (let i = 0; i < todo.length; i += batch) {
-    const ids = todo.slice(i, i + batch);
-    const embedded = await embedder.embedPassages(ids.map((j) => texts[j] ?? ''));
-    ids.forEach((j, k) => (vectors[j] = embedded[k] ?? new Float32Array(dimension)));
-    options.progress?.('embed', Math.min(i + batch, todo.length), todo.length);
-  }
-  const flat = new Float32Array(chunks.length * dimension);
-  vectors.forEach((v, i) => flat.set(v, i * dimension));
-  return { embedder, local, refitted, fit, vectors: { flat, dimension }, embeddedCount: todo.length, contentHash };
-}
-
-/**
- * Stage 4: the search structures. The HNSW graph is built on a worker thread straight into the
- * new version folder while this thread builds the lexical indexes; the HNSW file is read back.
- */
-async function searchStage(writer: IndexWriter, options: BuildOptions, parsed: Parsed, vectors: Vectors): Promise<{ lexical: LexicalIndexes }> {
-  options.progress?.('index', 0, 1);
-  const { file: hnswFile, built: hnswBuilt } = await startHnsw(writer, vectors, DEFAULT_HNSW_PARAMS);
-  let lexical: LexicalIndexes;
-  try {
-    lexical = buildLexicalIndexes(parsed.chunks, parsed.corpus.files.map((f) => f.doc), parsed.corpus.navigation);
-  } finally {
-    await hnswBuilt.catch(() => {});
-  }
-  await hnswBuilt.catch((error: unknown) => {
-    throw writeFailure(error, hnswFile, `writing ${hnswCodec.file}`);
-  });
-  await options.afterHnswWrite?.(hnswFile);
-  checkHnswFile(hnswFile, vectors.dimension, parsed.chunks.length);
-  return { lexical };
-}
-
-/** Stage 5: write every component and the manifest, switch to the new version, and summarize. */
+/** Write: write every component and the manifest, switch to the new version, and summarize. */
 async function writeStage(
   writer: IndexWriter,
   options: BuildOptions,
   context: BuildContext,
-  stages: { previous?: PreviousBuild; parsed: Parsed; embedded: Embedded; search: { lexical: LexicalIndexes } },
+  stages: { previous?: PreviousBuild; parsed: Parsed; embedded: Embedded; search: { lexical: LexicalIndexes }; contentHash: string },
 ): Promise<BuildSummary> {
   const { start, docsDir, isDefault, changelogsDir, baseUrl } = context;
-  const { previous, parsed, embedded, search } = stages;
+  const { previous, parsed, embedded, search, contentHash } = stages;
   const { corpus, chunks, changelog } = parsed;
   const sources: Manifest['sources'] = {};
   for (const f of corpus.files) sources[f.path] = { docId: f.docId, sha256: f.sourceHash };
@@ -341,7 +249,7 @@ async function writeStage(
     {
       createdAt: new Date().toISOString(),
       buildMs: Math.round(performance.now() - start),
-      corpus: { source: corpusSource(isDefault), docsDir, changelogsDir: changelogsDir ?? null, baseUrl, contentHash: embedded.contentHash },
+      corpus: { source: corpusSource(isDefault), docsDir, changelogsDir: changelogsDir ?? null, baseUrl, contentHash },
       embedder: { ...embedded.embedder.info, ...fit },
       chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS },
       hnsw: { space: 'cosine', ...DEFAULT_HNSW_PARAMS },
@@ -381,29 +289,6 @@ function lostDocs(previous: Manifest | undefined, files: ParsedFile[]): { docs: 
   const kept = new Set(files.map((f) => f.docId));
   const before = [...new Set(Object.values(previous.sources).map((s) => s.docId))];
   return { docs: before.filter((id) => !kept.has(id)).sort(), of: before.length };
-}
-
-/**
- * hnswlib writes its file through a stream whose errors it ignores, so a full disk leaves a
- * truncated file and no error. Reading the file back is the only proof that it is complete.
- */
-function checkHnswFile(file: string, dimension: number, count: number): void {
-  try {
-    hnswCodec.read(file, { dimension, count, efSearch: DEFAULT_HNSW_PARAMS.efSearch });
-  } catch (error) {
-    let size = 0;
-    try {
-      size = readFileSync(file).length;
-    } catch {
-      // reported below as size 0
-    }
-    throw new IndexWriteError(
-      file,
-      undefined,
-      `the HNSW file read back is incomplete (${size} bytes; ${(error as Error).message}); the HNSW library does not report write errors, so the disk is probably full`,
-      'free some disk space and run ingest again; the previous index is unchanged and still serves',
-    );
-  }
 }
 
 function filesOf(index: PreviousBuild): Map<string, ParsedFile> {

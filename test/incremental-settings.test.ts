@@ -3,14 +3,14 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
 import { DEFAULT_CHUNK_OPTIONS } from '../ingest/chunk.js';
-import { loadIndex, readManifest } from '../src/store/load.js';
+import { readManifest } from '../src/store/load.js';
 import type { Manifest } from '../src/store/format/manifest.js';
-import { TOKENIZER_VERSION } from '../src/text/tokenize.js';
 import { FIXTURE_CHANGELOGS, FIXTURE_DOCS, tempDir } from './helpers/fixtures.js';
 import { indexFile } from './helpers/index-files.js';
 
 // Each test builds the fixture index, changes one setting the manifest records (as an index built
 // by another version or configuration of the program would have it), and runs an incremental build.
+// The tokenizer version is covered in index.test.ts.
 let work: Awaited<ReturnType<typeof tempDir>>;
 let index: string;
 const logs: string[] = [];
@@ -53,17 +53,6 @@ describe('an incremental build decides from every setting the previous build rec
     expect(second.chunksEmbedded).toBe(second.chunks);
     expect(logs).toContain('local embedder params changed (minDf): refitting and re-embedding');
     expect(readManifest(index).embedder.params.minDf).toBe(2);
-  });
-
-  it('builds on an index of another tokenizer version, refitting the model rather than re-parsing, and serves the result', async () => {
-    await build();
-    await recordInManifest((m) => (m.tokenizerVersion = TOKENIZER_VERSION + 1));
-    expect(() => loadIndex(index)).toThrow(/tokenizer version/);
-    const second = await build();
-    expect(second.full).toBe(false);
-    expect(second.files.parsed).toBe(0);
-    expect(second.refitted).toBe(true);
-    expect(loadIndex(index).manifest.tokenizerVersion).toBe(TOKENIZER_VERSION);
   });
 
   it('reuses everything when only the recorded HNSW params differ, and records the current ones', async () => {

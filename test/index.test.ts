@@ -90,13 +90,15 @@ describe('building and loading an index', () => {
     expect(() => loadIndex(index)).toThrow(new RegExp(`format version 99, this program reads version ${FORMAT_VERSION}[\\s\\S]*ingest --full`));
   });
 
-  it('refuses an index built with another tokenizer, and an incremental build redoes it in full', async () => {
+  it('refuses to serve an index built with another tokenizer; an incremental build refits and re-embeds it without re-parsing', async () => {
     await build();
     const file = indexFile(index, 'manifest.json');
     await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), tokenizerVersion: 1 }));
     expect(() => loadIndex(index)).toThrow(/tokenizer version 1[\s\S]*ingest --full/);
     const summary = await build();
-    expect(summary.full).toBe(true);
+    expect(summary.full).toBe(false);
+    expect(summary.files.parsed).toBe(0);
+    expect(summary.refitted).toBe(true);
     expect(summary.chunksEmbedded).toBe(summary.chunks);
     expect(loadIndex(index).manifest.tokenizerVersion).toBe(TOKENIZER_VERSION);
   });
