@@ -1,18 +1,17 @@
-import { afterAll, beforeAll } from 'vitest';
-import path from 'node:path';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { buildIndex } from '../../ingest/build.js';
 import { openEngine, type DocsEngine } from '../../src/core/engine.js';
 import { createServer } from '../../src/server/create-server.js';
-import { FIXTURE_CHANGELOGS, FIXTURE_DOCS, tempDir } from './fixtures.js';
+import { tempDir } from './fixtures.js';
 import { requireBuilt } from './spawn.js';
 
-/** A real index of the fixture docs in a temp dir, and a real MCP client connected in memory. */
+/**
+ * The run's shared index of the fixture docs (built once by test/global-setup.ts), and a real MCP
+ * client connected in memory. The index is read-only: a test that writes builds its own.
+ */
 export async function fixtureServer(): Promise<{ client: Client; engine: DocsEngine; indexDir: string; close: () => Promise<void> }> {
-  const work = await tempDir();
-  const indexDir = path.join(work.dir, 'index-data');
-  await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, indexDir, embedder: 'local', modelsDir: path.join(work.dir, 'models') });
+  const indexDir = inject('fixtureIndexDir');
   const engine = await openEngine(indexDir, { modelsDir: '' });
   const server = createServer({ engine: () => engine });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
@@ -25,7 +24,6 @@ export async function fixtureServer(): Promise<{ client: Client; engine: DocsEng
     close: async () => {
       await client.close();
       await server.close();
-      await work.cleanup();
     },
   };
 }
@@ -54,9 +52,9 @@ export function useFixtureServer(): { client: Client; engine: DocsEngine; call: 
 }
 
 /**
- * Registers hooks that build a real index of the fixture docs in a temp dir for a file's tests
- * (and check that the built CLI exists when the tests spawn it). The returned object is filled in
- * by beforeAll: `dir` is the index folder, `work` the temp folder around it.
+ * The run's shared, read-only fixture index for a file's tests (and a check that the built CLI
+ * exists when the tests spawn it), with a temp folder beside it for paths the tests make up.
+ * Filled in by beforeAll.
  */
 export function useFixtureIndexDir(options: { spawns?: boolean } = {}): { dir: string; work: string } {
   const shared = { dir: '', work: '' };
@@ -66,8 +64,7 @@ export function useFixtureIndexDir(options: { spawns?: boolean } = {}): { dir: s
     const work = await tempDir();
     cleanup = work.cleanup;
     shared.work = work.dir;
-    shared.dir = path.join(work.dir, 'index-data');
-    await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, indexDir: shared.dir, embedder: 'local', modelsDir: '' });
+    shared.dir = inject('fixtureIndexDir');
   });
   afterAll(async () => cleanup?.());
   return shared;
