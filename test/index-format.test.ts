@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIndex } from '../ingest/build.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../src/core/engine.js';
 import { Retriever } from '../src/core/retriever.js';
 import { ARTIFACTS, CODECS } from '../src/store/format/codecs.js';
@@ -9,25 +8,21 @@ import { readIndex, startHnsw, writeIndex, type LoadedIndex, type ManifestFields
 import { resolveIndexFolder } from '../src/store/index-dir.js';
 import { IndexWriter } from '../src/store/index-writer.js';
 import { IndexLoadError } from '../src/store/load.js';
-import { FIXTURE_CHANGELOGS, FIXTURE_DOCS, tempDir } from './helpers/fixtures.js';
+import { useFixtureIndexDir } from './helpers/fixture-index.js';
 
-let work: Awaited<ReturnType<typeof tempDir>>;
-let indexDir: string;
+// The run's shared fixture index is only read here; the write-back goes to a temp folder.
+const fixture = useFixtureIndexDir();
 let folder: string;
 let index: LoadedIndex;
 
-beforeAll(async () => {
-  work = await tempDir();
-  indexDir = path.join(work.dir, 'index-data');
-  await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, indexDir, embedder: 'local', modelsDir: path.join(work.dir, 'models') });
-  folder = resolveIndexFolder(indexDir).folder;
+beforeAll(() => {
+  folder = resolveIndexFolder(fixture.dir).folder;
   index = readIndex(folder);
 });
-afterAll(async () => work.cleanup());
 
 describe('the index format: one module writes and reads every component', () => {
   it('writes back, byte for byte, the files of an index it has read', async () => {
-    const copyDir = path.join(work.dir, 'copy');
+    const copyDir = path.join(fixture.work, 'copy');
     const writer = await IndexWriter.open(copyDir);
     try {
       const dimension = index.manifest.embedder.dimension;
@@ -74,7 +69,7 @@ describe('the index format: one module writes and reads every component', () => 
     );
     const vectors = Buffer.from(CODECS.vectors.encode({ flat: new Float32Array(6), dimension: 3 }));
     expect(() => CODECS.vectors.decode(vectors, { count: 3, dimension: 3 })).toThrow('expected 3 vectors of dimension 3');
-    expect(() => readIndex(path.join(work.dir, 'nowhere'))).toThrow(IndexLoadError);
+    expect(() => readIndex(path.join(fixture.work, 'nowhere'))).toThrow(IndexLoadError);
   });
 
   it('reads the three lexical indexes under one set of names: chunks, docs and fulltext', () => {
@@ -86,7 +81,7 @@ describe('the index format: one module writes and reads every component', () => 
 
 describe('Retriever.fromIndex', () => {
   it('searches a loaded index exactly as the engine built from the same folder does', async () => {
-    const engine = await openEngine(indexDir, { modelsDir: '' });
+    const engine = await openEngine(fixture.dir, { modelsDir: '' });
     const retriever = Retriever.fromIndex(index, index.localEmbedder!);
     for (const query of ['wind tunnel sandbox test flights', 'createWidget', 'hangar request']) {
       const results = await retriever.search(query, { limit: 5 });
