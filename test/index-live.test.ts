@@ -102,9 +102,11 @@ describe('reindexing while serving', () => {
       expect(chunks).toBeGreaterThan(200);
       for (const fraction of [0.15, 0.4, 0.65, 0.9]) {
         const child = spawn(process.execPath, [CLI, 'ingest', '--full', '--docs', docs, '--index', indexDir], { stdio: 'ignore' });
+        // Listen before the kill: a build that finishes first must not leave the test waiting.
+        const closed = new Promise((r) => child.once('close', r));
         await new Promise((r) => setTimeout(r, Math.round(buildMs * fraction)));
         child.kill('SIGKILL');
-        await new Promise((r) => child.once('close', r));
+        await closed;
         expect(loadIndex(indexDir).chunks.length).toBe(chunks);
       }
       const next = await runCli(['ingest', '--docs', docs, '--index', indexDir]);
