@@ -252,7 +252,7 @@ const serve: Command = {
     ...allowRemoteOption,
   },
   async run(values, _positionals, io) {
-    const { serveCommand } = await import('../src/server/main.js');
+    const { serveCommand } = await import('../src/server/serve.js');
     return serveCommand(
       {
         indexDir: indexDir(values, io),
