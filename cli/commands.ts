@@ -100,10 +100,15 @@ const ingest: Command = {
     model: { type: 'string' },
     'allow-remote': { type: 'boolean' },
     full: { type: 'boolean' },
+    strict: { type: 'boolean' },
+    'max-file-bytes': { type: 'string' },
+    'parse-timeout-ms': { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
     const { buildIndex } = await import('../ingest/build.js');
+    const maxFileBytes = intOption(values['max-file-bytes'], 'max-file-bytes', 1, Number.MAX_SAFE_INTEGER);
+    const parseTimeoutMs = intOption(values['parse-timeout-ms'], 'parse-timeout-ms', 1, 3_600_000);
     const embedder = z.enum(['local', 'transformers']).safeParse(values.embedder ?? 'local');
     if (!embedder.success) throw new Error(`--embedder must be "local" or "transformers", got "${String(values.embedder)}".`);
     const progress = progressReporter(io);
@@ -116,6 +121,8 @@ const ingest: Command = {
       modelsDir: defaultModelsDir(io.env),
       allowRemote: Boolean(values['allow-remote']),
       full: Boolean(values.full),
+      strict: Boolean(values.strict),
+      limits: { ...(maxFileBytes ? { maxFileBytes } : {}), ...(parseTimeoutMs ? { parseTimeoutMs } : {}) },
       log: (line) => io.stderr(`${line}\n`),
       progress: progress.update,
     });
@@ -123,7 +130,7 @@ const ingest: Command = {
     const f = summary.files;
     io.stderr(
       `${summary.full ? 'Built' : 'Updated'} ${summary.indexDir} in ${(summary.ms / 1000).toFixed(2)} s: ` +
-        `${f.total} docs (${f.added} added, ${f.changed} changed, ${f.removed} removed, ${f.parsed} parsed, ${f.failed} failed), ` +
+        `${f.total} docs (${f.added} added, ${f.changed} changed, ${f.removed} removed, ${f.parsed} parsed, ${f.fallback} fallback, ${f.failed} failed), ` +
         `${summary.sections} sections, ${summary.chunks} chunks, ${summary.chunksEmbedded} embedded${summary.refitted ? ' (local model fitted)' : ''}, ` +
         `${summary.warnings.length} warnings.\n`,
     );

@@ -20,6 +20,7 @@ import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, withContext } from './chunk.js'
 import { readChangelogs } from './changelog.js';
 import { loadCorpus, type CorpusWarning, type ParsedFile } from './corpus.js';
 import { defaultCorpus } from './discover.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits.js';
 
 export interface BuildOptions {
   docsDir?: string;
@@ -32,6 +33,10 @@ export interface BuildOptions {
   allowRemote?: boolean;
   full?: boolean;
   baseUrl?: string;
+  /** Overrides of DEFAULT_INGEST_LIMITS (file size, parse time and memory, expansion, concurrency). */
+  limits?: Partial<IngestLimits>;
+  /** Fail instead of indexing a file as plain Markdown or plain text, or skipping one over the size limit. */
+  strict?: boolean;
   log?: (line: string) => void;
   progress?: (stage: string, done: number, total: number) => void;
   /** Test hook: called after vectors are computed and before anything is written. */
@@ -40,7 +45,7 @@ export interface BuildOptions {
 
 export interface BuildSummary {
   indexDir: string;
-  files: { total: number; added: number; changed: number; removed: number; parsed: number; failed: number };
+  files: { total: number; added: number; changed: number; removed: number; parsed: number; fallback: number; failed: number };
   docs: number;
   sections: number;
   chunks: number;
@@ -73,14 +78,17 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const oldSources = previous?.manifest.sources ?? {};
   const previousFiles = previous ? filesOf(previous) : new Map<string, ParsedFile>();
 
+  const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
   const corpus = await loadCorpus({
     docsDir,
     baseUrl,
+    limits,
+    strict: options.strict,
     previous: { get: (p) => previousFiles.get(p), registryHash: previous?.manifest.registryHash, registryParts: previous?.registryParts },
     onProgress: (done, total) => options.progress?.('parse', done, total),
   });
   for (const w of corpus.warnings) log(`warning: ${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ${w.message}`);
-  const changelog = await readChangelogs(changelogsDir ?? undefined);
+  const changelog = await readChangelogs(changelogsDir ?? undefined, limits.maxFileBytes);
   for (const w of changelog.warnings) log(`warning: changelog: ${w}`);
 
   const chunks = withContext(corpus.files.flatMap((f) => f.chunks), breadcrumbs(corpus.navigation));
@@ -197,7 +205,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   await swapIn(staging, options.indexDir);
   return {
     indexDir: path.resolve(options.indexDir),
-    files: { total: corpus.files.length, added, changed, removed, parsed: corpus.parsed, failed: corpus.failed },
+    files: { total: corpus.files.length, added, changed, removed, parsed: corpus.parsed, fallback: corpus.fallback, failed: corpus.failed },
     docs: corpus.files.length,
     sections,
     chunks: chunks.length,
