@@ -1,12 +1,13 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerDeps } from './create-server.js';
+import { encodeDocPath } from '../ids.js';
 
 /** Every doc as a resource `docs://{id}` (ids contain slashes, hence the reserved expansion). */
 export function registerDocResources(server: McpServer, deps: ServerDeps): void {
   const template = new ResourceTemplate('docs://{+path}', {
     list: async () => ({
       resources: deps.engine().docs.docs.map((d) => ({
-        uri: `docs://${d.id}`,
+        uri: `docs://${encodeDocPath(d.id)}`,
         name: d.id || 'index',
         title: d.title,
         description: d.description || undefined,

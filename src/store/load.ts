@@ -6,7 +6,7 @@ import { ARTIFACTS, FORMAT_VERSION, manifestSchema, type Manifest } from './mani
 import { unpack } from './binpack.js';
 import { LexicalIndex, type LexicalParams } from './lexical.js';
 import { TOKENIZER_VERSION } from '../text/tokenize.js';
-import { VectorIndex } from './vector-index.js';
+import { checkHnswFile, VectorIndex } from './vector-index.js';
 import { recoverIndexDir, sha256 } from './index-dir.js';
 import { LocalEmbedder, type LocalParams } from '../embed/local.js';
 
@@ -177,9 +177,12 @@ function loadParts(dir: string, search: boolean): LoadedIndex | PreviousBuild {
   }
   if (!search) return { dir, manifest, chunks, docs, vectors, localEmbedder, registryParts: json(ARTIFACTS.registry, registryPartsSchema) };
   const changelog = json(ARTIFACTS.changelog, changelogSchema);
-  read(ARTIFACTS.hnsw);
+  const hnswBytes = read(ARTIFACTS.hnsw);
   const hnswFile = path.join(dir, ARTIFACTS.hnsw);
-  const vectorIndex = guard(hnswFile, () => VectorIndex.read(hnswFile, dimension, chunks.length, manifest.hnsw.efSearch));
+  const vectorIndex = guard(hnswFile, () => {
+    checkHnswFile(hnswBytes, { dimension, count: chunks.length, m: manifest.hnsw.m });
+    return VectorIndex.read(hnswFile, dimension, chunks.length, manifest.hnsw.efSearch);
+  });
   const lexicalIndex = (name: string, size: number, what: string): LexicalIndex => {
     const file = path.join(dir, name);
     return guard(file, () => {
