@@ -37,14 +37,28 @@ export function createParsePool(options: IndexFileOptions): ParsePool {
   const idle: Worker[] = [];
   const all = new Set<Worker>();
   let busy = 0;
+  let broken: string | undefined;
+  const runInline = (task: Task) => {
+    try {
+      const file = indexFile(task.job, options);
+      if (broken) file.warnings.unshift({ path: task.job.path, message: broken });
+      broken &&= '';
+      task.resolve(file);
+    } catch (error) {
+      task.reject(error as Error);
+    }
+  };
 
   const spawn = () => {
     const worker = new Worker(WORKER, {
       workerData: options,
+      // The parent's flags (e.g. --input-type, --eval) are not for this thread, and some stop it starting.
+      execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: limits.parseHeapMb, maxYoungGenerationSizeMb: Math.min(64, limits.parseHeapMb / 4) },
     });
     all.add(worker);
     let ready = false;
+    let startError: Error | undefined;
     worker.once('message', () => {
       ready = true;
       idle.push(worker);
@@ -55,11 +69,13 @@ export function createParsePool(options: IndexFileOptions): ParsePool {
       const i = idle.indexOf(worker);
       if (i >= 0) idle.splice(i, 1);
       if (!ready && all.size === 0) {
-        for (const task of queue.splice(0)) task.reject(new Error(`A parse thread could not start (${WORKER.pathname}); rebuild with \`npm run build\`.`));
+        // Better unguarded than not at all: parse inline from now on, and say so once.
+        broken = `parsed without the time and memory limits: a parse thread could not start (${startError?.message ?? 'it exited'})`;
+        for (const task of queue.splice(0)) runInline(task);
       }
     });
     // A running task listens for its own thread's errors; an idle or starting thread has none to tell.
-    worker.on('error', () => {});
+    worker.on('error', (error) => (startError ??= error));
   };
 
   const run = (worker: Worker, task: Task) => {
@@ -122,6 +138,7 @@ export function createParsePool(options: IndexFileOptions): ParsePool {
     guarded: true,
     index: (job) =>
       new Promise<IndexedFile>((resolve, reject) => {
+        if (broken !== undefined) return runInline({ job, resolve, reject });
         queue.push({ job, resolve, reject });
         dispatch();
       }),

@@ -147,7 +147,7 @@ function parseYaml(text: string, path: string): Record<string, unknown> {
   } catch (error) {
     const e = error as { linePos?: Array<{ line: number; col: number }>; message?: string };
     const pos = e.linePos?.[0];
-    throw new ParseError(path, pos ? pos.line + 1 : undefined, pos?.col, `invalid YAML frontmatter: ${e.message ?? error}`);
+    throw new ParseError(path, pos ? pos.line + 1 : undefined, pos?.col, `invalid YAML frontmatter: ${(e.message ?? String(error)).split('\n')[0]}`);
   }
 }
 
