@@ -115,6 +115,7 @@ export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
   let parsed = 0;
   let fallback = 0;
   let done = 0;
+  if (docs.length === 0) options.onProgress?.(0, 0);
   const pool = createParsePool({ registry, limits, chunk: options.chunk ?? DEFAULT_CHUNK_OPTIONS, strict: Boolean(options.strict) });
   try {
     await Promise.all(

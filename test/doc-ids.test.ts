@@ -93,6 +93,12 @@ describe('doc ids that are hard to spell', () => {
     expect((await getDoc('guide/Setup')).path).toBe('Guide/Setup');
   });
 
+  it('lists docs under a prefix whatever its case', async () => {
+    const result = await client.callTool({ name: 'list_docs', arguments: { prefix: 'guide' } });
+    const paths = (result.structuredContent as { entries: Array<{ path: string | null }> }).entries.map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['Guide/Setup', 'guide/setup', 'guide/my page']));
+  });
+
   it('gives a file name with control characters a safe id, with a warning', () => {
     expect(summary.warnings.map((w) => w.message)).toContainEqual('guide/tab\\there.mdx: file name has control characters; indexed with the doc id "guide/tab here"');
   });

@@ -128,7 +128,7 @@ export class DocStore {
   list(prefix?: string): NavNode[] {
     const p = prefix?.trim().replace(/^\/+|\/+$/g, '').toLowerCase();
     if (!p) return this.navigation;
-    const matches = (id?: string) => id !== undefined && (id === p || id.startsWith(`${p}/`));
+    const matches = (id?: string) => id !== undefined && (id.toLowerCase() === p || id.toLowerCase().startsWith(`${p}/`));
     const collect = (nodes: NavNode[]): NavNode[] => nodes.flatMap((node) => (matches(node.id) ? [node] : collect(node.children)));
     return collect(this.navigation);
   }
