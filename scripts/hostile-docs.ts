@@ -1,5 +1,5 @@
 // Writes the hostile docs of issue 16 into DIR/<case>/docs, one folder per case, for measuring
-// ingest time and peak memory of each: see the README section "Hostile input".
+// ingest time and peak memory of each: see the README section "Hostile or huge docs".
 // Usage: node dist/scripts/hostile-docs.js DIR
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
