@@ -5,7 +5,7 @@ import { discoverDocs, type SourceFile } from './discover.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits.js';
 import { buildNavigationTree, parseNavigation, type NavigationFile } from './navigation.js';
 import { ParseError, readFrontmatterOnly, sha256 } from './parse.js';
-import { createParsePool } from './parse-pool.js';
+import { createParsePool, type ParsePool } from './parse-pool.js';
 import { mergeRegistries, registryFromFrontmatter, type ReferenceRegistry } from './reference.js';
 
 export interface ParsedFile {
@@ -64,6 +64,17 @@ export interface CorpusOptions {
 /** Reads, parses and chunks every doc under a folder; files whose source is unchanged are reused. */
 export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
   const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
+  const pool = createParsePool({ limits, chunk: options.chunk ?? DEFAULT_CHUNK_OPTIONS, strict: Boolean(options.strict) });
+  // Without a previous build every file is parsed: the threads load while the files are read.
+  if (options.previous?.registryHash === undefined) pool.warm();
+  try {
+    return await readCorpus(options, limits, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: ParsePool): Promise<Corpus> {
   const discovery = await discoverDocs(options.docsDir);
   const warnings: CorpusWarning[] = discovery.warnings.map((message) => ({ path: message.split(':')[0] ?? '', message }));
   let failed = 0;
@@ -116,33 +127,29 @@ export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
   let fallback = 0;
   let done = 0;
   if (docs.length === 0) options.onProgress?.(0, 0);
-  const pool = createParsePool({ registry, limits, chunk: options.chunk ?? DEFAULT_CHUNK_OPTIONS, strict: Boolean(options.strict) });
-  try {
-    await Promise.all(
-      docs.map(async ({ file, source }, i) => {
-        const sourceHash = hashes.get(file.path) ?? sha256(source);
-        const old = previous?.get(file.path);
-        if (old && reusable(file) && !(registryChanged && hasReference(source))) files[i] = old;
-        else {
-          try {
-            const indexed = await pool.index({ path: file.path, docId: file.docId, source, baseUrl: options.baseUrl });
-            files[i] = { path: file.path, docId: file.docId, sourceHash, doc: indexed.doc, chunks: indexed.chunks };
-            parsed++;
-            if (indexed.fallback) fallback++;
-            warnings.push(...indexed.warnings);
-          } catch (error) {
-            if (options.strict) throw error;
-            failed++;
-            const e = error as Partial<ParseError> & Error;
-            warnings.push({ path: file.path, line: e.line, column: e.column, message: e.reason ?? e.message ?? String(error) });
-          }
+  pool.setRegistry(registry);
+  await Promise.all(
+    docs.map(async ({ file, source }, i) => {
+      const sourceHash = hashes.get(file.path) ?? sha256(source);
+      const old = previous?.get(file.path);
+      if (old && reusable(file) && !(registryChanged && hasReference(source))) files[i] = old;
+      else {
+        try {
+          const indexed = await pool.index({ path: file.path, docId: file.docId, source, baseUrl: options.baseUrl });
+          files[i] = { path: file.path, docId: file.docId, sourceHash, doc: indexed.doc, chunks: indexed.chunks };
+          parsed++;
+          if (indexed.fallback) fallback++;
+          warnings.push(...indexed.warnings);
+        } catch (error) {
+          if (options.strict) throw error;
+          failed++;
+          const e = error as Partial<ParseError> & Error;
+          warnings.push({ path: file.path, line: e.line, column: e.column, message: e.reason ?? e.message ?? String(error) });
         }
-        options.onProgress?.(++done, docs.length);
-      }),
-    );
-  } finally {
-    await pool.close();
-  }
+      }
+      options.onProgress?.(++done, docs.length);
+    }),
+  );
   const indexed = files.filter((f): f is ParsedFile => f !== undefined);
   const navigation = buildNavigationTree(navFiles, indexed.map((f) => ({ id: f.docId, title: f.doc.title })));
   warnings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { indexFile, plainFallback, type FileJob, type IndexedFile, type IndexFileOptions } from './index-file.js';
 import { ParseError } from './parse.js';
+import { emptyRegistry, type ReferenceRegistry } from './reference.js';
 
 /**
  * Parses files on worker threads, each with a heap limit and a per-file time limit: a parse
@@ -11,6 +12,10 @@ import { ParseError } from './parse.js';
  * its thread replaced, and the file indexed as plain text. The threads also parse in parallel.
  */
 export interface ParsePool {
+  /** Starts the threads now, so that they load while the caller reads files (when most files will be parsed). */
+  warm(): void;
+  /** The registry files resolve `(group.key)` placeholders against: set it before the first `index`. */
+  setRegistry(registry: ReferenceRegistry): void;
   index(job: FileJob): Promise<IndexedFile>;
   close(): Promise<void>;
   /** False when running from TypeScript sources (tests): files are then parsed inline, without the time and memory guard. */
@@ -27,9 +32,26 @@ interface Task {
 
 const WORKER = new URL('./parse-worker.js', import.meta.url);
 
-export function createParsePool(options: IndexFileOptions): ParsePool {
+export function createParsePool(base: Omit<IndexFileOptions, 'registry'>): ParsePool {
+  let options: IndexFileOptions = { ...base, registry: emptyRegistry() };
+  let registered = false;
+  const requireRegistry = () => {
+    if (!registered) throw new Error('ParsePool.setRegistry must be called before index');
+  };
   if (!existsSync(fileURLToPath(WORKER))) {
-    return { guarded: false, index: async (job) => indexFile(job, options), close: async () => {} };
+    return {
+      guarded: false,
+      warm: () => {},
+      setRegistry: (registry) => {
+        options = { ...base, registry };
+        registered = true;
+      },
+      index: async (job) => {
+        requireRegistry();
+        return indexFile(job, options);
+      },
+      close: async () => {},
+    };
   }
   const { limits } = options;
   const threads = Math.max(1, Math.min(limits.parseThreads, availableParallelism()));
@@ -51,7 +73,7 @@ export function createParsePool(options: IndexFileOptions): ParsePool {
 
   const spawn = () => {
     const worker = new Worker(WORKER, {
-      workerData: options,
+      workerData: base,
       // The parent's flags (e.g. --input-type, --eval) are not for this thread, and some stop it starting.
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: limits.parseHeapMb, maxYoungGenerationSizeMb: Math.min(64, limits.parseHeapMb / 4) },
@@ -61,6 +83,7 @@ export function createParsePool(options: IndexFileOptions): ParsePool {
     let startError: Error | undefined;
     worker.once('message', () => {
       ready = true;
+      if (registered) worker.postMessage({ registry: options.registry });
       idle.push(worker);
       dispatch();
     });
@@ -121,6 +144,7 @@ export function createParsePool(options: IndexFileOptions): ParsePool {
   };
 
   const dispatch = () => {
+    if (!registered) return;
     for (let worker = idle.pop(); worker; worker = idle.pop()) {
       const task = queue.shift();
       if (!task) {
@@ -136,8 +160,19 @@ export function createParsePool(options: IndexFileOptions): ParsePool {
 
   return {
     guarded: true,
+    warm: () => {
+      while (all.size < threads) spawn();
+    },
+    setRegistry: (registry) => {
+      options = { ...base, registry };
+      registered = true;
+      // Threads that started early are idle and have not seen a job yet: they get the registry first.
+      for (const worker of idle) worker.postMessage({ registry });
+      dispatch();
+    },
     index: (job) =>
       new Promise<IndexedFile>((resolve, reject) => {
+        requireRegistry();
         if (broken !== undefined) return runInline({ job, resolve, reject });
         queue.push({ job, resolve, reject });
         dispatch();
