@@ -65,7 +65,7 @@ export interface CorpusOptions {
 export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
   const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
   const pool = createParsePool({ limits, chunk: options.chunk ?? DEFAULT_CHUNK_OPTIONS, strict: Boolean(options.strict) });
-  // Without a previous build every file is parsed: the threads load while the files are read.
+  // Without a previous build every file is parsed: the parse process loads while the files are read.
   if (options.previous?.registryHash === undefined) pool.warm();
   try {
     return await readCorpus(options, limits, pool);

@@ -5,7 +5,7 @@ import type { IngestLimits } from './limits.js';
 import { parseDoc, ParseError, readFrontmatterOnly, sha256, summaryOf } from './parse.js';
 import type { ReferenceRegistry } from './reference.js';
 
-/** One doc file to parse and chunk: plain data, so that it can cross to a parse thread. */
+/** One doc file to parse and chunk: plain data, so that it can cross to a parse process. */
 export interface FileJob {
   path: string;
   docId: string;
@@ -57,7 +57,7 @@ export function indexFile(job: FileJob, options: IndexFileOptions): IndexedFile 
   return { ...second, fallback: 'markdown' };
 }
 
-/** The last resort, also used when a parse thread ran out of time or memory: markup stripped, text kept. */
+/** The last resort, also used when a parse process ran out of time or memory: markup stripped, text kept. */
 export function plainFallback(job: FileJob, options: IndexFileOptions, problem: FileWarning): IndexedFile {
   if (options.strict) throw new ParseError(job.path, problem.line, problem.column, problem.message);
   const { doc, sections } = plainTextDoc(job);

@@ -8,13 +8,13 @@ export interface IngestLimits {
   maxFileBytes: number;
   /** A file whose parse (MDX, then Markdown) takes longer is indexed as plain text. */
   parseTimeoutMs: number;
-  /** Heap of a parse thread; a parse that needs more is stopped and the file indexed as plain text. */
+  /** Heap of a parse process; a parse that needs more is stopped and the file indexed as plain text. */
   parseHeapMb: number;
   /**
-   * Parse threads (at most the number of CPUs). One: each thread warms up its own copy of the
-   * parser, and a second one cost about 2 s more CPU than it saved on the default corpus.
+   * Parse processes (at most the number of CPUs). One: each warms up its own copy of the parser,
+   * and a second one cost about 2 s more CPU than it saved on the default corpus.
    */
-  parseThreads: number;
+  parseProcesses: number;
   /** Files read from disk at once (the default descriptor limit is often 1,024). */
   readConcurrency: number;
   /** Blockquote or JSX nesting beyond which a file goes straight to plain text (its tree would overflow the stack). */
@@ -31,7 +31,7 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = {
   maxFileBytes: 4 * 1024 * 1024,
   parseTimeoutMs: 10_000,
   parseHeapMb: 512,
-  parseThreads: 1,
+  parseProcesses: 1,
   readConcurrency: 32,
   maxNesting: 256,
   maxDelimiterRun: 200,

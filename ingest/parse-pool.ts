@@ -1,18 +1,19 @@
 import { existsSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { indexFile, plainFallback, type FileJob, type IndexedFile, type IndexFileOptions } from './index-file.js';
 import { ParseError } from './parse.js';
 import { emptyRegistry, type ReferenceRegistry } from './reference.js';
 
 /**
- * Parses files on worker threads, each with a heap limit and a per-file time limit: a parse
+ * Parses files in child processes, each with a heap limit and a per-file time limit: a parse
  * that runs too long or needs too much memory (quadratic or pathological markup) is stopped,
- * its thread replaced, and the file indexed as plain text. The threads also parse in parallel.
+ * its process replaced, and the file indexed as plain text. (Processes, not worker threads: a
+ * thread that reaches its heap limit can take the whole process down with it.)
  */
 export interface ParsePool {
-  /** Starts the threads now, so that they load while the caller reads files (when most files will be parsed). */
+  /** Starts the processes now, so that they load while the caller reads files (when most files will be parsed). */
   warm(): void;
   /** The registry files resolve `(group.key)` placeholders against: set it before the first `index`. */
   setRegistry(registry: ReferenceRegistry): void;
@@ -54,10 +55,10 @@ export function createParsePool(base: Omit<IndexFileOptions, 'registry'>): Parse
     };
   }
   const { limits } = options;
-  const threads = Math.max(1, Math.min(limits.parseThreads, availableParallelism()));
+  const processes = Math.max(1, Math.min(limits.parseProcesses, availableParallelism()));
   const queue: Task[] = [];
-  const idle: Worker[] = [];
-  const all = new Set<Worker>();
+  const idle: ChildProcess[] = [];
+  const all = new Set<ChildProcess>();
   let busy = 0;
   let broken: string | undefined;
   const runInline = (task: Task) => {
@@ -70,56 +71,62 @@ export function createParsePool(base: Omit<IndexFileOptions, 'registry'>): Parse
       task.reject(error as Error);
     }
   };
+  /** The end of each process's stderr: V8 reports running out of heap there. */
+  const stderrOf = new WeakMap<ChildProcess, string>();
 
   const spawn = () => {
-    const worker = new Worker(WORKER, {
-      workerData: base,
-      // The parent's flags (e.g. --input-type, --eval) are not for this thread, and some stop it starting.
-      execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: limits.parseHeapMb, maxYoungGenerationSizeMb: Math.min(64, limits.parseHeapMb / 4) },
+    const child = fork(fileURLToPath(WORKER), [], {
+      // The parent's flags (e.g. --input-type, --eval) are not for this process, and some stop it starting.
+      execArgv: [`--max-old-space-size=${limits.parseHeapMb}`],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    all.add(worker);
+    all.add(child);
+    stderrOf.set(child, '');
+    child.stderr?.on('data', (d: Buffer) => stderrOf.set(child, ((stderrOf.get(child) ?? '') + d.toString()).slice(-4000)));
     let ready = false;
     let startError: Error | undefined;
-    worker.once('message', () => {
+    child.once('message', () => {
       ready = true;
-      if (registered) worker.postMessage({ registry: options.registry });
-      idle.push(worker);
+      child.send({ options: base });
+      if (registered) child.send({ registry: options.registry });
+      idle.push(child);
       dispatch();
     });
-    worker.once('exit', () => {
-      all.delete(worker);
-      const i = idle.indexOf(worker);
+    child.once('exit', () => {
+      all.delete(child);
+      const i = idle.indexOf(child);
       if (i >= 0) idle.splice(i, 1);
       if (!ready && all.size === 0) {
         // Better unguarded than not at all: parse inline from now on, and say so once.
-        broken = `parsed without the time and memory limits: a parse thread could not start (${startError?.message ?? 'it exited'})`;
+        const why = startError?.message ?? (stderrOf.get(child)?.trim().split('\n')[0] || 'it exited');
+        broken = `parsed without the time and memory limits: a parse process could not start (${why})`;
         for (const task of queue.splice(0)) runInline(task);
       }
     });
-    // A running task listens for its own thread's errors; an idle or starting thread has none to tell.
-    worker.on('error', (error) => (startError ??= error));
+    // A running task listens for its own process's errors; an idle or starting one has none to tell.
+    child.on('error', (error) => (startError ??= error));
   };
 
-  const run = (worker: Worker, task: Task) => {
+  const run = (child: ChildProcess, task: Task) => {
     let settled = false;
     const finish = (reply: Reply | undefined, stop?: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
+      child.off('message', onMessage);
+      child.off('error', onError);
+      child.off('exit', onExit);
       busy--;
       if (reply && !('ready' in reply)) {
-        idle.push(worker);
+        idle.push(child);
         if (reply.ok) task.resolve(reply.file);
         else task.reject(new ParseError(reply.error.path, reply.error.line, reply.error.column, reply.error.reason));
       } else {
-        all.delete(worker);
-        void worker.terminate();
+        all.delete(child);
+        child.kill('SIGKILL');
         try {
-          task.resolve(plainFallback(task.job, options, { path: task.job.path, message: stop ?? 'the parse thread stopped' }));
+          task.resolve(plainFallback(task.job, options, { path: task.job.path, message: stop ?? 'the parse process stopped' }));
         } catch (error) {
           task.reject(error as Error);
         }
@@ -127,20 +134,20 @@ export function createParsePool(base: Omit<IndexFileOptions, 'registry'>): Parse
       dispatch();
     };
     const onMessage = (reply: Reply) => finish(reply);
-    const onError = (error: Error & { code?: string }) =>
+    const onError = (error: Error) => finish(undefined, `the parse failed (${error.message})`);
+    const onExit = (code: number | null, signal: string | null) =>
       finish(
         undefined,
-        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        /heap out of memory|Reached heap limit/i.test(stderrOf.get(child) ?? '')
           ? `parsing needed more than ${limits.parseHeapMb} MB of memory (limit parseHeapMb)`
-          : `the parse failed (${error.message})`,
+          : `the parse process ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`,
       );
-    const onExit = (code: number) => finish(undefined, `the parse thread exited with code ${code}`);
     const timer = setTimeout(() => finish(undefined, `parsing took longer than ${limits.parseTimeoutMs} ms (limit parseTimeoutMs)`), limits.parseTimeoutMs);
-    worker.on('message', onMessage);
-    worker.once('error', onError);
-    worker.once('exit', onExit);
+    child.on('message', onMessage);
+    child.once('error', onError);
+    child.once('exit', onExit);
     busy++;
-    worker.postMessage(task.job);
+    child.send(task.job);
   };
 
   const dispatch = () => {
@@ -153,21 +160,21 @@ export function createParsePool(base: Omit<IndexFileOptions, 'registry'>): Parse
       }
       run(worker, task);
     }
-    // Threads are started only while there is work for them (an incremental run may parse nothing).
+    // Processes are started only while there is work for them (an incremental run may parse nothing).
     const starting = all.size - busy - idle.length;
-    for (let n = starting; n < queue.length && all.size < threads; n++) spawn();
+    for (let n = starting; n < queue.length && all.size < processes; n++) spawn();
   };
 
   return {
     guarded: true,
     warm: () => {
-      while (all.size < threads) spawn();
+      while (all.size < processes) spawn();
     },
     setRegistry: (registry) => {
       options = { ...base, registry };
       registered = true;
-      // Threads that started early are idle and have not seen a job yet: they get the registry first.
-      for (const worker of idle) worker.postMessage({ registry });
+      // Processes that started early are idle and have not seen a job yet: they get the registry first.
+      for (const child of idle) child.send({ registry });
       dispatch();
     },
     index: (job) =>
@@ -178,10 +185,19 @@ export function createParsePool(base: Omit<IndexFileOptions, 'registry'>): Parse
         dispatch();
       }),
     close: async () => {
-      const workers = [...all];
+      const children = [...all];
       all.clear();
       idle.length = 0;
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(
+        children.map((child) =>
+          child.exitCode !== null || child.signalCode !== null
+            ? undefined
+            : new Promise<void>((resolve) => {
+                child.once('exit', () => resolve());
+                child.kill('SIGKILL');
+              }),
+        ),
+      );
     },
   };
 }

@@ -6,7 +6,7 @@ import { deepJsx, delimiterRun } from '../scripts/hostile.js';
 import { tempDir, ROOT } from './helpers/fixtures.js';
 import { CLI, requireBuilt, runCli } from './helpers/spawn.js';
 
-// The parse threads' time and memory limits exist only in the built program (from the TypeScript
+// The parse process's time and memory limits exist only in the built program (from the TypeScript
 // sources files are parsed inline), so these tests run `dist/`: `npm run build` first.
 
 let work: { dir: string; cleanup: () => Promise<void> };
@@ -34,7 +34,7 @@ function run(command: string, args: string[]): Promise<{ code: number | null; st
   });
 }
 
-describe('the parse threads of a built ingest', () => {
+describe('the parse process of a built ingest', () => {
   it('stops a parse that runs past --parse-timeout-ms and indexes the file as plain text', async () => {
     const index = path.join(work.dir, 'slow-index');
     const result = await runCli(['ingest', '--docs', slowDocs, '--index', index, '--full', '--parse-timeout-ms', '500']);
@@ -52,7 +52,7 @@ describe('the parse threads of a built ingest', () => {
     expect(result.stderr).toMatch(/stars\.mdx: parsing took longer than 500 ms/);
   });
 
-  it('stops a parse that needs more than the thread heap limit and indexes the file as plain text', async () => {
+  it('stops a parse that needs more than the parse heap limit and indexes the file as plain text', async () => {
     const docs = path.join(work.dir, 'deep');
     await mkdir(docs);
     await writeFile(path.join(docs, 'jsx.mdx'), deepJsx());

@@ -13,7 +13,7 @@ import { deepBlockquote, deepJsx, delimiterRun, placeholderBomb, singleLine } fr
 import { tempDir } from './helpers/fixtures.js';
 
 // Hostile inputs of issue 16, generated (not committed). These run the parse inline (from the
-// TypeScript sources there is no compiled parse thread); hostile-guard.test.ts covers the thread's
+// TypeScript sources there is no compiled parse process); hostile-guard.test.ts covers its
 // time and memory limits through the built CLI.
 
 let work: { dir: string; cleanup: () => Promise<void> };
