@@ -31,7 +31,20 @@ interface Task {
   reject: (error: Error) => void;
 }
 
+/** A parse process and the files sent to it, oldest first. */
+interface Lane {
+  child: ChildProcess;
+  ready: boolean;
+  sentRegistry: boolean;
+  inflight: Task[];
+  timer?: NodeJS.Timeout;
+  /** The end of its stderr: V8 reports running out of heap there. */
+  stderr: string;
+}
+
 const WORKER = new URL('./parse-worker.js', import.meta.url);
+/** Files sent to a process ahead of its answers, so that it never waits for the next one. */
+const IN_FLIGHT = 2;
 
 export function createParsePool(base: Omit<IndexFileOptions, 'registry'>): ParsePool {
   let options: IndexFileOptions = { ...base, registry: emptyRegistry() };
@@ -57,10 +70,9 @@ export function createParsePool(base: Omit<IndexFileOptions, 'registry'>): Parse
   const { limits } = options;
   const processes = Math.max(1, Math.min(limits.parseProcesses, availableParallelism()));
   const queue: Task[] = [];
-  const idle: ChildProcess[] = [];
-  const all = new Set<ChildProcess>();
-  let busy = 0;
+  const lanes = new Set<Lane>();
   let broken: string | undefined;
+
   const runInline = (task: Task) => {
     try {
       const file = indexFile(task.job, options);
@@ -71,8 +83,6 @@ export function createParsePool(base: Omit<IndexFileOptions, 'registry'>): Parse
       task.reject(error as Error);
     }
   };
-  /** The end of each process's stderr: V8 reports running out of heap there. */
-  const stderrOf = new WeakMap<ChildProcess, string>();
 
   const spawn = () => {
     const child = fork(fileURLToPath(WORKER), [], {
@@ -81,100 +91,92 @@ export function createParsePool(base: Omit<IndexFileOptions, 'registry'>): Parse
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    all.add(child);
-    stderrOf.set(child, '');
-    child.stderr?.on('data', (d: Buffer) => stderrOf.set(child, ((stderrOf.get(child) ?? '') + d.toString()).slice(-4000)));
-    let ready = false;
-    let startError: Error | undefined;
-    child.once('message', () => {
-      ready = true;
-      child.send({ options: base });
-      if (registered) child.send({ registry: options.registry });
-      idle.push(child);
-      dispatch();
-    });
-    child.once('exit', () => {
-      all.delete(child);
-      const i = idle.indexOf(child);
-      if (i >= 0) idle.splice(i, 1);
-      if (!ready && all.size === 0) {
-        // Better unguarded than not at all: parse inline from now on, and say so once.
-        const why = startError?.message ?? (stderrOf.get(child)?.trim().split('\n')[0] || 'it exited');
-        broken = `parsed without the time and memory limits: a parse process could not start (${why})`;
-        for (const task of queue.splice(0)) runInline(task);
+    const lane: Lane = { child, ready: false, sentRegistry: false, inflight: [], stderr: '' };
+    lanes.add(lane);
+    child.stderr?.on('data', (d: Buffer) => (lane.stderr = (lane.stderr + d.toString()).slice(-4000)));
+    child.on('message', (reply: Reply) => {
+      if ('ready' in reply) {
+        lane.ready = true;
+        child.send({ options: base });
+        return dispatch();
       }
-    });
-    // A running task listens for its own process's errors; an idle or starting one has none to tell.
-    child.on('error', (error) => (startError ??= error));
-  };
-
-  const run = (child: ChildProcess, task: Task) => {
-    let settled = false;
-    const finish = (reply: Reply | undefined, stop?: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('error', onError);
-      child.off('exit', onExit);
-      busy--;
-      if (reply && !('ready' in reply)) {
-        idle.push(child);
+      const task = lane.inflight.shift();
+      clearTimeout(lane.timer);
+      if (task) {
         if (reply.ok) task.resolve(reply.file);
         else task.reject(new ParseError(reply.error.path, reply.error.line, reply.error.column, reply.error.reason));
-      } else {
-        all.delete(child);
-        child.kill('SIGKILL');
-        try {
-          task.resolve(plainFallback(task.job, options, { path: task.job.path, message: stop ?? 'the parse process stopped' }));
-        } catch (error) {
-          task.reject(error as Error);
-        }
       }
+      startClock(lane);
       dispatch();
-    };
-    const onMessage = (reply: Reply) => finish(reply);
-    const onError = (error: Error) => finish(undefined, `the parse failed (${error.message})`);
-    const onExit = (code: number | null, signal: string | null) =>
-      finish(
-        undefined,
-        /heap out of memory|Reached heap limit/i.test(stderrOf.get(child) ?? '')
+    });
+    child.on('error', (error) => stop(lane, `the parse failed (${error.message})`));
+    child.on('exit', (code, signal) =>
+      stop(
+        lane,
+        /heap out of memory|Reached heap limit/i.test(lane.stderr)
           ? `parsing needed more than ${limits.parseHeapMb} MB of memory (limit parseHeapMb)`
           : `the parse process ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`,
-      );
-    const timer = setTimeout(() => finish(undefined, `parsing took longer than ${limits.parseTimeoutMs} ms (limit parseTimeoutMs)`), limits.parseTimeoutMs);
-    child.on('message', onMessage);
-    child.once('error', onError);
-    child.once('exit', onExit);
-    busy++;
-    child.send(task.job);
+      ),
+    );
+  };
+
+  /** The file at the head of a lane has parseTimeoutMs from when the process starts on it. */
+  const startClock = (lane: Lane) => {
+    if (lane.inflight.length === 0) return;
+    lane.timer = setTimeout(() => stop(lane, `parsing took longer than ${limits.parseTimeoutMs} ms (limit parseTimeoutMs)`), limits.parseTimeoutMs);
+  };
+
+  /** Ends a lane: its head file is indexed as plain text, the files queued behind it go to another process. */
+  const stop = (lane: Lane, why: string) => {
+    if (!lanes.delete(lane)) return;
+    clearTimeout(lane.timer);
+    lane.child.kill('SIGKILL');
+    const [head, ...rest] = lane.inflight;
+    lane.inflight = [];
+    queue.unshift(...rest);
+    if (!lane.ready && lanes.size === 0) {
+      // Better unguarded than not at all: parse inline from now on, and say so once.
+      broken = `parsed without the time and memory limits: a parse process could not start (${lane.stderr.trim().split('\n')[0] || why})`;
+      for (const task of queue.splice(0)) runInline(task);
+    }
+    if (head) {
+      try {
+        head.resolve(plainFallback(head.job, options, { path: head.job.path, message: why }));
+      } catch (error) {
+        head.reject(error as Error);
+      }
+    }
+    dispatch();
   };
 
   const dispatch = () => {
-    if (!registered) return;
-    for (let worker = idle.pop(); worker; worker = idle.pop()) {
-      const task = queue.shift();
-      if (!task) {
-        idle.push(worker);
-        break;
+    if (!registered || broken !== undefined) return;
+    for (const lane of lanes) {
+      if (!lane.ready) continue;
+      if (!lane.sentRegistry) {
+        lane.child.send({ registry: options.registry });
+        lane.sentRegistry = true;
       }
-      run(worker, task);
+      // Two files in flight per process: the next is already there when one finishes.
+      while (lane.inflight.length < IN_FLIGHT && queue.length > 0) {
+        const task = queue.shift() as Task;
+        lane.inflight.push(task);
+        lane.child.send(task.job);
+        if (lane.inflight.length === 1) startClock(lane);
+      }
     }
     // Processes are started only while there is work for them (an incremental run may parse nothing).
-    const starting = all.size - busy - idle.length;
-    for (let n = starting; n < queue.length && all.size < processes; n++) spawn();
+    if (queue.length > 0 && lanes.size < processes && [...lanes].every((l) => l.ready)) spawn();
   };
 
   return {
     guarded: true,
     warm: () => {
-      while (all.size < processes) spawn();
+      while (lanes.size < processes) spawn();
     },
     setRegistry: (registry) => {
       options = { ...base, registry };
       registered = true;
-      // Processes that started early are idle and have not seen a job yet: they get the registry first.
-      for (const child of idle) child.send({ registry });
       dispatch();
     },
     index: (job) =>
@@ -185,9 +187,8 @@ export function createParsePool(base: Omit<IndexFileOptions, 'registry'>): Parse
         dispatch();
       }),
     close: async () => {
-      const children = [...all];
-      all.clear();
-      idle.length = 0;
+      const children = [...lanes].map((lane) => lane.child);
+      lanes.clear();
       await Promise.all(
         children.map((child) =>
           child.exitCode !== null || child.signalCode !== null
