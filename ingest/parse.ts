@@ -342,7 +342,9 @@ export function summaryOf(sections: Section[]): string {
     .map((p) => p.trim())
     .find((p) => p && !/^(```|~~~|\||#|>|[-*+] |\d+\. |<|!\[)/.test(p) && !/^\*\*[^*]+\*\*$/.test(p));
   if (!paragraph) return '';
+  // Only the start matters, and the link pattern below is quadratic on a long run of `[`.
   const plain = paragraph
+    .slice(0, 4000)
     .replace(/!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)/g, '$1')
     .replace(/[`*_]{1,3}([^`*_]+)[`*_]{1,3}/g, '$1')
     .replace(/\s+/g, ' ')

@@ -6,7 +6,7 @@ import { chunkSections, DEFAULT_CHUNK_OPTIONS } from '../ingest/chunk.js';
 import { readChangelogs } from '../ingest/changelog.js';
 import { loadCorpus, type Corpus } from '../ingest/corpus.js';
 import { DEFAULT_INGEST_LIMITS } from '../ingest/limits.js';
-import { parseDoc, ParseError } from '../ingest/parse.js';
+import { parseDoc, ParseError, summaryOf } from '../ingest/parse.js';
 import { emptyRegistry } from '../ingest/reference.js';
 import { DEFAULT_BASE_URL } from '../src/ids.js';
 import { deepBlockquote, deepJsx, delimiterRun, placeholderBomb, singleLine } from '../scripts/hostile.js';
@@ -95,6 +95,12 @@ describe('hostile docs', () => {
     // Cut at spaces: every chunk holds whole words only.
     expect(chunks.every((c) => /^(longword )*longword$/.test(c.text))).toBe(true);
     expect(chunks.reduce((n, c) => n + c.text.split(' ').length, 0)).toBe(text.trim().split(' ').length);
+  });
+
+  it('summarises a page that opens with a million "[" (the link pattern is quadratic on them)', () => {
+    // Before the bound this took hours (1.9 s for 50,000); the test timeout is the check.
+    const summary = summaryOf([{ docId: 'x', title: 'X', heading: [], anchor: '', level: 0, text: `${'['.repeat(1_000_000)} tail` }]);
+    expect(summary).toBe(`${'['.repeat(240)}…`);
   });
 
   it('cuts a line without spaces, and a table with a huge header, into bounded chunks', () => {
