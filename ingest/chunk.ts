@@ -166,7 +166,8 @@ function splitOversized(block: string, options: ChunkOptions): string[] {
 /** Splits lines into groups, repeating a table's header (and what precedes it) in each group. */
 function splitRows(lines: string[], options: ChunkOptions): string[] {
   const { target } = options;
-  const sep = lines.findIndex((line, i) => i > 0 && /^\s*\|?\s*:?-{3,}/.test(line) && /^\s*\|/.test(lines[i - 1] ?? ''));
+  // `(?:\|\s*)?` rather than `\|?\s*`: two optional runs of spaces backtrack quadratically on a long one.
+  const sep = lines.findIndex((line, i) => i > 0 && /^\s*(?:\|\s*)?:?-{3,}/.test(line) && /^\s*\|/.test(lines[i - 1] ?? ''));
   const header = sep < 0 ? '' : lines.slice(sep - 1, sep + 1).join('\n');
   // A header too long to repeat in every part (a generated table can have a megabyte-long one) is not repeated.
   if (sep < 0 || header.length > options.max / 2) return groupLines(lines, options);

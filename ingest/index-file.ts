@@ -160,7 +160,10 @@ export function plainText(source: string): string {
     .replace(/\{[^{}\n]*\}/g, ' ')
     .replace(/^[ \t]*(?:>[ \t]*)+/gm, '')
     .replace(/[*_]{2,}|(?<=^|\s)[*_]|[*_](?=\s|$)/gm, '')
-    .replace(/[ \t]+$/gm, '')
+    .split('\n')
+    // trimEnd, not /[ \t]+$/gm, which is quadratic on a long run of spaces that does not end a line.
+    .map((line) => line.trimEnd())
+    .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }

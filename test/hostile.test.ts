@@ -5,6 +5,7 @@ import { buildIndex } from '../ingest/build.js';
 import { chunkSections, DEFAULT_CHUNK_OPTIONS } from '../ingest/chunk.js';
 import { readChangelogs } from '../ingest/changelog.js';
 import { loadCorpus, type Corpus } from '../ingest/corpus.js';
+import { plainText } from '../ingest/index-file.js';
 import { DEFAULT_INGEST_LIMITS } from '../ingest/limits.js';
 import { parseDoc, ParseError, summaryOf } from '../ingest/parse.js';
 import { emptyRegistry } from '../ingest/reference.js';
@@ -101,6 +102,14 @@ describe('hostile docs', () => {
     // Before the bound this took hours (1.9 s for 50,000); the test timeout is the check.
     const summary = summaryOf([{ docId: 'x', title: 'X', heading: [], anchor: '', level: 0, text: `${'['.repeat(1_000_000)} tail` }]);
     expect(summary).toBe(`${'['.repeat(240)}…`);
+  });
+
+  it('chunks and strips a line of a million spaces that does not end there (quadratic patterns)', () => {
+    // Before, each of these took hours (about 2 s and 5 s for 50,000 spaces); the test timeout is the check.
+    const line = `${' '.repeat(1_000_000)}x`;
+    expect(plainText(`${line}\nnext`)).toBe('x\nnext');
+    const chunks = chunkSections([{ docId: 'x', title: 'X', heading: [], anchor: '', level: 0, text: `| a |\n${line}` }], DEFAULT_BASE_URL);
+    expect(Math.max(...chunks.map((c) => c.text.length))).toBeLessThanOrEqual(DEFAULT_CHUNK_OPTIONS.max);
   });
 
   it('cuts a line without spaces, and a table with a huge header, into bounded chunks', () => {
