@@ -22,6 +22,7 @@ import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, withContext } from './chunk.js'
 import { readChangelogs } from './changelog.js';
 import { loadCorpus, type CorpusWarning, type ParsedFile } from './corpus.js';
 import { defaultCorpus } from './discover.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits.js';
 
 export interface BuildOptions {
   docsDir?: string;
@@ -34,6 +35,10 @@ export interface BuildOptions {
   allowRemote?: boolean;
   full?: boolean;
   baseUrl?: string;
+  /** Overrides of DEFAULT_INGEST_LIMITS (file size, parse time and memory, expansion, concurrency). */
+  limits?: Partial<IngestLimits>;
+  /** Fail instead of indexing a file as plain Markdown or plain text, or skipping one over the size limit. */
+  strict?: boolean;
   log?: (line: string) => void;
   progress?: (stage: string, done: number, total: number) => void;
   /** Build an index from a docs folder with no .md/.mdx files (otherwise an error). */
@@ -48,11 +53,14 @@ export interface BuildOptions {
 
 export interface BuildSummary {
   indexDir: string;
-  /** removed: deleted from the docs folder; failed: did not parse (and are not in the index). */
-  files: { total: number; added: number; changed: number; removed: number; parsed: number; failed: number };
-  /** The files that failed to parse, with where and why. */
+  /**
+   * removed: deleted from the docs folder; fallback: indexed as plain Markdown or text because they
+   * could not be parsed as written; failed: not in the index at all (unreadable, too large, unparseable).
+   */
+  files: { total: number; added: number; changed: number; removed: number; parsed: number; fallback: number; failed: number };
+  /** The files that are not in the index, with where and why. */
   failures: CorpusWarning[];
-  /** Doc ids the previous index held that this one does not (deleted or failed to parse). */
+  /** Doc ids the previous index held that this one does not (deleted or failed). */
   lost: string[];
   docs: number;
   sections: number;
@@ -144,14 +152,17 @@ async function buildInto(writer: IndexWriter, options: BuildOptions, context: Bu
   const oldSources = previous?.manifest.sources ?? {};
   const previousFiles = previous ? filesOf(previous) : new Map<string, ParsedFile>();
 
+  const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
   const corpus = await loadCorpus({
     docsDir,
     baseUrl,
+    limits,
+    strict: options.strict,
     previous: { get: (p) => previousFiles.get(p), registryHash: previous?.manifest.registryHash, registryParts: previous?.registryParts },
     onProgress: (done, total) => options.progress?.('parse', done, total),
   });
   for (const w of corpus.warnings) log(`warning: ${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ${w.message}`);
-  const changelog = await readChangelogs(changelogsDir ?? undefined);
+  const changelog = await readChangelogs(changelogsDir ?? undefined, limits.maxFileBytes);
   for (const w of changelog.warnings) log(`warning: changelog: ${w}`);
   if (corpus.files.length + corpus.failed === 0 && !options.allowEmpty) throw new EmptyDocsError(docsDir);
   const before = previous?.manifest ?? previousManifest(options.indexDir);
@@ -280,7 +291,7 @@ async function buildInto(writer: IndexWriter, options: BuildOptions, context: Bu
   await writer.commit(manifest);
   return {
     indexDir: path.resolve(options.indexDir),
-    files: { total: corpus.files.length, added, changed, removed, parsed: corpus.parsed, failed: corpus.failed },
+    files: { total: corpus.files.length, added, changed, removed, parsed: corpus.parsed, fallback: corpus.fallback, failed: corpus.failed },
     failures: corpus.failures,
     lost: lost.docs,
     docs: corpus.files.length,

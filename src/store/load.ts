@@ -6,7 +6,7 @@ import { ARTIFACTS, FORMAT_VERSION, manifestSchema, type Manifest } from './mani
 import { unpack } from './binpack.js';
 import { LexicalIndex, type LexicalParams } from './lexical.js';
 import { TOKENIZER_VERSION } from '../text/tokenize.js';
-import { VectorIndex } from './vector-index.js';
+import { checkHnswFile, VectorIndex } from './vector-index.js';
 import { resolveIndexFolder, sha256 } from './index-dir.js';
 import { IndexLoadError } from './errors.js';
 import { LocalEmbedder, type LocalParams } from '../embed/local.js';
@@ -231,10 +231,13 @@ function* loadParts(dir: string, search: boolean): Generator<void, LoadedIndex |
   if (!search) return { dir, manifest, chunks, docs, vectors, localEmbedder, registryParts: json(ARTIFACTS.registry, registryPartsSchema) };
   yield;
   const changelog = json(ARTIFACTS.changelog, changelogSchema);
-  read(ARTIFACTS.hnsw);
+  const hnswBytes = read(ARTIFACTS.hnsw);
   yield;
   const hnswFile = path.join(dir, ARTIFACTS.hnsw);
-  const vectorIndex = guard(hnswFile, () => VectorIndex.read(hnswFile, dimension, chunks.length, manifest.hnsw.efSearch));
+  const vectorIndex = guard(hnswFile, () => {
+    checkHnswFile(hnswBytes, { dimension, count: chunks.length, m: manifest.hnsw.m });
+    return VectorIndex.read(hnswFile, dimension, chunks.length, manifest.hnsw.efSearch);
+  });
   const lexicalIndex = (name: string, size: number, what: string): LexicalIndex => {
     const file = path.join(dir, name);
     return guard(file, () => {
