@@ -91,14 +91,14 @@ export class ShrinkRefusedError extends Error {
     readonly indexDir: string,
     readonly lost: string[],
     readonly previousDocs: number,
-    /** How many of the lost docs are there but failed to parse. */
+    /** How many of the lost docs are there but could not be indexed (too large, unreadable). */
     readonly failed: number,
   ) {
     const shown = lost.slice(0, 5).join(', ') + (lost.length > 5 ? ` and ${lost.length - 5} more` : '');
     super(
       `Refusing to replace the index at ${indexDir}: the new build would lose ${lost.length} of its ${previousDocs} docs ` +
         `(more than the limit of ${Math.round(SHRINK_LIMIT * 100)}%): ${shown}` +
-        `${failed ? `; ${failed} of them failed to parse (see the warnings above)` : ''}. The previous index is unchanged.\n` +
+        `${failed ? `; ${failed} of them could not be indexed (see the warnings above)` : ''}. The previous index is unchanged.\n` +
         'Fix: if these docs were removed on purpose, run ingest again with --allow-shrink; otherwise check the --docs folder.',
     );
     this.name = 'ShrinkRefusedError';

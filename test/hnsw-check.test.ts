@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
 import { IndexLoadError, loadIndex } from '../src/store/load.js';
 import { FIXTURE_DOCS, tempDir } from './helpers/fixtures.js';
+import { indexFile } from './helpers/index-files.js';
 
 // A crafted vectors.hnsw whose checksum is recomputed in the manifest passes the checksum check;
 // before the header check, hnswlib read it and crashed the process (SIGSEGV/SIGABRT). On code
@@ -21,7 +22,7 @@ beforeAll(async () => {
   work = await tempDir('wdm-hnsw-');
   source = path.join(work.dir, 'index');
   await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: null, indexDir: source, embedder: 'local', modelsDir: '' });
-  original = await readFile(path.join(source, 'vectors.hnsw'));
+  original = await readFile(indexFile(source, 'vectors.hnsw'));
   count = loadIndex(source).chunks.length;
 });
 afterAll(async () => work.cleanup());
@@ -31,8 +32,8 @@ let copies = 0;
 async function craft(bytes: Buffer): Promise<string> {
   const dir = path.join(work.dir, `crafted-${copies++}`);
   await cp(source, dir, { recursive: true });
-  await writeFile(path.join(dir, 'vectors.hnsw'), bytes);
-  const manifestFile = path.join(dir, 'manifest.json');
+  await writeFile(indexFile(dir, 'vectors.hnsw'), bytes);
+  const manifestFile = indexFile(dir, 'manifest.json');
   const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { artifacts: Record<string, { bytes: number; sha256: string }> };
   manifest.artifacts['vectors.hnsw'] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
   await writeFile(manifestFile, JSON.stringify(manifest));
