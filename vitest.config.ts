@@ -6,6 +6,8 @@ export default defineConfig({
   cacheDir: '.vitest-cache',
   test: {
     include: ['test/**/*.test.ts'],
+    // Opt-in tests (load, stress) run with their own config: npm run test:load.
+    exclude: ['test/opt-in/**', 'node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -200,10 +200,15 @@ const ingest: Command = {
     full: { type: 'boolean', description: 'rebuild everything instead of only what changed' },
     'allow-empty': { type: 'boolean', description: 'build an empty index from a docs folder with no .md/.mdx files (refused otherwise)' },
     'allow-shrink': { type: 'boolean', description: 'replace an index even when the new build has lost more than 10% of its docs (refused otherwise)' },
+    strict: { type: 'boolean', description: 'fail on a file that cannot be parsed as written or is over the size limit, instead of indexing it as plain text or skipping it' },
+    'max-file-bytes': { type: 'string', value: 'N', description: 'skip (with a warning) docs and changelog files larger than this (default 4194304, 4 MiB)' },
+    'parse-timeout-ms': { type: 'string', value: 'MS', description: 'stop parsing a file after this long and index it as plain text (default 10000)' },
     ...jsonOption('the build summary'),
   },
   async run(values, _positionals, io) {
     const { buildIndex } = await import('../ingest/build.js');
+    const maxFileBytes = intOption(values['max-file-bytes'], 'max-file-bytes', 1, Number.MAX_SAFE_INTEGER);
+    const parseTimeoutMs = intOption(values['parse-timeout-ms'], 'parse-timeout-ms', 1, 3_600_000);
     const embedder = z.enum(['local', 'transformers']).safeParse(values.embedder ?? 'local');
     if (!embedder.success) throw new Error(`--embedder must be "local" or "transformers", got "${String(values.embedder)}".`);
     const progress = progressReporter(io);
@@ -218,6 +223,8 @@ const ingest: Command = {
       full: Boolean(values.full),
       allowEmpty: Boolean(values['allow-empty']),
       allowShrink: Boolean(values['allow-shrink']),
+      strict: Boolean(values.strict),
+      limits: { ...(maxFileBytes ? { maxFileBytes } : {}), ...(parseTimeoutMs ? { parseTimeoutMs } : {}) },
       log: (line) => io.stderr(`${line}\n`),
       progress: progress.update,
     });
@@ -225,7 +232,7 @@ const ingest: Command = {
     const f = summary.files;
     io.stderr(
       `${summary.full ? 'Built' : 'Updated'} ${summary.indexDir} in ${(summary.ms / 1000).toFixed(2)} s: ` +
-        `${f.total} docs (${f.added} added, ${f.changed} changed, ${f.removed} removed, ${f.parsed} parsed, ${f.failed} failed), ` +
+        `${f.total} docs (${f.added} added, ${f.changed} changed, ${f.removed} removed, ${f.parsed} parsed, ${f.fallback} fallback, ${f.failed} failed), ` +
         `${summary.sections} sections, ${summary.chunks} chunks, ${summary.chunksEmbedded} embedded${summary.refitted ? ' (local model fitted)' : ''}, ` +
         `${summary.warnings.length} warnings.\n`,
     );
@@ -233,7 +240,7 @@ const ingest: Command = {
     // The index was written, but a doc that did not parse is missing from it: say so in the exit status.
     if (summary.failures.length > 0) {
       const where = summary.failures.map((w) => `${w.path}${w.line ? `:${w.line}` : ''} (${w.message.split('\n')[0]?.slice(0, 120)})`);
-      io.stderr(`${summary.failures.length} file${summary.failures.length === 1 ? '' : 's'} failed to parse and ${summary.failures.length === 1 ? 'is' : 'are'} not in the index: ${where.join('; ')}\n`);
+      io.stderr(`${summary.failures.length} file${summary.failures.length === 1 ? '' : 's'} could not be indexed and ${summary.failures.length === 1 ? 'is' : 'are'} not in the index: ${where.join('; ')}\n`);
       return 1;
     }
     return 0;
@@ -252,7 +259,7 @@ const serve: Command = {
     ...allowRemoteOption,
   },
   async run(values, _positionals, io) {
-    const { serveCommand } = await import('../src/server/main.js');
+    const { serveCommand } = await import('../src/server/serve.js');
     return serveCommand(
       {
         indexDir: indexDir(values, io),

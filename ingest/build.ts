@@ -21,6 +21,7 @@ import { defaultCorpus } from './discover.js';
 import { embedChunks, type Embedded } from './embed-stage.js';
 import { planBuild, recordedSettings, type BuildPlan, type BuildSettings } from './plan.js';
 import { buildSearchStructures } from './search-stage.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits.js';
 
 export interface BuildOptions {
   docsDir?: string;
@@ -33,6 +34,10 @@ export interface BuildOptions {
   allowRemote?: boolean;
   full?: boolean;
   baseUrl?: string;
+  /** Overrides of DEFAULT_INGEST_LIMITS (file size, parse time and memory, expansion, concurrency). */
+  limits?: Partial<IngestLimits>;
+  /** Fail instead of indexing a file as plain Markdown or plain text, or skipping one over the size limit. */
+  strict?: boolean;
   log?: (line: string) => void;
   progress?: (stage: string, done: number, total: number) => void;
   /** Build an index from a docs folder with no .md/.mdx files (otherwise an error). */
@@ -47,11 +52,14 @@ export interface BuildOptions {
 
 export interface BuildSummary {
   indexDir: string;
-  /** removed: deleted from the docs folder; failed: did not parse (and are not in the index). */
-  files: { total: number; added: number; changed: number; removed: number; parsed: number; failed: number };
-  /** The files that failed to parse, with where and why. */
+  /**
+   * removed: deleted from the docs folder; fallback: indexed as plain Markdown or text because they
+   * could not be parsed as written; failed: not in the index at all (unreadable, too large, unparseable).
+   */
+  files: { total: number; added: number; changed: number; removed: number; parsed: number; fallback: number; failed: number };
+  /** The files that are not in the index, with where and why. */
   failures: CorpusWarning[];
-  /** Doc ids the previous index held that this one does not (deleted or failed to parse). */
+  /** Doc ids the previous index held that this one does not (deleted or failed). */
   lost: string[];
   docs: number;
   sections: number;
@@ -75,14 +83,14 @@ export class ShrinkRefusedError extends Error {
     readonly indexDir: string,
     readonly lost: string[],
     readonly previousDocs: number,
-    /** How many of the lost docs are there but failed to parse. */
+    /** How many of the lost docs are there but could not be indexed (too large, unreadable). */
     readonly failed: number,
   ) {
     const shown = lost.slice(0, 5).join(', ') + (lost.length > 5 ? ` and ${lost.length - 5} more` : '');
     super(
       `Refusing to replace the index at ${indexDir}: the new build would lose ${lost.length} of its ${previousDocs} docs ` +
         `(more than the limit of ${Math.round(SHRINK_LIMIT * 100)}%): ${shown}` +
-        `${failed ? `; ${failed} of them failed to parse (see the warnings above)` : ''}. The previous index is unchanged.\n` +
+        `${failed ? `; ${failed} of them could not be indexed (see the warnings above)` : ''}. The previous index is unchanged.\n` +
         'Fix: if these docs were removed on purpose, run ingest again with --allow-shrink; otherwise check the --docs folder.',
     );
     this.name = 'ShrinkRefusedError';
@@ -193,14 +201,17 @@ async function parseStage(options: BuildOptions, context: BuildContext, previous
   const { log, docsDir, changelogsDir, baseUrl } = context;
   const reuse = plan.reuseParsed ? previous : undefined;
   const previousFiles = reuse ? filesOf(reuse) : new Map<string, ParsedFile>();
+  const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
   const corpus = await loadCorpus({
     docsDir,
     baseUrl,
+    limits,
+    strict: options.strict,
     previous: { get: (p) => previousFiles.get(p), registryHash: reuse?.manifest.registryHash, registryParts: reuse?.registryParts },
     onProgress: (done, total) => options.progress?.('parse', done, total),
   });
   for (const w of corpus.warnings) log(`warning: ${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ${w.message}`);
-  const changelog = await readChangelogs(changelogsDir ?? undefined);
+  const changelog = await readChangelogs(changelogsDir ?? undefined, limits.maxFileBytes);
   for (const w of changelog.warnings) log(`warning: changelog: ${w}`);
   if (corpus.files.length + corpus.failed === 0 && !options.allowEmpty) throw new EmptyDocsError(docsDir);
   const before = previous?.manifest ?? previousManifest(options.indexDir);
@@ -261,7 +272,7 @@ async function writeStage(
   );
   return {
     indexDir: path.resolve(options.indexDir),
-    files: { total: corpus.files.length, added, changed, removed, parsed: corpus.parsed, failed: corpus.failed },
+    files: { total: corpus.files.length, added, changed, removed, parsed: corpus.parsed, fallback: corpus.fallback, failed: corpus.failed },
     failures: corpus.failures,
     lost: parsed.lost,
     docs: corpus.files.length,

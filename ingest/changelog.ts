@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChangelogEntry } from '../src/types.js';
 
@@ -7,14 +7,22 @@ export interface ChangelogResult {
   warnings: string[];
 }
 
-/** Reads every `*.json` changelog feed in a folder into dated entries, newest first. */
-export async function readChangelogs(dir: string | undefined): Promise<ChangelogResult> {
+/**
+ * Reads every `*.json` changelog feed in a folder into dated entries, newest first. Like the docs
+ * folder, only regular files inside it are read: a symbolic link could pull in any file on the
+ * machine. Warnings never quote a file's content.
+ */
+export async function readChangelogs(dir: string | undefined, maxFileBytes = Number.MAX_SAFE_INTEGER): Promise<ChangelogResult> {
   const warnings: string[] = [];
   const entries: ChangelogEntry[] = [];
   if (!dir) return { entries, warnings };
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+    const dirents = await readdir(dir, { withFileTypes: true });
+    for (const d of dirents) {
+      if (d.name.endsWith('.json') && d.isSymbolicLink()) warnings.push(`${d.name}: symbolic link skipped (only regular files inside the changelog folder are read)`);
+    }
+    names = dirents.filter((d) => d.isFile() && d.name.endsWith('.json')).map((d) => d.name).sort();
   } catch (error) {
     warnings.push(`${dir}: changelog folder cannot be read (${(error as Error).message})`);
     return { entries, warnings };
@@ -22,7 +30,9 @@ export async function readChangelogs(dir: string | undefined): Promise<Changelog
   for (const name of names) {
     const file = path.join(dir, name);
     try {
-      const data: unknown = JSON.parse(await readFile(file, 'utf8'));
+      const { size } = await lstat(file);
+      if (size > maxFileBytes) throw new Error(`file is ${size} bytes, over the ${maxFileBytes}-byte limit (raise it with --max-file-bytes); skipped`);
+      const data = parseJson(await readFile(file, 'utf8'));
       if (!Array.isArray(data)) throw new Error('expected a JSON array of entries');
       for (const item of data) {
         const entry = toEntry(item);
@@ -35,6 +45,16 @@ export async function readChangelogs(dir: string | undefined): Promise<Changelog
   }
   entries.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : a.title.localeCompare(b.title)));
   return { entries, warnings };
+}
+
+/** JSON.parse, with an error that gives the position but, unlike V8's, no excerpt of the text. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new Error(`not valid JSON${position ? ` (at character ${position})` : ''}: expected a JSON array of changelog entries`);
+  }
 }
 
 function toEntry(item: unknown): ChangelogEntry | undefined {

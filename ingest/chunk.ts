@@ -160,20 +160,23 @@ function splitOversized(block: string, options: ChunkOptions): string[] {
   if (fence && lines.length > 2) {
     const open = lines[0] ?? '```';
     const close = fence[1] ?? '```';
-    return groupLines(lines.slice(1, -1), options.target).map((body) => `${open}\n${body}\n${close}`);
+    return groupLines(lines.slice(1, -1), options).map((body) => `${open}\n${body}\n${close}`);
   }
-  if (/^\s*\|/.test(lines[0] ?? '')) return splitRows(lines, options.target);
-  const units = listItems(lines).flatMap((unit) => (unit.length > options.max ? splitRows(unit.split('\n'), options.target) : [unit]));
-  return groupLines(units, options.target);
+  if (/^\s*\|/.test(lines[0] ?? '')) return splitRows(lines, options);
+  const units = listItems(lines).flatMap((unit) => (unit.length > options.max ? splitRows(unit.split('\n'), options) : [unit]));
+  return groupLines(units, options);
 }
 
 /** Splits lines into groups, repeating a table's header (and what precedes it) in each group. */
-function splitRows(lines: string[], target: number): string[] {
-  const sep = lines.findIndex((line, i) => i > 0 && /^\s*\|?\s*:?-{3,}/.test(line) && /^\s*\|/.test(lines[i - 1] ?? ''));
-  if (sep < 0) return groupLines(lines, target);
-  const header = lines.slice(sep - 1, sep + 1).join('\n');
+function splitRows(lines: string[], options: ChunkOptions): string[] {
+  const { target } = options;
+  // `(?:\|\s*)?` rather than `\|?\s*`: two optional runs of spaces backtrack quadratically on a long one.
+  const sep = lines.findIndex((line, i) => i > 0 && /^\s*(?:\|\s*)?:?-{3,}/.test(line) && /^\s*\|/.test(lines[i - 1] ?? ''));
+  const header = sep < 0 ? '' : lines.slice(sep - 1, sep + 1).join('\n');
+  // A header too long to repeat in every part (a generated table can have a megabyte-long one) is not repeated.
+  if (sep < 0 || header.length > options.max / 2) return groupLines(lines, options);
   const before = lines.slice(0, sep - 1);
-  const rows = groupLines(lines.slice(sep + 1), Math.max(200, target - header.length));
+  const rows = groupLines(lines.slice(sep + 1), { ...options, target: Math.max(200, target - header.length) });
   return rows.map((r, i) => [...(i === 0 ? before : []), header, r].join('\n'));
 }
 
@@ -188,11 +191,12 @@ function listItems(lines: string[]): string[] {
   return items;
 }
 
-function groupLines(lines: string[], target: number): string[] {
+/** Groups lines into parts of about `target` characters; a line longer than `max` is cut first. */
+function groupLines(lines: string[], { target, max }: ChunkOptions): string[] {
   const groups: string[] = [];
   let current: string[] = [];
   let size = 0;
-  for (const line of lines) {
+  for (const line of lines.flatMap((l) => (l.length > max ? cutLine(l, target) : [l]))) {
     if (current.length && size + line.length + 1 > target) {
       groups.push(current.join('\n'));
       current = [];
@@ -203,4 +207,23 @@ function groupLines(lines: string[], target: number): string[] {
   }
   if (current.length) groups.push(current.join('\n'));
   return groups;
+}
+
+/** Cuts a line longer than `target` into pieces of at most `target` characters, at a space when one is near. */
+function cutLine(line: string, target: number): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  while (line.length - start > target) {
+    let end = start + target;
+    // Look back a bounded window only: a search back to the start would be quadratic on a line without spaces.
+    const window = Math.floor(Math.min(200, target / 4));
+    const space = line.slice(end - window, end + 1).lastIndexOf(' ');
+    if (space > 0) end = end - window + space;
+    else if (/[\uD800-\uDBFF]/.test(line.charAt(end - 1))) end--;
+    pieces.push(line.slice(start, end).trimEnd());
+    start = end;
+    while (line.charAt(start) === ' ') start++;
+  }
+  if (start < line.length) pieces.push(line.slice(start));
+  return pieces;
 }

@@ -1,10 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { Chunk, DocRecord, NavNode } from '../src/types.js';
 import type { RegistryParts } from '../src/store/format/records.js';
-import { chunkSections, DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from './chunk.js';
+import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from './chunk.js';
 import { discoverDocs, type SourceFile } from './discover.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits.js';
 import { buildNavigationTree, parseNavigation, type NavigationFile } from './navigation.js';
-import { parseDoc, ParseError, readFrontmatterOnly, sha256 } from './parse.js';
+import { ParseError, readFrontmatterOnly, sha256 } from './parse.js';
+import { createParsePool, type ParsePool } from './parse-pool.js';
 import { mergeRegistries, registryFromFrontmatter } from './reference.js';
 
 export interface ParsedFile {
@@ -43,6 +45,9 @@ export interface Corpus {
   registryParts: RegistryParts;
   /** Files parsed in this run (the rest were reused from the previous build). */
   parsed: number;
+  /** Files indexed as plain Markdown or plain text because they could not be parsed as written. */
+  fallback: number;
+  /** Files not indexed at all (too large, unreadable). */
   failed: number;
   /** One warning per doc file that failed to parse (it is not in `files`). */
   failures: CorpusWarning[];
@@ -54,14 +59,47 @@ export interface CorpusOptions {
   baseUrl: string;
   chunk?: ChunkOptions;
   previous?: PreviousFiles;
+  limits?: Partial<IngestLimits>;
+  /** Fail on the first file that cannot be parsed as written, or is over the size limit, instead of falling back. */
+  strict?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
 /** Reads, parses and chunks every doc under a folder; files whose source is unchanged are reused. */
 export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
+  const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
+  const pool = createParsePool({ limits, chunk: options.chunk ?? DEFAULT_CHUNK_OPTIONS, strict: Boolean(options.strict) });
+  // Without a previous build every file is parsed: the parse process loads while the files are read.
+  if (options.previous?.registryHash === undefined) pool.warm();
+  try {
+    return await readCorpus(options, limits, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: ParsePool): Promise<Corpus> {
   const discovery = await discoverDocs(options.docsDir);
   const warnings: CorpusWarning[] = discovery.warnings.map((message) => ({ path: message.split(':')[0] ?? '', message }));
-  const sources = await Promise.all(discovery.files.map(async (file) => ({ file, source: await readSource(file) })));
+  let failed = 0;
+  // Files that are not in the index at all (unreadable, over the size limit, unparseable even as text).
+  const failures: CorpusWarning[] = [];
+  const read = await mapLimit(discovery.files, limits.readConcurrency, async (file) => {
+    try {
+      return { file, source: await readSource(file, limits.maxFileBytes) };
+    } catch (error) {
+      const message = (error as Error).message;
+      if (options.strict) throw new Error(`${file.path}: ${message} (--strict stops at the first file that cannot be indexed)`);
+      const warning = { path: file.path, message: `${message}; skipped` };
+      if (file.kind === 'doc') {
+        failed++;
+        failures.push(warning);
+      }
+      warnings.push(warning);
+      return undefined;
+    }
+  });
+  const sources = read.filter((s): s is { file: SourceFile; source: string } => s !== undefined);
   const navFiles: NavigationFile[] = [];
   const frontmatterOf = (file: SourceFile, source: string) => {
     try {
@@ -94,40 +132,69 @@ export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
     const old = previous?.get(file.path);
     return Boolean(old && old.sourceHash === hashes.get(file.path) && old.docId === file.docId);
   };
-  const files: ParsedFile[] = [];
+  const files: Array<ParsedFile | undefined> = new Array(docs.length);
   let parsed = 0;
-  let failed = 0;
-  const failures: CorpusWarning[] = [];
-  for (const [i, { file, source }] of docs.entries()) {
-    options.onProgress?.(i, docs.length);
-    const sourceHash = hashes.get(file.path) ?? sha256(source);
-    const old = previous?.get(file.path);
-    if (old && reusable(file) && !(registryChanged && hasReference(source))) {
-      files.push(old);
-      continue;
-    }
-    try {
-      const { doc, sections } = parseDoc({ path: file.path, docId: file.docId, source, baseUrl: options.baseUrl, registry });
-      const chunks = chunkSections(sections, options.baseUrl, options.chunk ?? DEFAULT_CHUNK_OPTIONS);
-      files.push({ path: file.path, docId: file.docId, sourceHash, doc, chunks });
-      parsed++;
-    } catch (error) {
-      failed++;
-      const warning: CorpusWarning =
-        error instanceof ParseError
-          ? { path: error.path, line: error.line, column: error.column, message: error.reason }
-          : { path: file.path, message: (error as Error).message ?? String(error) };
-      warnings.push(warning);
-      failures.push(warning);
-    }
-  }
-  options.onProgress?.(docs.length, docs.length);
-  const navigation = buildNavigationTree(navFiles, files.map((f) => ({ id: f.docId, title: f.doc.title })));
-  return { files, navigation, warnings, registryHash, registryParts, parsed, failed, failures, sourceFiles: discovery.files.length };
+  let fallback = 0;
+  let done = 0;
+  if (docs.length === 0) options.onProgress?.(0, 0);
+  pool.setRegistry(registry);
+  await Promise.all(
+    docs.map(async ({ file, source }, i) => {
+      const sourceHash = hashes.get(file.path) ?? sha256(source);
+      const old = previous?.get(file.path);
+      if (old && reusable(file) && !(registryChanged && hasReference(source))) files[i] = old;
+      else {
+        try {
+          const indexed = await pool.index({ path: file.path, docId: file.docId, source, baseUrl: options.baseUrl });
+          files[i] = { path: file.path, docId: file.docId, sourceHash, doc: indexed.doc, chunks: indexed.chunks };
+          parsed++;
+          if (indexed.fallback) fallback++;
+          warnings.push(...indexed.warnings);
+        } catch (error) {
+          if (options.strict) throw error;
+          failed++;
+          const e = error as Partial<ParseError> & Error;
+          const warning: CorpusWarning = { path: file.path, line: e.line, column: e.column, message: e.reason ?? e.message ?? String(error) };
+          warnings.push(warning);
+          failures.push(warning);
+        }
+      }
+      options.onProgress?.(++done, docs.length);
+    }),
+  );
+  const indexed = files.filter((f): f is ParsedFile => f !== undefined);
+  const navigation = buildNavigationTree(navFiles, indexed.map((f) => ({ id: f.docId, title: f.doc.title })));
+  warnings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  failures.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: indexed, navigation, warnings, registryHash, registryParts, parsed, fallback, failed, failures, sourceFiles: discovery.files.length };
 }
 
-async function readSource(file: SourceFile): Promise<string> {
-  return (await readFile(file.absPath, 'utf8')).replace(/^\uFEFF/, '');
+/** Reads a file through one descriptor, refusing it (before reading) when it is over the size limit. */
+async function readSource(file: SourceFile, maxBytes: number): Promise<string> {
+  const handle = await open(file.absPath, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) {
+      throw new Error(`file is ${size} bytes, over the ${maxBytes}-byte limit (raise it with --max-file-bytes)`);
+    }
+    return (await handle.readFile('utf8')).replace(/^\uFEFF/, '');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Like Promise.all over `items.map(fn)`, with at most `limit` calls in flight (so at most `limit` open files). */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return results;
 }
 
 function definesRegistry(source: string): boolean {

@@ -17,6 +17,14 @@ export interface Discovery {
 }
 
 const NAVIGATION_FILE = '_navigation.mdx';
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex -- as above
+const CONTROL_ALL = /[\u0000-\u001f\u007f]/g;
+
+function printable(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
 
 /** Where the pinned `@workos/mcp-docs-server` package keeps the docs and changelogs. */
 export function defaultCorpus(): { docs: string; changelogs: string } {
@@ -41,6 +49,13 @@ export async function discoverDocs(root: string): Promise<Discovery> {
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const unique: SourceFile[] = [];
   for (const file of files) {
+    if (file.kind === 'doc' && CONTROL.test(file.docId)) {
+      // The tools read ids with control characters as spaces (see the server's `clean`), so the
+      // doc takes that spelling: both it and the raw file name then find the page.
+      const safe = file.docId.replace(CONTROL_ALL, ' ');
+      warnings.push(`${printable(file.path)}: file name has control characters; indexed with the doc id ${JSON.stringify(safe)}`);
+      file.docId = safe;
+    }
     if (file.kind === 'doc') {
       const previous = seen.get(file.docId);
       if (previous !== undefined) {

@@ -6,7 +6,7 @@ import type { MdxJsxAttribute, MdxJsxFlowElement, MdxJsxTextElement } from 'mdas
 import type { DocRecord, Section } from '../src/types.js';
 import { createSlugger, docUrl } from '../src/ids.js';
 import { parseMarkdown, toMarkdown } from './markdown.js';
-import { referenceSections, type ReferenceRegistry } from './reference.js';
+import { referenceSections, type ExpansionLimits, type ReferenceRegistry } from './reference.js';
 
 export interface ParseInput {
   /** Path relative to the docs root, POSIX. */
@@ -15,11 +15,16 @@ export interface ParseInput {
   source: string;
   baseUrl: string;
   registry: ReferenceRegistry;
+  /** Parse `.mdx` files as plain Markdown (the fallback for a file that is not valid MDX). */
+  markdownOnly?: boolean;
+  limits?: ExpansionLimits;
 }
 
 export interface ParsedDoc {
   doc: DocRecord;
   sections: Section[];
+  /** Problems that did not stop the parse (e.g. reference text cut short by a limit). */
+  warnings: string[];
 }
 
 /** A file that could not be parsed: where, and what the parser said. */
@@ -42,6 +47,7 @@ const READABLE_PROPS = ['title', 'label', 'name', 'heading', 'caption', 'alt', '
 const CHROME_COMPONENTS = new Set(['CodeBlockTab', 'LanguageSelector']);
 
 export function parseDoc(input: ParseInput): ParsedDoc {
+  const warnings: string[] = [];
   const tree = parseOrThrow({ ...input, source: repairSource(input.source, input.baseUrl) });
   const frontmatter = readFrontmatter(tree, input.path);
   const url = docUrl(input.baseUrl, input.docId);
@@ -52,7 +58,8 @@ export function parseDoc(input: ParseInput): ParsedDoc {
   const description = (stringField(frontmatter.description) ?? '').trim();
   const slug = createSlugger();
   const sections = splitSections(blocks, input.docId, title, slug, url);
-  sections.push(...referenceSections(frontmatter, input.registry, { baseUrl: input.baseUrl, docId: input.docId, title, slug, sections }));
+  const ctx = { baseUrl: input.baseUrl, docId: input.docId, title, slug, sections, limits: input.limits, warn: (m: string) => warnings.push(m) };
+  sections.push(...referenceSections(frontmatter, input.registry, ctx));
   const doc: DocRecord = {
     id: input.docId,
     title,
@@ -61,7 +68,7 @@ export function parseDoc(input: ParseInput): ParsedDoc {
     ...renderDoc(title, description, sections),
     sourceHash: sha256(input.source),
   };
-  return { doc, sections };
+  return { doc, sections, warnings };
 }
 
 export function sha256(text: string): string {
@@ -76,12 +83,56 @@ export function readFrontmatterOnly(source: string, path: string): Record<string
 }
 
 function parseOrThrow(input: ParseInput): Root {
+  const isMdx = !input.markdownOnly && !input.path.toLowerCase().endsWith('.md');
   try {
-    return parseMarkdown(input.source, !input.path.toLowerCase().endsWith('.md'));
+    return parseMarkdown(isMdx ? withoutHtmlComments(input.source) : input.source, isMdx);
   } catch (error) {
     const e = error as { line?: number; column?: number; reason?: string; message?: string };
     throw new ParseError(input.path, e.line ?? undefined, e.column ?? undefined, e.reason ?? e.message ?? String(error));
   }
+}
+
+/**
+ * HTML comments are invalid MDX but common in docs written as Markdown: drop them (outside fenced
+ * code, where they are content) rather than reject the file. Newlines inside a comment are kept so
+ * that error positions still point at the right line. Comments inside inline code are dropped too:
+ * a rare loss, and the alternative is a second Markdown tokenizer here.
+ */
+export function withoutHtmlComments(source: string): string {
+  if (!source.includes('<!--')) return source;
+  const lines = source.split('\n');
+  let fence: string | undefined;
+  let inComment = false;
+  const out = lines
+    .map((line) => {
+      const marker = inComment ? undefined : /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+      if (marker) {
+        if (!fence) fence = marker;
+        else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
+        return line;
+      }
+      if (fence) return line;
+      let out = '';
+      let at = 0;
+      while (at < line.length) {
+        if (inComment) {
+          const end = line.indexOf('-->', at);
+          if (end < 0) return out;
+          inComment = false;
+          at = end + 3;
+        } else {
+          const start = line.indexOf('<!--', at);
+          if (start < 0) return out + line.slice(at);
+          out += line.slice(at, start);
+          inComment = true;
+          at = start + 4;
+        }
+      }
+      return out;
+    })
+    .join('\n');
+  // An unclosed comment would swallow the rest of the page: leave it for the parser to report.
+  return inComment ? source : out;
 }
 
 function readFrontmatter(tree: Root, path: string): Record<string, unknown> {
@@ -96,7 +147,7 @@ function parseYaml(text: string, path: string): Record<string, unknown> {
   } catch (error) {
     const e = error as { linePos?: Array<{ line: number; col: number }>; message?: string };
     const pos = e.linePos?.[0];
-    throw new ParseError(path, pos ? pos.line + 1 : undefined, pos?.col, `invalid YAML frontmatter: ${e.message ?? error}`);
+    throw new ParseError(path, pos ? pos.line + 1 : undefined, pos?.col, `invalid YAML frontmatter: ${(e.message ?? String(error)).split('\n')[0]}`);
   }
 }
 
@@ -456,7 +507,9 @@ export function summaryOf(sections: Section[]): string {
     .map((p) => p.trim())
     .find((p) => p && !/^(```|~~~|\||#|>|[-*+] |\d+\. |<|!\[)/.test(p) && !/^\*\*[^*]+\*\*$/.test(p));
   if (!paragraph) return '';
+  // Only the start matters, and the link pattern below is quadratic on a long run of `[`.
   const plain = paragraph
+    .slice(0, 4000)
     .replace(/!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)/g, '$1')
     .replace(/[`*_]{1,3}([^`*_]+)[`*_]{1,3}/g, '$1')
     .replace(/\s+/g, ' ')

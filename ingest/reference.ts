@@ -36,7 +36,22 @@ interface SectionContext {
   title: string;
   slug: (text: string) => string;
   sections: Section[];
+  /** Caps on placeholder expansion; a file that reaches them is indexed with its text cut short. */
+  limits?: ExpansionLimits;
+  /** Told once when a cap cut the generated text short. */
+  warn?: (message: string) => void;
 }
+
+export interface ExpansionLimits {
+  /** Characters one description may expand to. */
+  maxExpansionChars: number;
+  /** Characters all of a file's generated descriptions and parameters may add up to. */
+  maxGeneratedChars: number;
+}
+
+const DEFAULT_EXPANSION_LIMITS: ExpansionLimits = { maxExpansionChars: 20_000, maxGeneratedChars: 2_000_000 };
+/** What each listed parameter costs against the file's budget beyond its text, so that empty ones still count. */
+const PROP_COST = 16;
 
 const LANGUAGES: Record<string, string> = {
   curl: 'HTTP',
@@ -93,7 +108,8 @@ export function referenceSections(
   const reference = frontmatter.reference;
   if (!isRecord(reference)) return [];
   const local = registryFromFrontmatter(frontmatter);
-  const resolver = new Resolver(local, global, ctx.baseUrl);
+  const limits = ctx.limits ?? DEFAULT_EXPANSION_LIMITS;
+  const resolver = new Resolver(local, global, ctx.baseUrl, limits);
   const groups = groupEntries(reference);
   const sections: Section[] = [];
   const lead = ctx.sections.find((s) => s.level > 0);
@@ -104,6 +120,12 @@ export function referenceSections(
     const name = groups.length === 1 ? groupLabel(group) : `${group.label}: ${groupLabel(group)}`;
     const heading = [...(lead?.heading ?? []), name];
     sections.push({ docId: ctx.docId, title: ctx.title, heading, anchor: ctx.slug(name), level, text, generated: true });
+  }
+  if (resolver.truncated) {
+    ctx.warn?.(
+      `reference text cut short: its (group.key) placeholders expand beyond ${limits.maxExpansionChars} characters per description ` +
+        `or ${limits.maxGeneratedChars} per file (the ingest limits maxExpansionChars and maxGeneratedChars)`,
+    );
   }
   return sections;
 }
@@ -228,6 +250,8 @@ interface FlatProp {
 function flattenProps(resolver: Resolver, language: string, list: unknown[], prefix = '', depth = 0): FlatProp[] {
   const out: FlatProp[] = [];
   for (const raw of list) {
+    // Shared parameters may nest other shared parameters: the budget, not the depth alone, bounds the fan-out.
+    if (!resolver.charge(PROP_COST)) break;
     const prop = resolver.prop(language, raw);
     if (!prop?.key) continue;
     const nested = Array.isArray(prop.properties) ? prop.properties : [];
@@ -254,11 +278,29 @@ function renderProp(prop: FlatProp): string {
 }
 
 class Resolver {
+  /** Set once a cap cut something short. */
+  truncated = false;
+  private left: number;
+
   constructor(
     private readonly local: ReferenceRegistry,
     private readonly global: ReferenceRegistry,
     private readonly baseUrl: string,
-  ) {}
+    private readonly limits: ExpansionLimits,
+  ) {
+    this.left = limits.maxGeneratedChars;
+  }
+
+  /** Takes `cost` characters from the file's budget; false (and nothing taken) once it is spent. */
+  charge(cost: number): boolean {
+    if (this.left < cost) {
+      this.truncated = true;
+      this.left = 0;
+      return false;
+    }
+    this.left -= cost;
+    return true;
+  }
 
   /** A parameter is an object, or a `(limit)` string naming a shared parameter. */
   prop(language: string, raw: unknown): RefProp | undefined {
@@ -272,18 +314,51 @@ class Resolver {
     return { key, description: `(${key})` };
   }
 
-  /** Resolves `(group.key)` placeholders; unknown ones are dropped rather than shown raw. */
-  description(value: unknown, depth = 0): string {
-    const text = typeof value === 'string' ? value : '';
-    const resolved = text.replace(PLACEHOLDER, (whole, path: string) => {
-      const found = this.lookup(path);
-      if (found === undefined) return isWholePlaceholder(text, whole) ? '' : whole;
-      return depth < 3 ? this.description(found, depth + 1) : found;
-    });
-    return resolved
+  /**
+   * Resolves `(group.key)` placeholders; unknown ones are dropped rather than shown raw. A
+   * description expands to at most maxExpansionChars (placeholders nest three deep, so a few
+   * kilobytes of YAML could otherwise expand to gigabytes) and counts against the file's budget.
+   */
+  description(value: unknown): string {
+    if (this.left <= 0) {
+      this.truncated = true;
+      return '';
+    }
+    const budget = { left: Math.min(this.limits.maxExpansionChars, this.left) };
+    const resolved = this.tidy(this.expand(typeof value === 'string' ? value : '', 0, budget));
+    this.charge(Math.min(resolved.length, this.left));
+    return resolved;
+  }
+
+  private tidy(text: string): string {
+    return text
       .replace(/\]\(\//g, `](${this.baseUrl.replace(/\/+$/, '')}/`)
       .replace(/\s+/g, ' ')
       .trim();
+  }
+
+  private expand(text: string, depth: number, budget: { left: number }): string {
+    let out = '';
+    const append = (piece: string) => {
+      if (piece.length > budget.left) this.truncated = true;
+      out += piece.slice(0, Math.max(0, budget.left));
+      budget.left -= piece.length;
+    };
+    let last = 0;
+    for (const match of text.matchAll(PLACEHOLDER)) {
+      if (budget.left <= 0) break;
+      const at = match.index ?? 0;
+      append(text.slice(last, at));
+      last = at + match[0].length;
+      if (budget.left <= 0) break;
+      const found = this.lookup(match[1] ?? '');
+      if (found === undefined) append(isWholePlaceholder(text, match[0]) ? '' : match[0]);
+      else if (depth < 3) out += this.tidy(this.expand(found, depth + 1, budget));
+      else append(found);
+    }
+    if (budget.left > 0) append(text.slice(last));
+    else if (last < text.length) this.truncated = true;
+    return out;
   }
 
   private lookup(path: string): string | undefined {

@@ -43,15 +43,12 @@ export async function buildSearchStructures(writer: IndexWriter, input: SearchIn
  * truncated file and no error. Reading the file back is the only proof that it is complete.
  */
 function checkHnswFile(file: string, dimension: number, count: number): void {
+  let size = 0;
   try {
-    hnswCodec.read(file, { dimension, count, efSearch: DEFAULT_HNSW_PARAMS.efSearch });
+    const bytes = readFileSync(file);
+    size = bytes.length;
+    hnswCodec.read(file, bytes, { dimension, count, efSearch: DEFAULT_HNSW_PARAMS.efSearch, m: DEFAULT_HNSW_PARAMS.m });
   } catch (error) {
-    let size = 0;
-    try {
-      size = readFileSync(file).length;
-    } catch {
-      // reported below as size 0
-    }
     throw new IndexWriteError(
       file,
       undefined,

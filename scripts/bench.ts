@@ -1,5 +1,5 @@
 // `npm run bench`: performance figures measured on this machine, printed as a markdown table.
-// Usage: node dist/scripts/bench.js [--scales 10,100] [--rounds 5] [--set ../shared/eval/dev.jsonl] [--json FILE]
+// Usage: node dist/scripts/bench.js [--scales 10,100] [--rounds 5] [--set test/eval/dev.jsonl] [--json FILE]
 import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile, appendFile, readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -26,7 +26,7 @@ const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 const PEAK = path.join(ROOT, 'scripts', 'peak-rss.cjs');
 const scales = flag('--scales', '10,100').split(',').filter(Boolean).map(Number);
 const rounds = Number(flag('--rounds', '5'));
-const setFile = path.resolve(flag('--set', path.join(ROOT, '..', 'shared', 'eval', 'dev.jsonl')));
+const setFile = path.resolve(flag('--set', path.join(ROOT, 'test', 'eval', 'dev.jsonl')));
 const rows: Array<[string, string, string]> = [];
 const figures: Record<string, unknown> = {};
 const log = (line: string) => process.stderr.write(`${line}\n`);

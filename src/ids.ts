@@ -11,8 +11,17 @@ export function docIdFromPath(relativePath: string): string {
 
 export function docUrl(baseUrl: string, id: string, anchor?: string): string {
   const base = baseUrl.replace(/\/+$/, '');
-  const url = id ? `${base}/${id}` : base;
+  const url = id ? `${base}/${encodeDocPath(id)}` : base;
   return anchor ? `${url}#${anchor}` : url;
+}
+
+/**
+ * A doc id as a URL path: characters a path cannot hold (spaces, `%`, `#`, `?`, non-ASCII) are
+ * percent-encoded, so that `normalizeDocRef` decodes the URL back to the same id. Ids made of
+ * letters, digits, `-`, `_`, `.` and `/` (all of the WorkOS docs) are unchanged.
+ */
+export function encodeDocPath(id: string): string {
+  return encodeURI(id).replace(/[#?]/g, (c) => encodeURIComponent(c));
 }
 
 export interface ParsedDocRef {
@@ -26,6 +35,12 @@ export interface ParsedDocRef {
  * input cannot be a doc id at all (empty, or trying to climb out with `..`).
  */
 export function normalizeDocRef(input: string, baseUrl = DEFAULT_BASE_URL): ParsedDocRef | null {
+  const ref = parseDocRef(input, baseUrl);
+  return ref ? { ...ref, id: ref.id.toLowerCase() } : null;
+}
+
+/** `normalizeDocRef` with the id's case kept, so that ids differing only in case can be told apart. */
+export function parseDocRef(input: string, baseUrl = DEFAULT_BASE_URL): ParsedDocRef | null {
   let text = input.trim();
   if (!text) return null;
   let anchor: string | undefined;
@@ -52,8 +67,8 @@ export function normalizeDocRef(input: string, baseUrl = DEFAULT_BASE_URL): Pars
   const parts = text.split('/').filter((p) => p && p !== '.');
   if (parts.some((p) => p === '..' || p.includes('\0'))) return null;
   let id = parts.join('/').replace(/\.(mdx|md)$/i, '');
-  id = id === 'index' ? '' : id.replace(/\/index$/, '');
-  return { id: id.toLowerCase(), ...(anchor ? { anchor } : {}) };
+  id = /^index$/i.test(id) ? '' : id.replace(/\/index$/i, '');
+  return { id, ...(anchor ? { anchor } : {}) };
 }
 
 function safeUrl(text: string): URL | null {

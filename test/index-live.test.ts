@@ -37,9 +37,10 @@ describe('a damaged index through the CLI', () => {
     expect(serve.code).toBe(1);
     expect(serve.stderr).toMatch(message);
     const rebuild = await runCli(['ingest', '--full', '--index', indexDir, '--docs', path.join(work.dir, 'docs'), '--changelogs', FIXTURE_CHANGELOGS]);
-    // The fixture docs hold one file that does not parse: the index is rebuilt, and the exit status says so.
-    expect(rebuild.stderr).toMatch(/1 file failed to parse and is not in the index: broken\.mdx:7/);
-    expect(rebuild.code).toBe(1);
+    // The fixture docs hold one file that is not valid MDX: it is indexed as plain Markdown, with a warning.
+    expect(rebuild.stderr).toMatch(/broken\.mdx:7/);
+    expect(rebuild.stderr).toMatch(/1 fallback, 0 failed/);
+    expect(rebuild.code).toBe(0);
     const again = await runCli(['search', 'wind tunnel', '--index', indexDir, '--json']);
     expect(JSON.parse(again.stdout).results[0].path).toBe('guide/testing');
   });
@@ -102,9 +103,11 @@ describe('reindexing while serving', () => {
       expect(chunks).toBeGreaterThan(200);
       for (const fraction of [0.15, 0.4, 0.65, 0.9]) {
         const child = spawn(process.execPath, [CLI, 'ingest', '--full', '--docs', docs, '--index', indexDir], { stdio: 'ignore' });
+        // Listen before the kill: a build that finishes first must not leave the test waiting.
+        const closed = new Promise((r) => child.once('close', r));
         await new Promise((r) => setTimeout(r, Math.round(buildMs * fraction)));
         child.kill('SIGKILL');
-        await new Promise((r) => child.once('close', r));
+        await closed;
         expect(loadIndex(indexDir).chunks.length).toBe(chunks);
       }
       const next = await runCli(['ingest', '--docs', docs, '--index', indexDir]);

@@ -57,7 +57,7 @@ describe('ingest never deletes what it did not create', () => {
   it('builds into an empty folder, and removes a folder it created when the build is refused', async () => {
     await mkdir(index);
     await build();
-    expect(loadIndex(index).docs).toHaveLength(4);
+    expect(loadIndex(index).docs).toHaveLength(5);
     const fresh = path.join(work.dir, 'new', 'index');
     const empty = path.join(work.dir, 'empty-docs');
     await mkdir(empty);
@@ -87,7 +87,7 @@ describe('ingest never deletes what it did not create', () => {
     await cp(resolveIndexFolder(built).folder, index, { recursive: true, filter: (src) => !src.endsWith('.workos-docs-mcp') });
     await writeFile(path.join(index, 'notes.txt'), 'mine');
     expect(resolveIndexFolder(index).version).toBeNull();
-    expect(loadIndex(index).docs).toHaveLength(4);
+    expect(loadIndex(index).docs).toHaveLength(5);
     await writeFile(path.join(docs, 'guide', 'kites.mdx'), '---\ntitle: Kites\n---\n\n## Kite strings\n\nKites fly on long strings.\n');
     const summary = await build();
     expect(summary.full).toBe(false);
@@ -109,9 +109,9 @@ describe('ingest does not replace a good index with a worse one', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/No \.md or \.mdx files in .*empty, so nothing was built[\s\S]*--allow-empty/);
     expect(await manifestText()).toBe(before);
-    expect(loadIndex(index).docs).toHaveLength(4);
+    expect(loadIndex(index).docs).toHaveLength(5);
     // --allow-empty alone does not wipe a good index: that is a shrink, which needs its own flag.
-    await expect(build({ docsDir: empty, allowEmpty: true })).rejects.toThrow(/would lose 4 of its 4 docs/);
+    await expect(build({ docsDir: empty, allowEmpty: true })).rejects.toThrow(/would lose 5 of its 5 docs/);
     const other = path.join(work.dir, 'other');
     const summary = await build({ docsDir: empty, allowEmpty: true, indexDir: other });
     expect(summary.docs).toBe(0);
@@ -124,7 +124,7 @@ describe('ingest does not replace a good index with a worse one', () => {
     await rm(path.join(docs, 'guide', 'testing.mdx'));
     await rm(path.join(docs, 'reference', 'widgets', 'create.mdx'));
     const refused = build();
-    await expect(refused).rejects.toThrow(/would lose 2 of its 4 docs \(more than the limit of 10%\): guide\/testing, reference\/widgets\/create\. The previous index is unchanged\.[\s\S]*--allow-shrink/);
+    await expect(refused).rejects.toThrow(/would lose 2 of its 5 docs \(more than the limit of 10%\): guide\/testing, reference\/widgets\/create\. The previous index is unchanged\.[\s\S]*--allow-shrink/);
     expect(await manifestText()).toBe(before);
     const cli = await runCli(['ingest', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS]);
     expect(cli.code).toBe(1);
@@ -132,25 +132,30 @@ describe('ingest does not replace a good index with a worse one', () => {
     expect(await manifestText()).toBe(before);
     const summary = await build({ allowShrink: true });
     expect(summary.lost).toEqual(['guide/testing', 'reference/widgets/create']);
-    expect(loadIndex(index).docs).toHaveLength(2);
+    expect(loadIndex(index).docs).toHaveLength(3);
   });
 
-  it('counts a doc that stopped parsing as failed and lost, not removed, and the CLI exits 1 naming it', async () => {
-    await build();
+  it('counts a doc that can no longer be indexed at all as failed and lost, not removed, and the CLI exits 1 naming it', async () => {
+    // A page that does not parse is indexed as plain Markdown or text (see hostile.test.ts); one over
+    // the size limit cannot be indexed at all.
+    const limits = { maxFileBytes: 5_000 };
+    await build({ limits });
+    const oversized = (title: string) => `---\ntitle: ${title}\n---\n\n${'A long page about wind. '.repeat(300)}\n`;
     const testing = path.join(docs, 'guide', 'testing.mdx');
-    const good = await readFile(testing, 'utf8');
-    // Two of four docs failing is more than the limit: the index keeps them.
-    await writeFile(testing, '---\ntitle: Testing\n---\n\n<Callout title="x"\n');
-    await writeFile(path.join(docs, 'reference', 'widgets', 'create.mdx'), '<Broken\n');
-    await expect(build()).rejects.toThrow(/would lose 2 of its 4 docs \(more than the limit of 10%\): guide\/testing, reference\/widgets\/create; 2 of them failed to parse/);
-    await writeFile(path.join(docs, 'reference', 'widgets', 'create.mdx'), good.replace('Testing', 'Widgets'));
-    const summary = await build();
-    expect(summary.files).toMatchObject({ removed: 0, failed: 2 });
+    const create = path.join(docs, 'reference', 'widgets', 'create.mdx');
+    const good = await readFile(create, 'utf8');
+    // Two of five docs lost is more than the limit: the index keeps them.
+    await writeFile(testing, oversized('Testing'));
+    await writeFile(create, oversized('Widgets'));
+    await expect(build({ limits })).rejects.toThrow(/would lose 2 of its 5 docs \(more than the limit of 10%\): guide\/testing, reference\/widgets\/create; 2 of them could not be indexed/);
+    await writeFile(create, good);
+    const summary = await build({ limits });
+    expect(summary.files).toMatchObject({ removed: 0, failed: 1 });
     expect(summary.lost).toEqual(['guide/testing']);
-    expect(summary.failures.map((f) => f.path).sort()).toEqual(['broken.mdx', 'guide/testing.mdx']);
-    const cli = await runCli(['ingest', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS]);
+    expect(summary.failures.map((f) => f.path)).toEqual(['guide/testing.mdx']);
+    const cli = await runCli(['ingest', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS, '--max-file-bytes', '5000']);
     expect(cli.code).toBe(1);
-    expect(cli.stderr).toMatch(/2 files failed to parse and are not in the index: broken\.mdx:7 \(.+\); guide\/testing\.mdx:\d+ \(.+\)/);
+    expect(cli.stderr).toMatch(/1 file could not be indexed and is not in the index: guide\/testing\.mdx \(file is \d+ bytes, over the 5000-byte limit/);
   });
 
   it('refuses to switch to an index whose HNSW file came out short (a full disk) and keeps the previous one', async () => {
@@ -182,10 +187,10 @@ describe.skipIf(!canMount())('a real full or read-only disk (tmpfs; needs root)'
       await expect(build({ full: true })).rejects.toThrow(/Cannot write the index: (the disk is full|the HNSW file read back is incomplete[\s\S]*disk is probably full)[\s\S]*index-data\/v-/);
       expect(resolveIndexFolder(index).version).toBe(before);
       expect(await versions()).toEqual([before]);
-      expect(loadIndex(index).docs).toHaveLength(4);
+      expect(loadIndex(index).docs).toHaveLength(5);
       await rm(path.join(disk, 'filler'));
       await build({ full: true });
-      expect(loadIndex(index).docs).toHaveLength(5);
+      expect(loadIndex(index).docs).toHaveLength(6);
     } finally {
       unmount();
     }
@@ -262,7 +267,7 @@ describe('one ingest at a time; readers change nothing', () => {
     expect(() => loadIndex(index)).toThrow(/CURRENT: it names "\.\.\/\.\.\/etc", which is not an index version folder/);
     const summary = await build();
     expect(summary.full).toBe(true);
-    expect(loadIndex(index).docs).toHaveLength(4);
+    expect(loadIndex(index).docs).toHaveLength(5);
   });
 
   it('never shows a reader a gap or a mix while ingests switch versions', async () => {
@@ -290,7 +295,7 @@ describe('one ingest at a time; readers change nothing', () => {
     await reader;
     expect(failures).toEqual([]);
     expect(loads).toBeGreaterThan(4);
-    expect(loadIndex(index).docs).toHaveLength(8);
+    expect(loadIndex(index).docs).toHaveLength(9);
     // The version it replaced stays for readers that resolved it a moment ago; older ones go.
     expect(await versions()).toHaveLength(2);
   });

@@ -76,7 +76,8 @@ describe('the MCP surface', () => {
       { heading: ['Launching'], anchor: 'launching' },
       { heading: ['Launching'], anchor: 'launching-1' },
     ]);
-    expect(doc.related).toEqual({ parent: null, siblings: [{ path: 'reference', title: 'Hangar API reference' }], children: [{ path: 'guide/testing', title: 'Testing planes' }] });
+    // broken.mdx is not valid MDX: it is indexed as plain Markdown, so it is a sibling too.
+    expect(doc.related).toEqual({ parent: null, siblings: [{ path: 'broken', title: 'Broken page' }, { path: 'reference', title: 'Hangar API reference' }], children: [{ path: 'guide/testing', title: 'Testing planes' }] });
     expect(String(doc.markdown)).toMatch(/^# Paper Planes Guide\n\nFold, launch/);
   });
 
@@ -103,7 +104,8 @@ describe('the MCP surface', () => {
   it('list_docs gives the tree in navigation order, and a subtree for a prefix', async () => {
     const all = await call('list_docs', {});
     const entries = (all.structuredContent as { entries: Array<{ path: string | null; title: string; depth: number }> }).entries;
-    expect(entries.slice(0, 4)).toEqual([
+    expect(entries.slice(0, 5)).toEqual([
+      { path: 'broken', title: 'Broken page', depth: 0 },
       { path: 'guide', title: 'Guide', depth: 0 },
       { path: null, title: 'Getting Started', depth: 1 },
       { path: 'guide', title: 'Overview', depth: 2 },
@@ -126,7 +128,7 @@ describe('the MCP surface', () => {
 
   it('lists every doc as a docs:// resource and reads one', async () => {
     const { resources } = await server.client.listResources();
-    expect(resources.map((r) => r.uri).sort()).toEqual(['docs://guide', 'docs://guide/testing', 'docs://reference', 'docs://reference/widgets/create']);
+    expect(resources.map((r) => r.uri).sort()).toEqual(['docs://broken', 'docs://guide', 'docs://guide/testing', 'docs://reference', 'docs://reference/widgets/create']);
     const read = await server.client.readResource({ uri: 'docs://guide/testing' });
     expect(read.contents[0]).toMatchObject({ uri: 'docs://guide/testing', mimeType: 'text/markdown' });
     expect(String((read.contents[0] as { text: string }).text)).toMatch(/^# Testing planes/);

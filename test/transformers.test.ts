@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
 import { openEngine } from '../src/core/engine.js';
 import { createTransformersEmbedder } from '../src/embed/transformers.js';
-import { makeTinyModel } from '../scripts/tiny-model.js';
+import { makeTinyModel } from './helpers/tiny-model.js';
 import { FIXTURE_CHANGELOGS, FIXTURE_DOCS, tempDir } from './helpers/fixtures.js';
 
 // The real @xenova/transformers pipeline, offline, on a tiny model this repo generates.

@@ -1,5 +1,5 @@
 import type { DocRecord, NavNode } from '../types.js';
-import { DEFAULT_BASE_URL, docUrl, normalizeDocRef } from '../ids.js';
+import { DEFAULT_BASE_URL, docUrl, normalizeDocRef, parseDocRef } from '../ids.js';
 
 /** A doc path that matches nothing; carries the closest ids so that callers can suggest them. */
 export class DocNotFoundError extends Error {
@@ -43,7 +43,13 @@ export interface Related {
 
 /** Reading and browsing: docs by id in any spelling, single sections, pages, and the nav tree. */
 export class DocStore {
+  /** By exact id: ids that differ only in case are different docs. */
   private readonly byId: Map<string, DocRecord>;
+  /** By lower-cased id, the first doc of each spelling: look-ups ignore case when no id matches exactly. */
+  private readonly byFoldedId = new Map<string, DocRecord>();
+  /** Page starts of whole docs, computed on first read. */
+  /** Page starts of each doc, per page size (the MCP tool and the CLI page at different sizes). */
+  private readonly cutsOf = new WeakMap<DocRecord, Map<number, number[]>>();
 
   constructor(
     readonly docs: DocRecord[],
@@ -52,17 +58,24 @@ export class DocStore {
     /** Longest markdown returned at once; longer docs are paged at section boundaries. */
     readonly pageSize = 20_000,
   ) {
-    this.byId = new Map(docs.map((d) => [d.id.toLowerCase(), d]));
+    this.byId = new Map(docs.map((d) => [d.id, d]));
+    for (const d of docs) if (!this.byFoldedId.has(d.id.toLowerCase())) this.byFoldedId.set(d.id.toLowerCase(), d);
   }
 
   has(id: string): boolean {
-    return this.byId.has(id.toLowerCase());
+    return this.byId.has(id) || this.byFoldedId.has(id.toLowerCase());
   }
 
-  /** Resolves any reasonable spelling of a doc id (or docs URL); throws DocNotFoundError with suggestions. */
+  /**
+   * Resolves any reasonable spelling of a doc id (or docs URL); throws DocNotFoundError with
+   * suggestions. The id exactly as search results show it always works, even when it holds
+   * characters that the spelling rules would read otherwise (spaces at the ends, `%41`, `#`, `?`).
+   */
   resolve(input: string): { doc: DocRecord; anchor?: string } {
-    const ref = normalizeDocRef(input, this.baseUrl);
-    const doc = ref ? this.byId.get(ref.id) : undefined;
+    const exact = this.byId.get(input);
+    if (exact) return { doc: exact };
+    const ref = parseDocRef(input, this.baseUrl);
+    const doc = ref ? (this.byId.get(ref.id) ?? this.byFoldedId.get(ref.id.toLowerCase())) : undefined;
     if (!doc || !ref) throw new DocNotFoundError(input, this.suggest(input));
     return { doc, ...(ref.anchor ? { anchor: ref.anchor } : {}) };
   }
@@ -74,9 +87,13 @@ export class DocStore {
     const size = options.pageSize ?? this.pageSize;
     if (anchor) {
       const markdown = this.sectionMarkdown(doc, anchor);
-      return { doc, anchor, ...this.paginate(markdown, options.page, [], size) };
+      return { doc, anchor, ...this.page(markdown, pageCuts(markdown, size), options.page) };
     }
-    return { doc, ...this.paginate(doc.markdown, options.page, doc.sections.map((s) => s.offset), size) };
+    let bySize = this.cutsOf.get(doc);
+    if (!bySize) this.cutsOf.set(doc, (bySize = new Map()));
+    let cuts = bySize.get(size);
+    if (!cuts) bySize.set(size, (cuts = pageCuts(doc.markdown, size, doc.sections.map((s) => s.offset))));
+    return { doc, ...this.page(doc.markdown, cuts, options.page) };
   }
 
   sectionMarkdown(doc: DocRecord, anchor: string): string {
@@ -96,7 +113,8 @@ export class DocStore {
       const parts = x.split('/');
       for (let n = parts.length - 1; n > 0; n--) {
         const candidate = parts.slice(0, n).join('/');
-        if (this.byId.has(candidate)) return candidate;
+        const doc = this.byId.get(candidate) ?? this.byFoldedId.get(candidate.toLowerCase());
+        if (doc) return doc.id;
       }
       return null;
     };
@@ -115,7 +133,7 @@ export class DocStore {
   list(prefix?: string): NavNode[] {
     const p = prefix?.trim().replace(/^\/+|\/+$/g, '').toLowerCase();
     if (!p) return this.navigation;
-    const matches = (id?: string) => id !== undefined && (id === p || id.startsWith(`${p}/`));
+    const matches = (id?: string) => id !== undefined && (id.toLowerCase() === p || id.toLowerCase().startsWith(`${p}/`));
     const collect = (nodes: NavNode[]): NavNode[] => nodes.flatMap((node) => (matches(node.id) ? [node] : collect(node.children)));
     return collect(this.navigation);
   }
@@ -131,9 +149,10 @@ export class DocStore {
     const words = new Set(query.split(/[^a-z0-9]+/).filter((w) => w.length > 1));
     if (!query) return [];
     const scored = [...this.byId.keys()].map((id) => {
-      const idWords = id.split(/[^a-z0-9]+/);
+      const folded = id.toLowerCase();
+      const idWords = folded.split(/[^a-z0-9]+/);
       const shared = idWords.filter((w) => words.has(w)).length;
-      const distance = levenshtein(query, id, 60);
+      const distance = levenshtein(query, folded, 60);
       return { id, score: shared * 10 - distance / Math.max(query.length, id.length) };
     });
     return scored
@@ -142,23 +161,44 @@ export class DocStore {
       .map((s) => s.id);
   }
 
-  private paginate(markdown: string, page = 1, boundaries: number[] = [], pageSize = this.pageSize): { markdown: string; page: number; pages: number } {
-    if (markdown.length <= pageSize) return { markdown, page: 1, pages: 1 };
-    const cuts = [0];
-    let start = 0;
-    while (markdown.length - start > pageSize) {
-      const limit = start + pageSize;
-      const atSection = [...boundaries].reverse().find((b) => b > start + pageSize / 4 && b <= limit);
-      const atParagraph = markdown.lastIndexOf('\n\n', limit);
-      const cut = atSection ?? (atParagraph > start + pageSize / 4 ? atParagraph : limit);
-      cuts.push(cut);
-      start = cut;
-    }
+  private page(markdown: string, cuts: number[], page = 1): { markdown: string; page: number; pages: number } {
     const pages = cuts.length;
     const p = Math.min(Math.max(1, Math.floor(page)), pages);
+    if (pages === 1) return { markdown, page: 1, pages: 1 };
     const text = markdown.slice(cuts[p - 1] ?? 0, cuts[p] ?? markdown.length);
     return { markdown: text.trim() + '\n', page: p, pages };
   }
+}
+
+/**
+ * Where each page of a long markdown text starts: at a section start (`boundaries`, ascending)
+ * when one falls in the last three quarters of a page, else after the last blank line there, else
+ * after the last line end, else the last space, else at the page size. Each search looks back only
+ * within the page, so the cost is linear in the text's length even when it has no blank line.
+ */
+export function pageCuts(markdown: string, pageSize: number, boundaries: number[] = []): number[] {
+  const cuts = [0];
+  const sorted = [...boundaries].sort((a, b) => a - b);
+  let next = 0;
+  let start = 0;
+  while (markdown.length - start > pageSize) {
+    const limit = start + pageSize;
+    const floor = start + Math.floor(pageSize / 4);
+    while (next < sorted.length && (sorted[next] ?? Infinity) <= limit) next++;
+    const section = sorted[next - 1];
+    let cut = section !== undefined && section > floor ? section : undefined;
+    if (cut === undefined) {
+      const window = markdown.slice(floor, limit + 2);
+      const at = (needle: string, after: number) => {
+        const i = window.lastIndexOf(needle, limit - floor);
+        return i > 0 ? floor + i + after : undefined;
+      };
+      cut = at('\n\n', 0) ?? at('\n', 1) ?? at(' ', 1) ?? limit;
+    }
+    cuts.push(cut);
+    start = cut;
+  }
+  return cuts;
 }
 
 function levenshtein(a: string, b: string, cap: number): number {

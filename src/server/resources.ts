@@ -1,5 +1,6 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { DocNotFoundError } from '../core/docs.js';
+import { encodeDocPath } from '../ids.js';
 import type { DocRecord } from '../types.js';
 import type { ServerDeps } from './deps.js';
 import { RESULT_BUDGET } from './budget.js';
@@ -59,7 +60,7 @@ function listPage(docs: DocRecord[], after: string | undefined): { resources: un
   for (; next < sorted.length && resources.length < PAGE_ENTRIES; next++) {
     const doc = byId.get(sorted[next] ?? '');
     if (!doc) continue;
-    const entry = { uri: `${SCHEME}${doc.id}`, name: doc.id || 'index', title: doc.title, description: doc.description || undefined, mimeType: 'text/markdown' };
+    const entry = { uri: `${SCHEME}${encodeDocPath(doc.id)}`, name: doc.id || 'index', title: doc.title, description: doc.description || undefined, mimeType: 'text/markdown' };
     size += JSON.stringify(entry).length + 1;
     if (size > RESULT_BUDGET - 500 && resources.length > 0) break;
     resources.push(entry);

@@ -35,7 +35,7 @@ export class VectorIndex {
     return new VectorIndex(index, dimension, vectors.length);
   }
 
-  /** Reads a file whose checksum the caller has verified: hnswlib trusts the bytes it is given. */
+  /** Reads a file the caller has checked with `checkHnswFile`: hnswlib trusts the bytes it is given. */
   static read(file: string, dimension: number, size: number, efSearch: number): VectorIndex {
     const index = new hnswlib.HierarchicalNSW('cosine', dimension);
     index.readIndexSync(file);
@@ -57,6 +57,87 @@ export class VectorIndex {
     if (n <= 0) return [];
     const result = this.index.searchKnn(Array.from(query), n, allow);
     return result.neighbors.map((index, i) => ({ index, score: 1 - (result.distances[i] ?? 1) }));
+  }
+}
+
+/** What the manifest says the HNSW file must hold. */
+export interface HnswExpectation {
+  dimension: number;
+  count: number;
+  m: number;
+}
+
+/** Bytes of the header hnswlib writes before the level-0 data (see `saveIndex` in hnswalg.h). */
+const HEADER_BYTES = 96;
+/** hnswlib draws levels as -ln(U)/ln(M); even 2^32 points stay far below this. */
+const MAX_LEVEL = 64;
+
+/**
+ * Checks an HNSW file against the manifest before hnswlib reads it: hnswlib trusts the header
+ * and the link lists, so a crafted file (checksum recomputed) would otherwise crash the process
+ * inside native code. Verifies every header field, the exact file size, and that every link
+ * points at an existing node on a level that node has. Throws an Error saying what is wrong.
+ */
+export function checkHnswFile(bytes: Uint8Array, expected: HnswExpectation): void {
+  const fail = (problem: string): never => {
+    throw new Error(`its HNSW data does not match the manifest: ${problem}`);
+  };
+  if (bytes.length < HEADER_BYTES) fail(`${bytes.length} bytes is shorter than the ${HEADER_BYTES}-byte header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u64 = (at: number) => {
+    const value = view.getBigUint64(at, true);
+    return value > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(value);
+  };
+  const field = (name: string, at: number, want: number) => {
+    const got = u64(at);
+    if (got !== want) fail(`${name} is ${got === -1 ? 'out of range' : got}, expected ${want}`);
+  };
+  const { count, dimension, m } = expected;
+  const linksLevel0 = 2 * m * 4 + 4;
+  const linksUpper = m * 4 + 4;
+  const perElement = linksLevel0 + dimension * 4 + 8;
+  field('level-0 offset', 0, 0);
+  field('capacity', 8, Math.max(1, count));
+  field('element count', 16, count);
+  field('bytes per element (dimension)', 24, perElement);
+  field('label offset', 32, linksLevel0 + dimension * 4);
+  field('data offset', 40, linksLevel0);
+  field('maxM', 56, m);
+  field('maxM0', 64, 2 * m);
+  field('M', 72, m);
+  const maxLevel = view.getInt32(48, true);
+  const entry = view.getUint32(52, true);
+  if (count > 0 && (maxLevel < 0 || maxLevel > MAX_LEVEL)) fail(`top level ${maxLevel} is outside 0..${MAX_LEVEL}`);
+  if (count > 0 && entry >= count) fail(`entry point ${entry} is not one of the ${count} elements`);
+  const levels = new Array<number>(count);
+  const upper = new Array<number>(count);
+  let at = HEADER_BYTES + count * perElement;
+  if (at > bytes.length) fail(`${bytes.length} bytes cannot hold ${count} elements of ${perElement} bytes`);
+  for (let i = 0; i < count; i++) {
+    if (at + 4 > bytes.length) fail(`the file ends inside the link lists (element ${i})`);
+    const size = view.getUint32(at, true);
+    if (size % linksUpper !== 0 || size / linksUpper > maxLevel) fail(`element ${i} has an invalid upper-level link list size ${size}`);
+    levels[i] = size / linksUpper;
+    upper[i] = at + 4;
+    at += 4 + size;
+  }
+  if (at !== bytes.length) fail(`the file is ${bytes.length} bytes, its header and link lists describe ${at}`);
+  if (count > 0 && levels[entry] !== maxLevel) fail(`the entry point is on level ${levels[entry]}, the top level is ${maxLevel}`);
+  const checkList = (start: number, level: number, max: number, owner: number) => {
+    const n = view.getUint16(start, true);
+    if (n > max) fail(`element ${owner} has ${n} links on level ${level}, at most ${max} fit`);
+    for (let j = 0; j < n; j++) {
+      const target = view.getUint32(start + 4 + 4 * j, true);
+      if (target >= count || (levels[target] ?? -1) < level) fail(`element ${owner} links to ${target} on level ${level}, which has no such node`);
+    }
+  };
+  for (let i = 0; i < count; i++) {
+    const base = HEADER_BYTES + i * perElement;
+    if (view.getUint8(base + 2) !== 0) fail(`element ${i} is marked deleted`);
+    checkList(base, 0, 2 * m, i);
+    const label = u64(base + linksLevel0 + dimension * 4);
+    if (label < 0 || label >= count) fail(`element ${i} has label ${label}, expected a chunk position below ${count}`);
+    for (let level = 1; level <= (levels[i] ?? 0); level++) checkList((upper[i] ?? 0) + (level - 1) * linksUpper, level, m, i);
   }
 }
 

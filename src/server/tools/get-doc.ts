@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerDeps } from '../deps.js';
 import type { Related } from '../../core/docs.js';
-import { clean, docLinkSchema, READ_ONLY } from '../schemas.js';
+import { clean, docLinkSchema, READ_ONLY } from '../tool-common.js';
 import { fitItems, RESULT_BUDGET } from '../budget.js';
 
 /**

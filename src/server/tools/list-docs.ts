@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerDeps } from '../deps.js';
 import type { NavNode } from '../../types.js';
-import { clean, navEntrySchema, READ_ONLY } from '../schemas.js';
+import { clean, navEntrySchema, READ_ONLY } from '../tool-common.js';
 import { RESULT_BUDGET, resultSize, type ToolResultShape } from '../budget.js';
 
 const inputSchema = {

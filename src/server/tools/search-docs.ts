@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerDeps } from '../deps.js';
 import { formatSearch } from '../../format.js';
-import { clean, READ_ONLY } from '../schemas.js';
+import { clean, READ_ONLY } from '../tool-common.js';
 import { fitItems } from '../budget.js';
 import type { SearchResult } from '../../types.js';
 import { compactPlaceholders } from '../../text/embedding-text.js';

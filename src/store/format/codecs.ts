@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LocalEmbedder, type LocalParams } from '../../embed/local.js';
 import { pack, unpack } from '../binpack.js';
 import { LexicalIndex, type LexicalParams } from '../lexical.js';
-import { buildHnswFile, VectorIndex, type HnswParams } from '../vector-index.js';
+import { buildHnswFile, checkHnswFile, VectorIndex, type HnswParams } from '../vector-index.js';
 import {
   changelogEntrySchema,
   chunkSchema,
@@ -81,8 +81,11 @@ function lexicalCodec(file: string): Codec<LexicalIndex, { size: number; what: s
 export const hnswCodec = {
   file: 'vectors.hnsw',
   build: (file: string, vectors: Vectors, params: HnswParams): Promise<void> => buildHnswFile(vectors.flat, vectors.dimension, params, file),
-  read: (file: string, context: { dimension: number; count: number; efSearch: number }): VectorIndex =>
-    VectorIndex.read(file, context.dimension, context.count, context.efSearch),
+  /** `bytes` are the file's bytes, checked against the manifest before hnswlib (which trusts them) reads the file. */
+  read(file: string, bytes: Uint8Array, context: { dimension: number; count: number; efSearch: number; m: number }): VectorIndex {
+    checkHnswFile(bytes, context);
+    return VectorIndex.read(file, context.dimension, context.count, context.efSearch);
+  },
 } as const;
 
 export const CODECS = {

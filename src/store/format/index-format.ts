@@ -178,10 +178,11 @@ export function* readIndexSteps(dir: string, search: boolean, check: ManifestChe
   if (!search) return { dir, manifest, chunks, docs, vectors, localEmbedder, registryParts: decode(CODECS.registry, undefined) };
   yield;
   const changelog = decode(CODECS.changelog, undefined);
-  read(hnswCodec.file);
+  const hnswBytes = read(hnswCodec.file);
   yield;
   const hnswFile = path.join(dir, hnswCodec.file);
-  const vectorIndex = guard(hnswFile, () => hnswCodec.read(hnswFile, { dimension, count: chunks.length, efSearch: manifest.hnsw.efSearch }));
+  const hnswContext = { dimension, count: chunks.length, efSearch: manifest.hnsw.efSearch, m: manifest.hnsw.m };
+  const vectorIndex = guard(hnswFile, () => hnswCodec.read(hnswFile, hnswBytes, hnswContext));
   yield;
   const lexicalChunks = decode(CODECS.lexicalChunks, { size: chunks.length, what: 'chunks' });
   yield;

@@ -19,7 +19,7 @@ export const embedderInfoSchema = z.object({
 export const chunkOptionsSchema = z.object({
   /** Aim for chunks about this long (characters). */
   target: z.number(),
-  /** Never exceed this, except a single unsplittable line. */
+  /** Never exceed this: a longer line is cut at a space (or, failing one, anywhere). */
   max: z.number(),
   /** A section shorter than this is merged with its neighbour. */
   min: z.number(),

@@ -1,3 +1,4 @@
+/** What every tool shares: its annotations, the cleaning of text inputs, and output shapes used by more than one tool. */
 import { z } from 'zod';
 
 /** Tool annotations shared by every tool: all read the local index and nothing else. */
