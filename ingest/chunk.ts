@@ -4,7 +4,7 @@ import { docUrl } from '../src/ids.js';
 import { embeddingText, searchableText } from '../src/text/embedding-text.js';
 
 /** Bump when parsing or chunking output changes (text, boundaries, ids, doc fields): the manifest records it and a mismatch forces a full build. */
-export const CHUNKER_VERSION = 5;
+export const CHUNKER_VERSION = 6;
 
 export interface ChunkOptions {
   /** Aim for chunks about this long (characters). */
