@@ -6,7 +6,7 @@ import { docUrl } from '../src/ids.js';
 import { embeddingText, searchableText } from '../src/text/embedding-text.js';
 
 /** Bump when parsing or chunking output changes (text, boundaries, ids, doc fields): the manifest records it and a mismatch re-parses and re-chunks every file (ingest/plan.ts). */
-export const CHUNKER_VERSION = 5;
+export const CHUNKER_VERSION = 6;
 
 /** Chunk size bounds, as the manifest records them (the schema is the format's). */
 export type ChunkOptions = z.infer<typeof chunkOptionsSchema>;

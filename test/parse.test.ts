@@ -44,7 +44,7 @@ describe('parsing MDX fixtures', () => {
     expect(withoutCode(doc.markdown)).not.toMatch(/^import |^export /m);
     expect(doc.markdown).not.toContain('props.extra');
     expect(sections[1]?.text).toContain("```js\nimport { Hangar } from 'hangar';");
-    expect(sections[1]?.text).toContain('| glider | 30 cm    |');
+    expect(sections[1]?.text).toContain('| glider | 30 cm |');
     expect(sections[1]?.text).toContain('**Heads up**');
     expect(sections[3]?.text).toBe('Throw gently.\n\nLaunch angle\n: Between 10 and 20 degrees.');
   });

@@ -173,3 +173,10 @@ describe('reference pages with per-language return values', () => {
     expect(text).toContain('**Returns:**\n\n- `user` (`User`): The user.\n- `accessToken` / `access_token` (`string`): (Node, Python only) A JWT.');
   });
 });
+
+describe('tables', () => {
+  it('renders table rows without the padding that aligns columns, so cells cost only their content', () => {
+    const { sections } = render('| Code | Meaning |\n| ---- | ------- |\n| `invalid_grant` | The code expired or was already used. |\n| `x` | Short. |\n');
+    expect(sections[0]?.text).toBe('| Code | Meaning |\n| - | - |\n| `invalid_grant` | The code expired or was already used. |\n| `x` | Short. |');
+  });
+});
