@@ -155,8 +155,14 @@ export class Retriever {
     const out: Candidate[] = [];
     const overflow: Candidate[] = [];
     const perDoc = new Map<string, number>();
+    // One chunk per section: a second part of a section already shown only repeats its context.
+    const sections = new Set<string>();
     for (const c of ranked) {
-      const doc = this.parts.chunks[c.index]?.docId ?? '';
+      const chunk = this.parts.chunks[c.index];
+      const doc = chunk?.docId ?? '';
+      const section = `${doc}#${chunk?.anchor ?? ''}`;
+      if (sections.has(section)) continue;
+      sections.add(section);
       const count = perDoc.get(doc) ?? 0;
       if (count >= maxPerDoc) overflow.push(c);
       else {
