@@ -91,6 +91,28 @@ export class Retriever {
     return this.diversify(fused, limit, options.maxPerDoc ?? this.params.maxPerDoc).map((c) => this.toResult(c));
   }
 
+  /**
+   * Each ranking the fusion combines, as distinct doc ids in its order with its weight: what
+   * `eval --explain` shows for a miss, to see which ranking found the answer and which buried it.
+   */
+  async explain(query: string, depth = 50): Promise<Array<{ ranking: string; weight: number; docs: string[] }>> {
+    const text = query.trim();
+    if (!text) return [];
+    const n = Math.max(this.params.candidates, depth);
+    const docsOf = (ranking: Candidate[]) => [...new Set(ranking.map((c) => this.parts.chunks[c.index]?.docId ?? ''))].slice(0, depth);
+    const { lexicalWeight, denseWeight, identifierWeight } = this.params;
+    const out = [
+      { ranking: 'chunk BM25F', weight: lexicalWeight, docs: docsOf(this.parts.lexical.search(text, n)) },
+      { ranking: 'chunk dense', weight: denseWeight, docs: docsOf(this.dense(await this.parts.embedder.embedQuery(text), n, undefined)) },
+      { ranking: 'identifiers', weight: identifierWeight, docs: docsOf(this.identifierRanking(text, n, undefined)) },
+    ];
+    const [docLexical, docFull] = [this.parts.docLexical ? this.params.docLexicalWeight : 0, this.parts.docFull ? this.params.docFullWeight : 0];
+    const docRankings = this.docLevel(text, n);
+    if (docLexical > 0) out.push({ ranking: 'doc title/description/headings', weight: docLexical, docs: (docRankings.shift()?.[0] ?? []).slice(0, depth) });
+    if (docFull > 0) out.push({ ranking: 'doc whole text', weight: docFull, docs: (docRankings.shift()?.[0] ?? []).slice(0, depth) });
+    return out;
+  }
+
   /** Chunks holding the query's code identifiers as whole tokens, most prominent first. */
   private identifierRanking(query: string, n: number, allow: Filter | undefined): Candidate[] {
     const ids = identifiers(query);
