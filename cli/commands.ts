@@ -166,6 +166,7 @@ const evalCommand: Command = {
     k: { type: 'string', value: 'N', description: `depth of MRR@k and recall@k, 1-${MAX_EVAL_K} (default 10)` },
     ...jsonOption('the report, with metric names that carry k'),
     verbose: { type: 'boolean', description: 'also print each query whose best doc is not ranked first' },
+    explain: { type: 'boolean', description: 'with each such query, where its first relevant doc ranks in each ranking the fusion combines (and a code question\'s missing identifiers)' },
     ...allowRemoteOption,
   },
   async run(values, _positionals, io) {
@@ -178,9 +179,16 @@ const evalCommand: Command = {
     if (values.json) io.stdout(`${JSON.stringify(reportJson(report), null, 2)}\n`);
     else {
       io.stdout(`${formatReport(report)}\n`);
-      if (values.verbose) {
-        for (const q of report.queries.filter((r) => r.firstHit !== 1)) {
+      if (values.verbose || values.explain) {
+        const misses = report.queries.filter((r) => (r.relevant.length > 0 && r.firstHit !== 1) || (r.codeMissing?.length ?? 0) > 0);
+        for (const q of misses) {
           io.stdout(`\n${q.id} [${q.kind}] first hit: ${q.firstHit ?? 'none'}\n  ${q.query}\n  want: ${q.relevant.join(', ')}\n  got:  ${q.ranked.slice(0, 5).join(', ')}\n`);
+          if (q.codeMissing?.length) io.stdout(`  missing in the top 3: ${q.codeMissing.map((g) => g.join(' | ')).join('; ')}\n`);
+          if (!values.explain || q.relevant.length === 0) continue;
+          for (const r of await engine.retriever.explain(q.query)) {
+            const at = r.docs.findIndex((d) => q.relevant.includes(d));
+            io.stdout(`  ${r.ranking.padEnd(31)} weight ${r.weight.toFixed(2)}  first relevant at ${at < 0 ? '-' : at + 1}  top: ${r.docs.slice(0, 3).join(', ')}\n`);
+          }
         }
       }
     }

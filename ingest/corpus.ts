@@ -8,6 +8,7 @@ import { buildNavigationTree, parseNavigation, type NavigationFile } from './nav
 import { ParseError, readFrontmatterOnly, sha256 } from './parse.js';
 import { createParsePool, type ParsePool } from './parse-pool.js';
 import { mergeRegistries, registryFromFrontmatter } from './reference.js';
+import { FRONTMATTER } from './markdown.js';
 
 export interface ParsedFile {
   path: string;
@@ -203,6 +204,6 @@ function definesRegistry(source: string): boolean {
 
 /** Does the file use `(group.key)` placeholders? They live in its YAML frontmatter only. */
 function hasReference(source: string): boolean {
-  const frontmatter = /^---\r?\n([\s\S]*?)\r?\n---/.exec(source)?.[1] ?? '';
+  const frontmatter = FRONTMATTER.exec(source)?.[1] ?? '';
   return /\(([A-Za-z_][\w.]*)\)/.test(frontmatter);
 }

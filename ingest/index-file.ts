@@ -4,6 +4,7 @@ import { chunkSections, type ChunkOptions } from './chunk.js';
 import type { IngestLimits } from './limits.js';
 import { parseDoc, ParseError, readFrontmatterOnly, sha256, summaryOf } from './parse.js';
 import type { ReferenceRegistry } from './reference.js';
+import { FRONTMATTER } from './markdown.js';
 
 /** One doc file to parse and chunk: plain data, so that it can cross to a parse process. */
 export interface FileJob {
@@ -127,7 +128,7 @@ function lineAt(source: string, index: number): number {
 
 /** The file as one intro section of plain text: frontmatter, tags, expressions and emphasis stripped, in linear time. */
 function plainTextDoc(job: FileJob): { doc: DocRecord; sections: Section[] } {
-  const frontmatter = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(job.source);
+  const frontmatter = FRONTMATTER.exec(job.source);
   let fields: Record<string, unknown> = {};
   try {
     fields = frontmatter ? readFrontmatterOnly(job.source, job.path) : {};

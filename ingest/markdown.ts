@@ -24,6 +24,9 @@ const stringifier = remark()
     incrementListMarker: true,
   });
 
+/** A YAML frontmatter block at the very start of a file: group 1 is its text. */
+export const FRONTMATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
+
 export function parseMarkdown(source: string, isMdx: boolean): Root {
   return (isMdx ? mdxProcessor : mdProcessor).parse(source);
 }

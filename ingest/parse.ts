@@ -5,7 +5,7 @@ import type { Heading, Root, RootContent, PhrasingContent, Parent } from 'mdast'
 import type { MdxJsxAttribute, MdxJsxFlowElement, MdxJsxTextElement } from 'mdast-util-mdx-jsx';
 import type { DocRecord, Section } from '../src/types.js';
 import { createSlugger, docUrl } from '../src/ids.js';
-import { parseMarkdown, toMarkdown } from './markdown.js';
+import { FRONTMATTER, parseMarkdown, toMarkdown } from './markdown.js';
 import { referenceSections, type ExpansionLimits, type ReferenceRegistry } from './reference.js';
 
 export interface ParseInput {
@@ -77,7 +77,7 @@ export function sha256(text: string): string {
 
 /** Frontmatter of a file without a full markdown parse: needed up front to build the reference registry. */
 export function readFrontmatterOnly(source: string, path: string): Record<string, unknown> {
-  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(source);
+  const match = FRONTMATTER.exec(source);
   if (!match) return {};
   return parseYaml(match[1] ?? '', path);
 }

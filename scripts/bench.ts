@@ -18,9 +18,8 @@ import { CODECS } from '../src/store/format/codecs.js';
 import { bruteForce, DEFAULT_HNSW_PARAMS, VectorIndex } from '../src/store/vector-index.js';
 import { embeddingText } from '../src/text/embedding-text.js';
 import type { Chunk, DocRecord } from '../src/types.js';
+import { flag, has } from './args.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => (args.includes(name) ? (args[args.indexOf(name) + 1] ?? fallback) : fallback);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 const PEAK = path.join(ROOT, 'scripts', 'peak-rss.cjs');
@@ -158,7 +157,7 @@ try {
 const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, default local embedder.\n`;
 const table = ['| figure | measured | target |', '| --- | --- | --- |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 process.stdout.write(`${header}\n${table}\n`);
-const jsonOut = args.includes('--json') ? flag('--json', '') : '';
+const jsonOut = has('--json') ? flag('--json', '') : '';
 if (jsonOut) await writeFile(jsonOut, JSON.stringify(figures, null, 2));
 
 /** Builds embedder, HNSW and BM25F over `scale` perturbed copies of the chunks; times build and queries. */

@@ -7,9 +7,8 @@ import MiniSearch from 'minisearch';
 import { evaluate, formatReport, parseQuerySet } from '../src/core/eval.js';
 import { loadIndex } from '../src/store/load.js';
 import type { SearchResult } from '../src/types.js';
+import { flag } from './args.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const set = flag('--set');
 if (!set) {
   console.error('Usage: node dist/scripts/minisearch-baseline.js --set FILE.jsonl [--index DIR]');

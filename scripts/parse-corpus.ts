@@ -5,12 +5,8 @@ import { performance } from 'node:perf_hooks';
 import { loadCorpus } from '../ingest/corpus.js';
 import { defaultCorpus } from '../ingest/discover.js';
 import { DEFAULT_BASE_URL } from '../src/ids.js';
+import { flag } from './args.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const docsDir = flag('--docs') ?? defaultCorpus().docs;
 const start = performance.now();
 const corpus = await loadCorpus({ docsDir, baseUrl: DEFAULT_BASE_URL });

@@ -6,10 +6,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { openEngine } from '../src/core/engine.js';
 import { createServer } from '../src/server/create-server.js';
+import { flag } from './args.js';
 
-const args = process.argv.slice(2);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-const indexDir = args.includes('--index') ? (args[args.indexOf('--index') + 1] ?? '') : path.join(ROOT, 'index-data');
+const indexDir = flag('--index', path.join(ROOT, 'index-data'));
 const engine = await openEngine(indexDir, { modelsDir: path.join(ROOT, 'models') });
 const server = createServer({ engine: () => engine });
 const [a, b] = InMemoryTransport.createLinkedPair();

@@ -5,12 +5,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { flag } from './args.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const flag = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
-};
 const cli = path.resolve(flag('--cli', path.join(ROOT, 'dist', 'cli', 'main.js')));
 const index = path.resolve(flag('--index', path.join(ROOT, 'index-data')));
 const megabytes = Number(flag('--mb', '50'));

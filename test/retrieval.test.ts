@@ -47,6 +47,14 @@ title: Folding widgets
 Widget folding explained: when a widget is folded, the folded widget is stored. Folded widgets are
 sent to the hangar when folding finishes, and the fold is checked again. ${PROSE}
 `,
+  'manual.mdx': `---
+title: Flight manual
+---
+
+## Crosswind landing procedure
+
+${Array.from({ length: 12 }, (_, i) => `Step ${i + 1} of the crosswind landing: lower the upwind wing, keep the nose on the runway line and hold the crosswind correction until touchdown, then check the landing gear again.`).join('\n\n')}
+`,
   'events.mdx': `---
 title: Events
 ---
@@ -89,6 +97,17 @@ describe('ranking behaviours', () => {
     expect(chunk?.context).toEqual(['Vault', 'Getting Started']);
     const results = await engine.retriever.search('vault encryption key context', { limit: 2 });
     expect(results[0]?.path).toBe('vault/key-context');
+  });
+});
+
+describe('result lists', () => {
+  it('never shows two chunks of one section, even when its parts match best', async () => {
+    const parts = engine.index.chunks.filter((c) => c.docId === 'manual' && c.anchor === 'crosswind-landing-procedure');
+    expect(parts.length).toBeGreaterThan(1);
+    const results = await engine.retriever.search('crosswind landing procedure runway touchdown', { limit: 5 });
+    const sections = results.map((r) => r.url);
+    expect(sections.filter((u) => u.endsWith('#crosswind-landing-procedure'))).toHaveLength(1);
+    expect(new Set(sections).size).toBe(sections.length);
   });
 });
 

@@ -100,6 +100,28 @@ export class Retriever {
     return this.diversify(fused, limit, options.maxPerDoc ?? this.params.maxPerDoc).map((c) => this.toResult(c));
   }
 
+  /**
+   * Each ranking the fusion combines, as distinct doc ids in its order with its weight: what
+   * `eval --explain` shows for a miss, to see which ranking found the answer and which buried it.
+   */
+  async explain(query: string, depth = 50): Promise<Array<{ ranking: string; weight: number; docs: string[] }>> {
+    const text = query.trim();
+    if (!text) return [];
+    const n = Math.max(this.params.candidates, depth);
+    const docsOf = (ranking: Candidate[]) => [...new Set(ranking.map((c) => this.parts.chunks[c.index]?.docId ?? ''))].slice(0, depth);
+    const { lexicalWeight, denseWeight, identifierWeight } = this.params;
+    const out = [
+      { ranking: 'chunk BM25F', weight: lexicalWeight, docs: docsOf(this.parts.lexical.chunks.search(text, n)) },
+      { ranking: 'chunk dense', weight: denseWeight, docs: docsOf(this.dense(await this.parts.embedder.embedQuery(text), n, undefined)) },
+      { ranking: 'identifiers', weight: identifierWeight, docs: docsOf(this.identifierRanking(text, n, undefined)) },
+    ];
+    const { docLexicalWeight: docLexical, docFulltextWeight: docFulltext } = this.params;
+    const docRankings = this.docLevel(text, n);
+    if (docLexical > 0) out.push({ ranking: 'doc title/description/headings', weight: docLexical, docs: (docRankings.shift()?.[0] ?? []).slice(0, depth) });
+    if (docFulltext > 0) out.push({ ranking: 'doc whole text', weight: docFulltext, docs: (docRankings.shift()?.[0] ?? []).slice(0, depth) });
+    return out;
+  }
+
   /** Chunks holding the query's code identifiers as whole tokens, most prominent first. */
   private identifierRanking(query: string, n: number, allow: Filter | undefined): Candidate[] {
     const ids = identifiers(query);
@@ -163,8 +185,14 @@ export class Retriever {
     const out: Candidate[] = [];
     const overflow: Candidate[] = [];
     const perDoc = new Map<string, number>();
+    // One chunk per section: a second part of a section already shown only repeats its context.
+    const sections = new Set<string>();
     for (const c of ranked) {
-      const doc = this.parts.chunks[c.index]?.docId ?? '';
+      const chunk = this.parts.chunks[c.index];
+      const doc = chunk?.docId ?? '';
+      const section = `${doc}#${chunk?.anchor ?? ''}`;
+      if (sections.has(section)) continue;
+      sections.add(section);
       const count = perDoc.get(doc) ?? 0;
       if (count >= maxPerDoc) overflow.push(c);
       else {

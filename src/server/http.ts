@@ -3,7 +3,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { createServer, type ServerDeps } from './create-server.js';
-import { checkHttpSecurity } from './http-security.js';
+import { checkHttpSecurity, isLoopback } from './http-security.js';
 
 /**
  * Streamable HTTP transport, stateless: each POST gets a fresh MCP server over the shared engine.
@@ -32,8 +32,6 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
 export async function startHttpServer(deps: ServerDeps, options: HttpOptions): Promise<RunningHttpServer> {
   const log = options.log ?? (() => {});
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
@@ -61,7 +59,7 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions): P
     if ((options.allowedOrigins ?? []).includes(origin)) return true;
     try {
       const url = new URL(origin);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK.has(url.hostname);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopback(url.hostname);
     } catch {
       return false;
     }
