@@ -27,10 +27,13 @@ function run(args) {
   }
 }
 
+// An index folder holds CURRENT (the versioned layout) or, when built by an older version, manifest.json.
+const indexed = ['CURRENT', 'manifest.json'].some((name) => existsSync(path.join(root, 'index-data', name)));
+
 // `npx workos-docs-mcp` inside this folder installs the folder into npm's npx cache as a link,
 // which runs this script again (npm_command=exec): a rebuild and reindex of a ready checkout for
 // nothing (36 s). The build is only needed there when it was never made.
-if (process.env.npm_command === 'exec' && existsSync(path.join(root, 'dist', 'cli', 'main.js')) && existsSync(path.join(root, 'index-data', 'manifest.json'))) {
+if (process.env.npm_command === 'exec' && existsSync(path.join(root, 'dist', 'cli', 'main.js')) && indexed) {
   log('already built (dist/ and index-data/ exist); run `npm run build` or `npx workos-docs-mcp ingest` to refresh them');
   process.exit(0);
 }
@@ -39,6 +42,5 @@ log('building TypeScript');
 run([path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
 // Incremental when index-data/ is current (under a second); a full build when it is missing or
 // was made by an older version of this program.
-const indexed = ['CURRENT', 'manifest.json'].some((name) => existsSync(path.join(root, 'index-data', name)));
 log(indexed ? 'updating index-data/' : 'indexing the default corpus into index-data/');
 run([path.join(root, 'dist', 'cli', 'main.js'), 'ingest']);

@@ -30,7 +30,7 @@ describe('the installed tree', () => {
 
 describe('postinstall', () => {
   /** A package folder with the postinstall script and placeholders for what it checks. */
-  async function fakePackage(name: string, built: boolean): Promise<string> {
+  async function fakePackage(name: string, built: boolean, layout: 'versioned' | 'plain' = 'versioned'): Promise<string> {
     const root = path.join(work.dir, name);
     await mkdir(path.join(root, 'scripts'), { recursive: true });
     await mkdir(path.join(root, 'node_modules', 'typescript'), { recursive: true });
@@ -40,15 +40,16 @@ describe('postinstall', () => {
       await mkdir(path.join(root, 'dist', 'cli'), { recursive: true });
       await mkdir(path.join(root, 'index-data'), { recursive: true });
       await writeFile(path.join(root, 'dist', 'cli', 'main.js'), '');
-      await writeFile(path.join(root, 'index-data', 'manifest.json'), '{}');
+      // An index of today's versioned layout has CURRENT; one built by an older version, manifest.json.
+      await writeFile(path.join(root, 'index-data', layout === 'versioned' ? 'CURRENT' : 'manifest.json'), layout === 'versioned' ? 'v-1\n' : '{}');
     }
     return root;
   }
   const postinstall = (root: string, npmCommand: string) =>
     spawnSync(process.execPath, [path.join(root, 'scripts', 'postinstall.mjs')], { env: { ...process.env, npm_command: npmCommand, WORKOS_DOCS_MCP_SKIP_POSTINSTALL: '' }, encoding: 'utf8' });
 
-  it('does not rebuild a built checkout when npx links it into its cache (npm_command=exec)', async () => {
-    const run = postinstall(await fakePackage('built', true), 'exec');
+  it.each(['versioned', 'plain'] as const)('does not rebuild a built checkout (%s index layout) when npx links it into its cache (npm_command=exec)', async (layout) => {
+    const run = postinstall(await fakePackage(`built-${layout}`, true, layout), 'exec');
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/already built/);
     expect(run.stderr).not.toMatch(/building TypeScript/);
