@@ -2,26 +2,25 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
-import type { Chunk } from '../src/types.js';
+import type { ChangelogEntry, Chunk } from '../src/types.js';
 import { DEFAULT_BASE_URL } from '../src/ids.js';
 import { breadcrumbs, embeddingText } from '../src/text/embedding-text.js';
-import { DEFAULT_LOCAL_PARAMS, LocalEmbedder } from '../src/embed/local.js';
-import { createTransformersEmbedder } from '../src/embed/transformers.js';
-import type { Embedder } from '../src/embed/types.js';
-import { pack } from '../src/store/binpack.js';
-import { IndexWriteError, writeFailure } from '../src/store/errors.js';
+import { DEFAULT_LOCAL_PARAMS } from '../src/embed/local.js';
 import { IndexWriter } from '../src/store/index-writer.js';
 import { resolveIndexFolder } from '../src/store/index-dir.js';
-import type { LexicalIndex } from '../src/store/lexical.js';
-import { buildLexicalIndexes } from '../src/store/lexical-indexes.js';
+import type { LexicalIndexes } from '../src/store/lexical-indexes.js';
 import { TOKENIZER_VERSION } from '../src/text/tokenize.js';
 import { loadPreviousBuild, readManifest, type PreviousBuild } from '../src/store/load.js';
-import { ARTIFACTS, FORMAT_VERSION, type Manifest } from '../src/store/manifest.js';
-import { buildHnswFile, DEFAULT_HNSW_PARAMS, VectorIndex } from '../src/store/vector-index.js';
+import { writeIndex } from '../src/store/format/index-format.js';
+import { FORMAT_VERSION, type Manifest } from '../src/store/format/manifest.js';
+import { DEFAULT_HNSW_PARAMS } from '../src/store/vector-index.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, withContext } from './chunk.js';
 import { readChangelogs } from './changelog.js';
-import { loadCorpus, type CorpusWarning, type ParsedFile } from './corpus.js';
+import { loadCorpus, type Corpus, type CorpusWarning, type ParsedFile } from './corpus.js';
 import { defaultCorpus } from './discover.js';
+import { embedChunks, type Embedded } from './embed-stage.js';
+import { planBuild, recordedSettings, type BuildPlan, type BuildSettings } from './plan.js';
+import { buildSearchStructures } from './search-stage.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits.js';
 
 export interface BuildOptions {
@@ -71,13 +70,6 @@ export interface BuildSummary {
   ms: number;
   full: boolean;
 }
-
-/**
- * The local model is refitted when more than this share of chunks (and more than REFIT_MIN_CHUNKS)
- * is new; below that, new chunks are folded into the existing latent space, as LSA allows.
- */
-const REFIT_FRACTION = 0.2;
-const REFIT_MIN_CHUNKS = 50;
 
 /**
  * A build that drops more than this share of the previous index's docs (and more than one doc) is
@@ -145,20 +137,77 @@ interface BuildContext {
   baseUrl: string;
 }
 
-/** The build itself, holding the index folder's lock through `writer`. */
+/**
+ * The build itself, holding the index folder's lock through `writer`, in stages with plain data
+ * between them: plan what to reuse, parse, embed, build the search structures, write.
+ */
 async function buildInto(writer: IndexWriter, options: BuildOptions, context: BuildContext): Promise<BuildSummary> {
-  const { start, log, docsDir, isDefault, changelogsDir, baseUrl } = context;
-  const previous = options.full ? undefined : loadPrevious(options, baseUrl, log);
-  const oldSources = previous?.manifest.sources ?? {};
-  const previousFiles = previous ? filesOf(previous) : new Map<string, ParsedFile>();
+  const { previous, plan } = planStage(options, wantedSettings(options, context.baseUrl), context.log);
+  const parsed = await parseStage(options, context, previous, plan);
+  const contentHash = hashCorpus(parsed.corpus.files, parsed.changelog.length);
+  const embedded = await embedChunks({ ...options, chunks: parsed.chunks, texts: parsed.texts, contentHash }, previous, plan);
+  const { files, navigation } = parsed.corpus;
+  const search = await buildSearchStructures(writer, { ...options, chunks: parsed.chunks, docs: files.map((f) => f.doc), navigation, vectors: embedded.vectors });
+  await options.beforeWrite?.();
+  return writeStage(writer, options, context, { previous, parsed, embedded, search, contentHash });
+}
 
+/** The settings this build would record: compared with the previous build's by the plan. */
+function wantedSettings(options: BuildOptions, baseUrl: string): BuildSettings {
+  const local = options.embedder === 'local';
+  return {
+    formatVersion: FORMAT_VERSION,
+    embedder: { kind: options.embedder, model: local ? 'lsa' : (options.model ?? 'Xenova/all-MiniLM-L6-v2'), params: local ? { ...DEFAULT_LOCAL_PARAMS } : {} },
+    chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS },
+    baseUrl,
+    tokenizerVersion: TOKENIZER_VERSION,
+    hnsw: DEFAULT_HNSW_PARAMS,
+  };
+}
+
+/** Plan: what the previous index offers, and what of it this build may reuse (see plan.ts). */
+function planStage(options: BuildOptions, wanted: BuildSettings, log: (line: string) => void): { previous?: PreviousBuild; plan: BuildPlan } {
+  if (options.full) return { plan: planBuild(undefined, wanted, true) };
+  let recorded: BuildSettings | undefined;
+  try {
+    if (existsSync(path.join(resolveIndexFolder(options.indexDir).folder, 'manifest.json'))) {
+      recorded = recordedSettings(readManifest(options.indexDir, { anyTokenizer: true }));
+    }
+  } catch (error) {
+    log(`previous index not reusable, building from scratch: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const plan = planBuild(recorded, wanted);
+  if (recorded) for (const reason of plan.reasons) log(reason);
+  if (!plan.reuseParsed && !plan.reuseVectors && !plan.reuseModel) return { plan };
+  try {
+    return { previous: loadPreviousBuild(options.indexDir), plan };
+  } catch (error) {
+    log(`previous index not reusable, building from scratch: ${(error as Error).message.split('\n')[0]}`);
+    return { plan };
+  }
+}
+
+interface Parsed {
+  corpus: Corpus;
+  changelog: ChangelogEntry[];
+  lost: string[];
+  /** Chunks with their navigation breadcrumbs, and the text each one embeds. */
+  chunks: Chunk[];
+  texts: string[];
+}
+
+/** Parse: read and parse the sources (reusing unchanged files when the plan allows), refuse a shrink. */
+async function parseStage(options: BuildOptions, context: BuildContext, previous: PreviousBuild | undefined, plan: BuildPlan): Promise<Parsed> {
+  const { log, docsDir, changelogsDir, baseUrl } = context;
+  const reuse = plan.reuseParsed ? previous : undefined;
+  const previousFiles = reuse ? filesOf(reuse) : new Map<string, ParsedFile>();
   const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
   const corpus = await loadCorpus({
     docsDir,
     baseUrl,
     limits,
     strict: options.strict,
-    previous: { get: (p) => previousFiles.get(p), registryHash: previous?.manifest.registryHash, registryParts: previous?.registryParts },
+    previous: { get: (p) => previousFiles.get(p), registryHash: reuse?.manifest.registryHash, registryParts: reuse?.registryParts },
     onProgress: (done, total) => options.progress?.('parse', done, total),
   });
   for (const w of corpus.warnings) log(`warning: ${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ${w.message}`);
@@ -171,167 +220,76 @@ async function buildInto(writer: IndexWriter, options: BuildOptions, context: Bu
     const failedBefore = corpus.failures.filter((f) => before?.sources[f.path]).length;
     throw new ShrinkRefusedError(path.resolve(options.indexDir), lost.docs, lost.of, failedBefore);
   }
-
   const chunks = withContext(corpus.files.flatMap((f) => f.chunks), breadcrumbs(corpus.navigation));
-  const texts = chunks.map((c) => embeddingText(c));
-  const oldVectors = new Map<string, Float32Array>();
-  previous?.chunks.forEach((c, i) => {
-    const v = previous.vectors[i];
-    if (v) oldVectors.set(c.hash, v);
-  });
-  const newCount = chunks.filter((c) => !oldVectors.has(c.hash)).length;
+  return { corpus, changelog: changelog.entries, lost: lost.docs, chunks, texts: chunks.map((c) => embeddingText(c)) };
+}
 
-  let embedder: Embedder;
-  let local: LocalEmbedder | undefined;
-  let refitted = false;
-  let fittedOn = previous?.manifest.embedder.fittedOn;
-  let fittedChunks = previous?.manifest.embedder.fittedChunks;
-  const contentHash = hashCorpus(corpus.files, changelog.entries.length);
-  if (options.embedder === 'local') {
-    const reuse = previous?.localEmbedder && newCount <= Math.max(REFIT_MIN_CHUNKS, REFIT_FRACTION * chunks.length);
-    if (reuse && previous?.localEmbedder) local = previous.localEmbedder;
-    else {
-      options.progress?.('fit', 0, 1);
-      local = LocalEmbedder.fit(texts, DEFAULT_LOCAL_PARAMS);
-      refitted = true;
-      fittedOn = contentHash;
-      fittedChunks = chunks.length;
-      oldVectors.clear();
-    }
-    embedder = local;
-  } else {
-    embedder = await createTransformersEmbedder({
-      model: options.model ?? 'Xenova/all-MiniLM-L6-v2',
-      modelsDir: options.modelsDir,
-      allowRemote: options.allowRemote,
-    });
-    fittedOn = undefined;
-    fittedChunks = undefined;
-  }
-
-  const vectors: Float32Array[] = new Array(chunks.length);
-  const todo: number[] = [];
-  chunks.forEach((c, i) => {
-    const old = oldVectors.get(c.hash);
-    if (old && old.length === embedder.info.dimension) vectors[i] = old;
-    else todo.push(i);
-  });
-  const batch = 64;
-  for (let i = 0; i < todo.length; i += batch) {
-    const ids = todo.slice(i, i + batch);
-    const embedded = await embedder.embedPassages(ids.map((j) => texts[j] ?? ''));
-    ids.forEach((j, k) => (vectors[j] = embedded[k] ?? new Float32Array(embedder.info.dimension)));
-    options.progress?.('embed', Math.min(i + batch, todo.length), todo.length);
-  }
-
-  options.progress?.('index', 0, 1);
-  const flat = new Float32Array(chunks.length * embedder.info.dimension);
-  vectors.forEach((v, i) => flat.set(v, i * embedder.info.dimension));
-  // The HNSW graph is built on a worker thread while this one builds the lexical indexes.
-  const hnswFile = path.join(await writer.stage(), ARTIFACTS.hnsw);
-  const hnswBuilt = buildHnswFile(flat, embedder.info.dimension, DEFAULT_HNSW_PARAMS, hnswFile);
-  let lexical: ReturnType<typeof buildLexicalIndexes>;
-  try {
-    lexical = buildLexicalIndexes(chunks, corpus.files.map((f) => f.doc), corpus.navigation);
-  } finally {
-    await hnswBuilt.catch(() => {});
-  }
-  await hnswBuilt.catch((error: unknown) => {
-    throw writeFailure(error, hnswFile, 'writing vectors.hnsw');
-  });
-  await options.afterHnswWrite?.(hnswFile);
-  checkHnswFile(hnswFile, embedder.info.dimension, chunks.length);
-  await options.beforeWrite?.();
-
+/** Write: write every component and the manifest, switch to the new version, and summarize. */
+async function writeStage(
+  writer: IndexWriter,
+  options: BuildOptions,
+  context: BuildContext,
+  stages: { previous?: PreviousBuild; parsed: Parsed; embedded: Embedded; search: { lexical: LexicalIndexes }; contentHash: string },
+): Promise<BuildSummary> {
+  const { start, docsDir, isDefault, changelogsDir, baseUrl } = context;
+  const { previous, parsed, embedded, search, contentHash } = stages;
+  const { corpus, chunks, changelog } = parsed;
   const sources: Manifest['sources'] = {};
   for (const f of corpus.files) sources[f.path] = { docId: f.docId, sha256: f.sourceHash };
+  const oldSources = previous?.manifest.sources ?? {};
   const oldPaths = new Set(Object.keys(oldSources));
   const newPaths = Object.keys(sources);
   const added = newPaths.filter((p) => !oldPaths.has(p)).length;
   const changed = newPaths.filter((p) => oldPaths.has(p) && oldSources[p]?.sha256 !== sources[p]?.sha256).length;
   const failedPaths = new Set(corpus.failures.map((f) => f.path));
   const removed = [...oldPaths].filter((p) => !(p in sources) && !failedPaths.has(p)).length;
-
-  const packLexical = (index: LexicalIndex) => {
-    const packed = index.toPacked();
-    return pack(packed.meta, packed.arrays);
-  };
-  const artifacts: Array<{ name: string; data: Buffer | string }> = [
-    { name: ARTIFACTS.chunks, data: JSON.stringify(chunks) },
-    { name: ARTIFACTS.docs, data: JSON.stringify({ docs: corpus.files.map((f) => f.doc), navigation: corpus.navigation }) },
-    { name: ARTIFACTS.changelog, data: JSON.stringify(changelog.entries) },
-    { name: ARTIFACTS.registry, data: JSON.stringify(corpus.registryParts) },
-    { name: ARTIFACTS.vectors, data: pack({ dimension: embedder.info.dimension }, { vectors: flat }) },
-    { name: ARTIFACTS.lexical, data: packLexical(lexical.chunks) },
-    { name: ARTIFACTS.docLexical, data: packLexical(lexical.docs) },
-    { name: ARTIFACTS.docFulltext, data: packLexical(lexical.fulltext) },
-  ];
-  if (local) {
-    const packed = local.toPacked();
-    artifacts.push({ name: ARTIFACTS.embedder, data: pack(packed.meta, packed.arrays) });
-  }
   const sections = corpus.files.reduce((n, f) => n + f.doc.sections.length, 0);
-  const ms = performance.now() - start;
-  const checksums: Manifest['artifacts'] = { [ARTIFACTS.hnsw]: await writer.adopt(ARTIFACTS.hnsw) };
-  for (const artifact of artifacts) checksums[artifact.name] = await writer.write(artifact.name, artifact.data);
-  const manifest: Manifest = {
-    formatVersion: FORMAT_VERSION,
-    createdAt: new Date().toISOString(),
-    buildMs: Math.round(ms),
-    corpus: { source: corpusSource(isDefault), docsDir, changelogsDir: changelogsDir ?? null, baseUrl, contentHash },
-    embedder: { ...embedder.info, ...(fittedOn ? { fittedOn, fittedChunks } : {}) },
-    chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS },
-    hnsw: { space: 'cosine', ...DEFAULT_HNSW_PARAMS },
-    counts: { files: corpus.sourceFiles, docs: corpus.files.length, sections, chunks: chunks.length, changelog: changelog.entries.length },
-    registryHash: corpus.registryHash,
-    tokenizerVersion: TOKENIZER_VERSION,
-    sources,
-    artifacts: checksums,
-  };
-  await writer.commit(manifest);
+  const fit = embedded.fit?.fittedOn ? embedded.fit : {};
+  await writeIndex(
+    writer,
+    {
+      chunks,
+      docs: corpus.files.map((f) => f.doc),
+      navigation: corpus.navigation,
+      changelog,
+      registryParts: corpus.registryParts,
+      vectors: embedded.vectors,
+      lexical: search.lexical,
+      localEmbedder: embedded.local,
+    },
+    {
+      createdAt: new Date().toISOString(),
+      buildMs: Math.round(performance.now() - start),
+      corpus: { source: corpusSource(isDefault), docsDir, changelogsDir: changelogsDir ?? null, baseUrl, contentHash },
+      embedder: { ...embedded.embedder.info, ...fit },
+      chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS },
+      hnsw: { space: 'cosine', ...DEFAULT_HNSW_PARAMS },
+      counts: { files: corpus.sourceFiles, docs: corpus.files.length, sections, chunks: chunks.length, changelog: changelog.length },
+      registryHash: corpus.registryHash,
+      tokenizerVersion: TOKENIZER_VERSION,
+      sources,
+    },
+  );
   return {
     indexDir: path.resolve(options.indexDir),
     files: { total: corpus.files.length, added, changed, removed, parsed: corpus.parsed, fallback: corpus.fallback, failed: corpus.failed },
     failures: corpus.failures,
-    lost: lost.docs,
+    lost: parsed.lost,
     docs: corpus.files.length,
     sections,
     chunks: chunks.length,
-    chunksEmbedded: todo.length,
-    refitted,
+    chunksEmbedded: embedded.embeddedCount,
+    refitted: embedded.refitted,
     warnings: corpus.warnings,
     ms: Math.round(performance.now() - start),
     full: !previous,
   };
 }
 
-/** The previous index, if it can be built upon: same embedder, same chunker, same base URL. */
-function loadPrevious(options: BuildOptions, baseUrl: string, log: (line: string) => void): PreviousBuild | undefined {
-  let index: PreviousBuild;
-  try {
-    if (!existsSync(path.join(resolveIndexFolder(options.indexDir).folder, 'manifest.json'))) return undefined;
-    index = loadPreviousBuild(options.indexDir);
-  } catch (error) {
-    log(`previous index not reusable, building from scratch: ${(error as Error).message.split('\n')[0]}`);
-    return undefined;
-  }
-  const m = index.manifest;
-  const model = options.embedder === 'local' ? 'lsa' : (options.model ?? 'Xenova/all-MiniLM-L6-v2');
-  if (m.embedder.kind !== options.embedder || m.embedder.model !== model) {
-    log(`embedder changed (${m.embedder.kind}/${m.embedder.model} → ${options.embedder}/${model}): full build`);
-    return undefined;
-  }
-  if (m.chunker.version !== CHUNKER_VERSION || m.corpus.baseUrl !== baseUrl) {
-    log('chunker version or base URL changed: full build');
-    return undefined;
-  }
-  return index;
-}
-
 /** The previous index's manifest, for the shrink check of a full build; none if it cannot be read. */
 function previousManifest(indexDir: string): Manifest | undefined {
   try {
-    return readManifest(indexDir);
+    return readManifest(indexDir, { anyTokenizer: true });
   } catch {
     return undefined;
   }
@@ -342,29 +300,6 @@ function lostDocs(previous: Manifest | undefined, files: ParsedFile[]): { docs: 
   const kept = new Set(files.map((f) => f.docId));
   const before = [...new Set(Object.values(previous.sources).map((s) => s.docId))];
   return { docs: before.filter((id) => !kept.has(id)).sort(), of: before.length };
-}
-
-/**
- * hnswlib writes its file through a stream whose errors it ignores, so a full disk leaves a
- * truncated file and no error. Reading the file back is the only proof that it is complete.
- */
-function checkHnswFile(file: string, dimension: number, count: number): void {
-  try {
-    VectorIndex.read(file, dimension, count, DEFAULT_HNSW_PARAMS.efSearch);
-  } catch (error) {
-    let size = 0;
-    try {
-      size = readFileSync(file).length;
-    } catch {
-      // reported below as size 0
-    }
-    throw new IndexWriteError(
-      file,
-      undefined,
-      `the HNSW file read back is incomplete (${size} bytes; ${(error as Error).message}); the HNSW library does not report write errors, so the disk is probably full`,
-      'free some disk space and run ingest again; the previous index is unchanged and still serves',
-    );
-  }
 }
 
 function filesOf(index: PreviousBuild): Map<string, ParsedFile> {

@@ -1,19 +1,15 @@
 import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import type { chunkOptionsSchema } from '../src/store/format/manifest.js';
 import type { Chunk, Section } from '../src/types.js';
 import { docUrl } from '../src/ids.js';
 import { embeddingText, searchableText } from '../src/text/embedding-text.js';
 
-/** Bump when parsing or chunking output changes (text, boundaries, ids, doc fields): the manifest records it and a mismatch forces a full build. */
+/** Bump when parsing or chunking output changes (text, boundaries, ids, doc fields): the manifest records it and a mismatch re-parses and re-chunks every file (ingest/plan.ts). */
 export const CHUNKER_VERSION = 6;
 
-export interface ChunkOptions {
-  /** Aim for chunks about this long (characters). */
-  target: number;
-  /** Never exceed this: a longer line is cut at a space (or, failing one, anywhere). */
-  max: number;
-  /** A section shorter than this is merged with its neighbour. */
-  min: number;
-}
+/** Chunk size bounds, as the manifest records them (the schema is the format's). */
+export type ChunkOptions = z.infer<typeof chunkOptionsSchema>;
 
 export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { target: 1400, max: 4000, min: 350 };
 

@@ -1,12 +1,13 @@
 import { open } from 'node:fs/promises';
 import type { Chunk, DocRecord, NavNode } from '../src/types.js';
+import type { RegistryParts } from '../src/store/format/records.js';
 import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from './chunk.js';
 import { discoverDocs, type SourceFile } from './discover.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits.js';
 import { buildNavigationTree, parseNavigation, type NavigationFile } from './navigation.js';
 import { ParseError, readFrontmatterOnly, sha256 } from './parse.js';
 import { createParsePool, type ParsePool } from './parse-pool.js';
-import { mergeRegistries, registryFromFrontmatter, type ReferenceRegistry } from './reference.js';
+import { mergeRegistries, registryFromFrontmatter } from './reference.js';
 import { FRONTMATTER } from './markdown.js';
 
 export interface ParsedFile {
@@ -26,7 +27,8 @@ export interface PreviousFiles {
   registryParts?: RegistryParts;
 }
 
-export type RegistryParts = Record<string, { sha256: string; registry: ReferenceRegistry }>;
+/** The index format owns this record (it is stored in registry.json); its registries are ReferenceRegistry values. */
+export type { RegistryParts };
 
 export interface CorpusWarning {
   path: string;

@@ -12,10 +12,9 @@ import { openEngine } from '../src/core/engine.js';
 import { parseQuerySet } from '../src/core/eval.js';
 import { Retriever } from '../src/core/retriever.js';
 import { DEFAULT_LOCAL_PARAMS, LocalEmbedder } from '../src/embed/local.js';
-import type { LexicalIndex } from '../src/store/lexical.js';
 import { buildLexicalIndexes } from '../src/store/lexical-indexes.js';
 import type { LoadedIndex } from '../src/store/load.js';
-import { pack } from '../src/store/binpack.js';
+import { CODECS } from '../src/store/format/codecs.js';
 import { bruteForce, DEFAULT_HNSW_PARAMS, VectorIndex } from '../src/store/vector-index.js';
 import { embeddingText } from '../src/text/embedding-text.js';
 import type { Chunk, DocRecord } from '../src/types.js';
@@ -190,30 +189,18 @@ async function scaleRun(base: LoadedIndex, scale: number, queries: string[], dir
   vectorIndex.write(file);
   const flat = new Float32Array(vectors.length * embedder.dimension);
   vectors.forEach((v, i) => flat.set(v, i * embedder.dimension));
-  const packedSize = (index: LexicalIndex) => {
-    const packed = index.toPacked();
-    return pack(packed.meta, packed.arrays).length;
-  };
-  const emb = embedder.toPacked();
+  const size = (data: Buffer | string) => Buffer.byteLength(data);
   const bytes =
     (await stat(file)).size +
-    pack({}, { vectors: flat }).length +
-    packedSize(lexical.chunks) +
-    packedSize(lexical.docs) +
-    packedSize(lexical.fulltext) +
-    pack(emb.meta, emb.arrays).length +
-    Buffer.byteLength(JSON.stringify(chunks));
+    size(CODECS.vectors.encode({ flat, dimension: embedder.dimension })) +
+    size(CODECS.lexicalChunks.encode(lexical.chunks)) +
+    size(CODECS.lexicalDocs.encode(lexical.docs)) +
+    size(CODECS.lexicalFulltext.encode(lexical.fulltext)) +
+    size(CODECS.localModel.encode(embedder)) +
+    size(CODECS.chunks.encode(chunks));
   await rm(file);
-  const retriever = new Retriever({
-    chunks,
-    vectors,
-    vectorIndex,
-    lexical: lexical.chunks,
-    embedder,
-    docLexical: lexical.docs,
-    docFull: lexical.fulltext,
-    docIds: docs.map((d) => d.id),
-  });
+  const retriever = Retriever.fromIndex({ chunks, docs, vectors, vectorIndex, lexical }, embedder);
+
   const times: number[] = [];
   for (let r = 0; r < 3; r++) {
     for (const q of queries) {

@@ -11,8 +11,6 @@ const args = process.argv.slice(2);
 const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const engine = await openEngine(flag('--index') ?? 'index-data', { modelsDir: 'models' });
 const queries = parseQuerySet(readFileSync(flag('--set') ?? '', 'utf8'));
-const { docLexical } = engine.index;
-const docIds = engine.index.docs.map((d) => d.id);
 const variants: Array<[string, Partial<RetrieverParams>, Partial<LexicalParams>?]> = [
   ['default', {}],
   ['desc .5', {}, { descriptionWeight: 0.5 }],
@@ -26,7 +24,6 @@ const variants: Array<[string, Partial<RetrieverParams>, Partial<LexicalParams>?
   ['dense 1.3', { denseWeight: 1.3 }],
   ['dense .8', { denseWeight: 0.8 }],
 ];
-const docFull = engine.index.docFulltext;
 const docs = new Map(engine.index.docs.map((d) => [d.id, d]));
 for (const [name, params, lexParams] of variants) {
   const lexical = lexParams
@@ -34,11 +31,11 @@ for (const [name, params, lexParams] of variants) {
         engine.index.chunks.map((c) => ({ ...lexicalFields(c), description: docs.get(c.docId)?.description ?? '' })),
         { ...DEFAULT_LEXICAL_PARAMS, ...lexParams },
       )
-    : engine.index.lexical;
-  const retriever = new Retriever(
-    { chunks: engine.index.chunks, docLexical, docFull, docIds, vectors: engine.index.vectors, vectorIndex: engine.index.vectorIndex, lexical, embedder: engine.embedder },
-    { ...DEFAULT_RETRIEVER_PARAMS, ...params },
-  );
+    : engine.index.lexical.chunks;
+  const retriever = Retriever.fromIndex({ ...engine.index, lexical: { ...engine.index.lexical, chunks: lexical } }, engine.embedder, {
+    ...DEFAULT_RETRIEVER_PARAMS,
+    ...params,
+  });
   const { overall: m } = await evaluate(retriever, queries);
   console.log(`${name.padEnd(16)} hit@1 ${m.hit1.toFixed(3)} hit@3 ${m.hit3.toFixed(3)} hit@5 ${m.hit5.toFixed(3)} mrr ${m.mrr.toFixed(3)} r@10 ${m.recall.toFixed(3)}`);
 }

@@ -11,7 +11,7 @@ const engine = await openEngine(dir, { modelsDir: 'models' });
 const { chunks } = engine.index;
 console.log('tokens:', tokenize(query).join(' '));
 console.log('\nBM25F:');
-for (const s of engine.index.lexical.search(query, 10)) console.log(`  ${s.score.toFixed(2)} ${chunks[s.index]?.id}`);
+for (const s of engine.index.lexical.chunks.search(query, 10)) console.log(`  ${s.score.toFixed(2)} ${chunks[s.index]?.id}`);
 console.log('\ndense:');
 for (const s of engine.index.vectorIndex.search(await engine.embedder.embedQuery(query), 10)) console.log(`  ${s.score.toFixed(3)} ${chunks[s.index]?.id}`);
 console.log('\nfused:');

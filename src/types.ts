@@ -14,54 +14,8 @@ export interface Section {
   generated?: boolean;
 }
 
-/** What retrieval indexes: one section or a part of a long one. */
-export interface Chunk {
-  id: string;
-  docId: string;
-  url: string;
-  title: string;
-  heading: string[];
-  anchor: string;
-  /** Where the doc sits in the docs navigation, above its own title: `['Vault', 'Getting Started']`. */
-  context?: string[];
-  text: string;
-  /** sha256 of the embedded text: equal hashes mean an equal vector. */
-  hash: string;
-}
-
-export interface DocSectionRef {
-  heading: string[];
-  anchor: string;
-  level: number;
-  /** Where the section (its heading line included) starts in the doc's markdown. */
-  offset: number;
-}
-
-export interface DocRecord {
-  id: string;
-  title: string;
-  description: string;
-  url: string;
-  /** The whole doc as clean markdown, headings included. */
-  markdown: string;
-  sections: DocSectionRef[];
-  /** sha256 of the source file. */
-  sourceHash: string;
-}
-
-export interface NavNode {
-  title: string;
-  /** Doc id, when the node links to a doc. */
-  id?: string;
-  children: NavNode[];
-}
-
-export interface ChangelogEntry {
-  date: string;
-  title: string;
-  url: string;
-  text: string;
-}
+/** The records an index stores: their shapes are defined once, by the schemas that read them back. */
+export type { ChangelogEntry, Chunk, DocRecord, DocSectionRef, NavNode } from './store/format/records.js';
 
 export interface SearchResult {
   path: string;

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
 import { openEngine } from '../src/core/engine.js';
 import { IndexLoadError, loadIndex } from '../src/store/load.js';
-import { FORMAT_VERSION } from '../src/store/manifest.js';
+import { FORMAT_VERSION } from '../src/store/format/manifest.js';
 import { TOKENIZER_VERSION } from '../src/text/tokenize.js';
 import { copyFixtureDocs, FIXTURE_CHANGELOGS, tempDir } from './helpers/fixtures.js';
 import { indexFile } from './helpers/index-files.js';
@@ -91,13 +91,15 @@ describe('building and loading an index', () => {
     expect(() => loadIndex(index)).toThrow(new RegExp(`format version 99, this program reads version ${FORMAT_VERSION}[\\s\\S]*ingest --full`));
   });
 
-  it('refuses an index built with another tokenizer, and an incremental build redoes it in full', async () => {
+  it('refuses to serve an index built with another tokenizer; an incremental build refits and re-embeds it without re-parsing', async () => {
     await build();
     const file = indexFile(index, 'manifest.json');
     await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), tokenizerVersion: 1 }));
     expect(() => loadIndex(index)).toThrow(/tokenizer version 1[\s\S]*ingest --full/);
     const summary = await build();
-    expect(summary.full).toBe(true);
+    expect(summary.full).toBe(false);
+    expect(summary.files.parsed).toBe(0);
+    expect(summary.refitted).toBe(true);
     expect(summary.chunksEmbedded).toBe(summary.chunks);
     expect(loadIndex(index).manifest.tokenizerVersion).toBe(TOKENIZER_VERSION);
   });

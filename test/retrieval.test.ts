@@ -69,19 +69,8 @@ title: Events
 let work: Awaited<ReturnType<typeof tempDir>>;
 let engine: DocsEngine;
 const withParams = (params: Partial<RetrieverParams>) =>
-  new Retriever(
-    {
-      chunks: engine.index.chunks,
-      vectors: engine.index.vectors,
-      vectorIndex: engine.index.vectorIndex,
-      lexical: engine.index.lexical,
-      embedder: engine.embedder,
-      docLexical: engine.index.docLexical,
-      docFull: engine.index.docFulltext,
-      docIds: engine.index.docs.map((d) => d.id),
-    },
-    { ...DEFAULT_RETRIEVER_PARAMS, ...params },
-  );
+  Retriever.fromIndex(engine.index, engine.embedder, { ...DEFAULT_RETRIEVER_PARAMS, ...params });
+
 
 beforeAll(async () => {
   work = await tempDir();

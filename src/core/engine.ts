@@ -33,16 +33,8 @@ export async function openEngineInBackground(indexDir: string, options: EngineOp
 
 async function engineOf(index: LoadedIndex, options: EngineOptions): Promise<DocsEngine> {
   const embedder = await queryEmbedder(index, options);
-  const retriever = new Retriever({
-    chunks: index.chunks,
-    vectors: index.vectors,
-    vectorIndex: index.vectorIndex,
-    lexical: index.lexical,
-    embedder,
-    docLexical: index.docLexical,
-    docFull: index.docFulltext,
-    docIds: index.docs.map((d) => d.id),
-  });
+  const retriever = Retriever.fromIndex(index, embedder);
+
   const docs = new DocStore(index.docs, index.navigation, index.manifest.corpus.baseUrl);
   return { index, embedder, retriever, docs, examples: new ExampleFinder(retriever, docs), changelog: new Changelog(index.changelog) };
 }

@@ -1,6 +1,8 @@
 import type { Chunk, SearchResult } from '../types.js';
 import type { Embedder } from '../embed/types.js';
 import type { LexicalIndex } from '../store/lexical.js';
+import type { LexicalIndexes } from '../store/lexical-indexes.js';
+import type { LoadedIndex } from '../store/load.js';
 import { identifiers } from '../text/tokenize.js';
 import type { VectorIndex } from '../store/vector-index.js';
 
@@ -20,7 +22,7 @@ export interface RetrieverParams {
   /** Weight of the doc-level lexical ranking (title, description, headings). */
   docLexicalWeight: number;
   /** Weight of the doc-level lexical ranking over each doc's whole text. */
-  docFullWeight: number;
+  docFulltextWeight: number;
   /** Weight of the ranking by exact code identifiers in the query (method, event, error names). */
   identifierWeight: number;
   /** At most this many sections of one doc among the results, unless nothing else is relevant. */
@@ -36,7 +38,7 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   denseWeight: 1,
   docWeight: 1,
   docLexicalWeight: 0.5,
-  docFullWeight: 0.5,
+  docFulltextWeight: 0.5,
   identifierWeight: 1,
   maxPerDoc: 2,
   exactBelow: 3000,
@@ -56,16 +58,17 @@ export interface SearchOptions {
 
 export interface RetrieverParts {
   chunks: Chunk[];
-  /** Doc-level lexical index (title, description, headings), one entry per doc in `docIds` order. */
-  docLexical?: LexicalIndex;
-  /** Doc-level lexical index over whole docs, in `docIds` order. */
-  docFull?: LexicalIndex;
-  docIds?: string[];
+  /** Doc ids in the order of the doc-level lexical indexes. */
+  docIds: string[];
   vectors: Float32Array[];
   vectorIndex: VectorIndex;
-  lexical: LexicalIndex;
+  /** chunks: one entry per chunk; docs (title, description, headings) and fulltext (whole text): one per doc, in `docIds` order. */
+  lexical: LexicalIndexes;
   embedder: Embedder;
 }
+
+/** The parts of a loaded (or just built) index that retrieval searches. */
+export type SearchableIndex = Pick<LoadedIndex, 'chunks' | 'docs' | 'vectors' | 'vectorIndex' | 'lexical'>;
 
 interface Candidate {
   index: number;
@@ -78,13 +81,19 @@ export class Retriever {
     readonly params: RetrieverParams = DEFAULT_RETRIEVER_PARAMS,
   ) {}
 
+  /** The retriever of an index, querying with `embedder` (the one the index was built with). */
+  static fromIndex(index: SearchableIndex, embedder: Embedder, params: RetrieverParams = DEFAULT_RETRIEVER_PARAMS): Retriever {
+    const { chunks, vectors, vectorIndex, lexical } = index;
+    return new Retriever({ chunks, docIds: index.docs.map((d) => d.id), vectors, vectorIndex, lexical, embedder }, params);
+  }
+
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
     const limit = Math.max(1, Math.min(options.limit ?? 5, MAX_SEARCH_LIMIT));
     const text = query.trim();
     if (!text) return [];
     const allow = sectionFilter(this.parts.chunks, options.section);
     const n = Math.max(this.params.candidates, limit * 4);
-    const lexical = this.parts.lexical.search(text, n, allow?.test);
+    const lexical = this.parts.lexical.chunks.search(text, n, allow?.test);
     const queryVector = await this.parts.embedder.embedQuery(text);
     const dense = this.dense(queryVector, n, allow);
     const fused = this.fuse(lexical, dense, this.docLevel(text, n), this.identifierRanking(text, n, allow));
@@ -102,14 +111,14 @@ export class Retriever {
     const docsOf = (ranking: Candidate[]) => [...new Set(ranking.map((c) => this.parts.chunks[c.index]?.docId ?? ''))].slice(0, depth);
     const { lexicalWeight, denseWeight, identifierWeight } = this.params;
     const out = [
-      { ranking: 'chunk BM25F', weight: lexicalWeight, docs: docsOf(this.parts.lexical.search(text, n)) },
+      { ranking: 'chunk BM25F', weight: lexicalWeight, docs: docsOf(this.parts.lexical.chunks.search(text, n)) },
       { ranking: 'chunk dense', weight: denseWeight, docs: docsOf(this.dense(await this.parts.embedder.embedQuery(text), n, undefined)) },
       { ranking: 'identifiers', weight: identifierWeight, docs: docsOf(this.identifierRanking(text, n, undefined)) },
     ];
-    const [docLexical, docFull] = [this.parts.docLexical ? this.params.docLexicalWeight : 0, this.parts.docFull ? this.params.docFullWeight : 0];
+    const { docLexicalWeight: docLexical, docFulltextWeight: docFulltext } = this.params;
     const docRankings = this.docLevel(text, n);
     if (docLexical > 0) out.push({ ranking: 'doc title/description/headings', weight: docLexical, docs: (docRankings.shift()?.[0] ?? []).slice(0, depth) });
-    if (docFull > 0) out.push({ ranking: 'doc whole text', weight: docFull, docs: (docRankings.shift()?.[0] ?? []).slice(0, depth) });
+    if (docFulltext > 0) out.push({ ranking: 'doc whole text', weight: docFulltext, docs: (docRankings.shift()?.[0] ?? []).slice(0, depth) });
     return out;
   }
 
@@ -117,7 +126,7 @@ export class Retriever {
   private identifierRanking(query: string, n: number, allow: Filter | undefined): Candidate[] {
     const ids = identifiers(query);
     if (ids.length === 0 || this.params.identifierWeight <= 0) return [];
-    return this.parts.lexical.search(new Map(ids.map((id) => [id, 1])), n, allow?.test);
+    return this.parts.lexical.chunks.search(new Map(ids.map((id) => [id, 1])), n, allow?.test);
   }
 
   private dense(vector: Float32Array, n: number, allow: Filter | undefined): Candidate[] {
@@ -131,12 +140,11 @@ export class Retriever {
 
   /** Docs ranked by their title, description and headings, and by their whole text: [ranked ids, weight] pairs. */
   private docLevel(query: string, n: number): Array<[string[], number]> {
-    const { docLexical, docFull, docIds } = this.parts;
+    const { lexical, docIds } = this.parts;
     const out: Array<[string[], number]> = [];
-    if (!docIds) return out;
     const ranked = (index: LexicalIndex) => index.search(query, n).map((s) => docIds[s.index] ?? '');
-    if (docLexical && this.params.docLexicalWeight > 0) out.push([ranked(docLexical), this.params.docLexicalWeight]);
-    if (docFull && this.params.docFullWeight > 0) out.push([ranked(docFull), this.params.docFullWeight]);
+    if (this.params.docLexicalWeight > 0) out.push([ranked(lexical.docs), this.params.docLexicalWeight]);
+    if (this.params.docFulltextWeight > 0) out.push([ranked(lexical.fulltext), this.params.docFulltextWeight]);
     return out;
   }
 

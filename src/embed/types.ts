@@ -1,11 +1,8 @@
-/** What the manifest records about the embedder that built an index. */
-export interface EmbedderInfo {
-  kind: 'local' | 'transformers';
-  /** `lsa` for the local embedder, the model id (e.g. `Xenova/all-MiniLM-L6-v2`) for transformers. */
-  model: string;
-  dimension: number;
-  params: Record<string, unknown>;
-}
+import type { z } from 'zod';
+import type { embedderInfoSchema } from '../store/format/manifest.js';
+
+/** What the manifest records about the embedder that built an index (its schema is the format's). */
+export type EmbedderInfo = z.infer<typeof embedderInfoSchema>;
 
 /** Text in, unit-length vectors out. Queries and passages may be embedded differently (prefixes). */
 export interface Embedder {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { IndexWriteError, writeFailure, writeStep } from './errors.js';
 import { acquireLock, type IndexLock } from './index-lock.js';
 import { LAYOUT, resolveIndexFolder, sha256, VERSION_NAME } from './index-dir.js';
-import { ARTIFACTS, type Manifest } from './manifest.js';
+import { ARTIFACTS } from './format/codecs.js';
+import type { Manifest } from './format/manifest.js';
 
 /**
  * Writes a new version of an index folder (layout in index-dir.ts). Rules that keep users' files

@@ -2,18 +2,15 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
+import type { z } from 'zod';
+import type { hnswParamsSchema } from './format/manifest.js';
 
 /**
  * The HNSW index (hnswlib-node, cosine). The only module that imports hnswlib-node.
  * Labels are chunk positions. Parameters were chosen by measuring recall@10 against exact
  * search on the real index (see `npm run bench`).
  */
-export interface HnswParams {
-  m: number;
-  efConstruction: number;
-  efSearch: number;
-  seed: number;
-}
+export type HnswParams = z.infer<typeof hnswParamsSchema>;
 
 export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 16, efConstruction: 100, efSearch: 128, seed: 100 };
 

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { LocalEmbedder, type LocalParams } from '../../embed/local.js';
+import { pack, unpack } from '../binpack.js';
+import { LexicalIndex, type LexicalParams } from '../lexical.js';
+import { buildHnswFile, checkHnswFile, VectorIndex, type HnswParams } from '../vector-index.js';
+import {
+  changelogEntrySchema,
+  chunkSchema,
+  docRecordSchema,
+  navTopSchema,
+  registryPartsSchema,
+  sampled,
+  type ChangelogEntry,
+  type Chunk,
+  type DocRecord,
+  type NavNode,
+  type RegistryParts,
+} from './records.js';
+
+/**
+ * One codec per component of an index: its file name in a version folder, how its value becomes
+ * bytes and how bytes become the value again. `decode` is given bytes whose size and checksum the
+ * reader has verified against the manifest, plus what it needs to check the content against the
+ * rest of the index (counts, dimension); it throws a plain Error saying what is wrong, which the
+ * reader reports with the file's path.
+ *
+ * Bump FORMAT_VERSION (manifest.ts) when a file name or the bytes any codec writes change.
+ */
+export interface Codec<T, Context = undefined> {
+  readonly file: string;
+  encode(value: T): Buffer | string;
+  decode(bytes: Buffer, context: Context): T;
+}
+
+function jsonCodec<T>(file: string, schema: z.ZodType<T>): Codec<T> {
+  return {
+    file,
+    encode: (value) => JSON.stringify(value),
+    decode(bytes) {
+      try {
+        return schema.parse(JSON.parse(bytes.toString('utf8')));
+      } catch (error) {
+        throw new Error(`its content is invalid (${(error as Error).message.slice(0, 200)})`);
+      }
+    },
+  };
+}
+
+export interface DocsFile {
+  docs: DocRecord[];
+  navigation: NavNode[];
+}
+
+/** Vectors as one packed float array, count × dimension, in chunk order. */
+export interface Vectors {
+  flat: Float32Array;
+  dimension: number;
+}
+
+function lexicalCodec(file: string): Codec<LexicalIndex, { size: number; what: string }> {
+  return {
+    file,
+    encode(index) {
+      const packed = index.toPacked();
+      return pack(packed.meta, packed.arrays);
+    },
+    decode(bytes, { size, what }) {
+      const packed = unpack(bytes);
+      const index = LexicalIndex.fromPacked(packed.meta as { params: LexicalParams; terms: string[] }, packed.arrays);
+      if (index.size !== size) throw new Error(`covers ${index.size} ${what}, expected ${size}`);
+      return index;
+    },
+  };
+}
+
+/**
+ * The HNSW graph is the one component whose bytes another library writes: hnswlib builds the
+ * index and writes the file itself (on a worker thread, while the build does other work), and
+ * reads it from a path. So it has `build`/`read` on files instead of encode/decode on bytes.
+ */
+export const hnswCodec = {
+  file: 'vectors.hnsw',
+  build: (file: string, vectors: Vectors, params: HnswParams): Promise<void> => buildHnswFile(vectors.flat, vectors.dimension, params, file),
+  /** `bytes` are the file's bytes, checked against the manifest before hnswlib (which trusts them) reads the file. */
+  read(file: string, bytes: Uint8Array, context: { dimension: number; count: number; efSearch: number; m: number }): VectorIndex {
+    checkHnswFile(bytes, context);
+    return VectorIndex.read(file, context.dimension, context.count, context.efSearch);
+  },
+} as const;
+
+export const CODECS = {
+  chunks: jsonCodec<Chunk[]>('chunks.json', sampled(chunkSchema)),
+  docs: jsonCodec<DocsFile>('docs.json', z.object({ docs: sampled(docRecordSchema), navigation: z.array(navTopSchema) })),
+  changelog: jsonCodec<ChangelogEntry[]>('changelog.json', z.array(changelogEntrySchema)),
+  /** Each reference file's part of the YAML registry, reused by incremental builds. */
+  registry: jsonCodec<RegistryParts>('registry.json', registryPartsSchema),
+  vectors: {
+    file: 'vectors.bin',
+    encode: ({ flat, dimension }) => pack({ dimension }, { vectors: flat }),
+    decode(bytes, { count, dimension }) {
+      const flat = unpack(bytes).arrays.vectors;
+      if (!(flat instanceof Float32Array) || flat.length !== count * dimension) throw new Error(`expected ${count} vectors of dimension ${dimension}`);
+      return { flat, dimension };
+    },
+  } satisfies Codec<Vectors, { count: number; dimension: number }>,
+  /** The three lexical indexes: one entry per chunk; per doc (title, description, headings); per doc (whole text). */
+  lexicalChunks: lexicalCodec('lexical.bin'),
+  lexicalDocs: lexicalCodec('doc-lexical.bin'),
+  lexicalFulltext: lexicalCodec('doc-fulltext.bin'),
+  /** The local embedder's learned model; present when the index was built with it. */
+  localModel: {
+    file: 'embedder.bin',
+    encode(embedder) {
+      const packed = embedder.toPacked();
+      return pack(packed.meta, packed.arrays);
+    },
+    decode(bytes, { dimension }) {
+      const packed = unpack(bytes);
+      const embedder = LocalEmbedder.fromPacked(packed.meta as { params: LocalParams; terms: string[]; dimension: number }, packed.arrays);
+      if (embedder.dimension !== dimension) throw new Error(`has dimension ${embedder.dimension}, the manifest says ${dimension}`);
+      return embedder;
+    },
+  } satisfies Codec<LocalEmbedder, { dimension: number }>,
+} as const;
+
+/** Every file name an index version may hold besides manifest.json, by component. */
+export const ARTIFACTS = {
+  ...(Object.fromEntries(Object.entries(CODECS).map(([key, codec]) => [key, codec.file])) as { [K in keyof typeof CODECS]: (typeof CODECS)[K]['file'] }),
+  hnsw: hnswCodec.file,
+};
