@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -12,5 +13,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest leaves one core to itself by default; on a 2-core machine that means one test file at a
+    // time. Every core runs a file (the main process mostly waits): 69 s -> 52 s for the suite here.
+    maxWorkers: Math.max(2, os.availableParallelism()),
   },
 });
