@@ -4,7 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
 import type { ChangelogEntry, Chunk } from '../src/types.js';
 import { DEFAULT_BASE_URL } from '../src/ids.js';
-import { breadcrumbs, embeddingText } from '../src/text/embedding-text.js';
+import { breadcrumbs } from '../src/text/breadcrumbs.js';
+import { embeddingText } from '../src/text/embedding-text.js';
 import { DEFAULT_LOCAL_PARAMS } from '../src/embed/local.js';
 import { IndexWriter } from '../src/store/index-writer.js';
 import { resolveIndexFolder } from '../src/store/index-dir.js';
@@ -16,7 +17,7 @@ import { FORMAT_VERSION, type Manifest } from '../src/store/format/manifest.js';
 import { DEFAULT_HNSW_PARAMS } from '../src/store/vector-index.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, withContext } from './chunk.js';
 import { readChangelogs } from './changelog.js';
-import { loadCorpus, type Corpus, type CorpusWarning, type ParsedFile } from './corpus.js';
+import { parseCorpus, type Corpus, type CorpusWarning, type ParsedFile } from './corpus.js';
 import { defaultCorpus } from './discover.js';
 import { embedChunks, type Embedded } from './embed-stage.js';
 import { planBuild, recordedSettings, type BuildPlan, type BuildSettings } from './plan.js';
@@ -202,7 +203,7 @@ async function parseStage(options: BuildOptions, context: BuildContext, previous
   const reuse = plan.reuseParsed ? previous : undefined;
   const previousFiles = reuse ? filesOf(reuse) : new Map<string, ParsedFile>();
   const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
-  const corpus = await loadCorpus({
+  const corpus = await parseCorpus({
     docsDir,
     baseUrl,
     limits,

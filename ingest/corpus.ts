@@ -67,7 +67,7 @@ export interface CorpusOptions {
 }
 
 /** Reads, parses and chunks every doc under a folder; files whose source is unchanged are reused. */
-export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
+export async function parseCorpus(options: CorpusOptions): Promise<Corpus> {
   const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
   const pool = createParsePool({ limits, chunk: options.chunk ?? DEFAULT_CHUNK_OPTIONS, strict: Boolean(options.strict) });
   // Without a previous build every file is parsed: the parse process loads while the files are read.

@@ -2,14 +2,14 @@
 // Usage: node dist/scripts/parse-corpus.js [--docs DIR] [--dump FILE]
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { loadCorpus } from '../ingest/corpus.js';
+import { parseCorpus } from '../ingest/corpus.js';
 import { defaultCorpus } from '../ingest/discover.js';
 import { DEFAULT_BASE_URL } from '../src/ids.js';
 import { flag } from './args.js';
 
 const docsDir = flag('--docs') ?? defaultCorpus().docs;
 const start = performance.now();
-const corpus = await loadCorpus({ docsDir, baseUrl: DEFAULT_BASE_URL });
+const corpus = await parseCorpus({ docsDir, baseUrl: DEFAULT_BASE_URL });
 const ms = performance.now() - start;
 const chunks = corpus.files.flatMap((f) => f.chunks);
 const sizes = chunks.map((c) => c.text.length).sort((a, b) => a - b);

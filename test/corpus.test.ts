@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import { loadCorpus, type Corpus } from '../ingest/corpus.js';
+import { parseCorpus, type Corpus } from '../ingest/corpus.js';
 import { DEFAULT_CHUNK_OPTIONS } from '../ingest/chunk.js';
 import { defaultCorpus, discoverDocs } from '../ingest/discover.js';
 import { readFrontmatterOnly } from '../ingest/parse.js';
@@ -11,7 +11,7 @@ import { withoutCode } from './helpers/fixtures.js';
 describe('the default WorkOS corpus', () => {
   let corpus: Corpus;
   beforeAll(async () => {
-    corpus = await loadCorpus({ docsDir: defaultCorpus().docs, baseUrl: DEFAULT_BASE_URL });
+    corpus = await parseCorpus({ docsDir: defaultCorpus().docs, baseUrl: DEFAULT_BASE_URL });
   });
   const chunks = () => corpus.files.flatMap((f) => f.chunks);
 
@@ -82,7 +82,7 @@ describe('the default WorkOS corpus', () => {
     // the same output as the first run means parsing is deterministic and reuse is exact.
     const byPath = new Map(corpus.files.map((f) => [f.path, f]));
     const sample = new Set(corpus.files.filter((_, i) => i % 7 === 0).map((f) => f.path));
-    const again = await loadCorpus({
+    const again = await parseCorpus({
       docsDir: defaultCorpus().docs,
       baseUrl: DEFAULT_BASE_URL,
       previous: { get: (p) => (sample.has(p) ? undefined : byPath.get(p)), registryHash: corpus.registryHash, registryParts: corpus.registryParts },

@@ -58,8 +58,8 @@ describe('the parse process of a built ingest', () => {
     await writeFile(path.join(docs, 'jsx.mdx'), deepJsx());
     // maxNesting is raised so that the pre-check lets the file reach the parser, which needs over 1 GB for it.
     const script = `
-      const { loadCorpus } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'ingest', 'corpus.js'))});
-      const corpus = await loadCorpus({ docsDir: ${JSON.stringify(docs)}, baseUrl: 'https://example.com/docs', limits: { parseHeapMb: 64, maxNesting: 1e9 } });
+      const { parseCorpus } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'ingest', 'corpus.js'))});
+      const corpus = await parseCorpus({ docsDir: ${JSON.stringify(docs)}, baseUrl: 'https://example.com/docs', limits: { parseHeapMb: 64, maxNesting: 1e9 } });
       console.log(JSON.stringify({ fallback: corpus.fallback, warnings: corpus.warnings, text: corpus.files[0]?.chunks.map((c) => c.text).join(' ') }));`;
     const result = await run(process.execPath, ['--input-type=module', '-e', script]);
     expect(result.code).toBe(0);

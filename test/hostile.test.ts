@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
 import { chunkSections, DEFAULT_CHUNK_OPTIONS } from '../ingest/chunk.js';
 import { readChangelogs } from '../ingest/changelog.js';
-import { loadCorpus, type Corpus } from '../ingest/corpus.js';
+import { parseCorpus, type Corpus } from '../ingest/corpus.js';
 import { plainText } from '../ingest/index-file.js';
 import { DEFAULT_INGEST_LIMITS } from '../ingest/limits.js';
 import { parseDoc, ParseError, summaryOf } from '../ingest/parse.js';
@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(async () => work.cleanup());
 
 let folders = 0;
-async function corpusOf(files: Record<string, string>, options: Partial<Parameters<typeof loadCorpus>[0]> = {}): Promise<Corpus> {
+async function corpusOf(files: Record<string, string>, options: Partial<Parameters<typeof parseCorpus>[0]> = {}): Promise<Corpus> {
   const docs = path.join(work.dir, `docs-${folders++}`);
   await mkdir(docs, { recursive: true });
   await writeFile(path.join(docs, 'normal.mdx'), '# Normal page\n\nAn ordinary page.\n');
@@ -32,7 +32,7 @@ async function corpusOf(files: Record<string, string>, options: Partial<Paramete
     await mkdir(path.dirname(path.join(docs, name)), { recursive: true });
     await writeFile(path.join(docs, name), text);
   }
-  return loadCorpus({ docsDir: docs, baseUrl: DEFAULT_BASE_URL, ...options });
+  return parseCorpus({ docsDir: docs, baseUrl: DEFAULT_BASE_URL, ...options });
 }
 const textOf = (corpus: Corpus, id: string) => corpus.files.find((f) => f.docId === id)?.chunks.map((c) => c.text).join('\n') ?? '';
 

@@ -3,7 +3,7 @@ import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
-import { LiveEngine } from '../src/core/live-engine.js';
+import { ReloadingEngine } from '../src/core/reloading-engine.js';
 import { loadIndex } from '../src/store/load.js';
 import { copyFixtureDocs, FIXTURE_CHANGELOGS, tempDir } from './helpers/fixtures.js';
 import { CLI, runCli } from './helpers/spawn.js';
@@ -54,7 +54,7 @@ describe('reindexing while serving', () => {
       const indexDir = path.join(work.dir, 'index');
       const options = { docsDir: docs, changelogsDir: FIXTURE_CHANGELOGS, indexDir, embedder: 'local' as const, modelsDir: '' };
       await buildIndex(options);
-      const live = await LiveEngine.open(indexDir, { modelsDir: '', checkMs: 0 });
+      const live = await ReloadingEngine.open(indexDir, { modelsDir: '', checkMs: 0 });
       await writeFile(path.join(docs, 'guide', 'kites.mdx'), '---\ntitle: Kites\n---\n\n## Kite strings\n\nKites fly on long strings in steady wind.\n');
       let failures = 0;
       let answered = 0;

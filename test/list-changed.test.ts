@@ -6,7 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { buildIndex } from '../ingest/build.js';
-import { LiveEngine } from '../src/core/live-engine.js';
+import { ReloadingEngine } from '../src/core/reloading-engine.js';
 import { createServer } from '../src/server/create-server.js';
 import { copyFixtureDocs, FIXTURE_CHANGELOGS, tempDir } from './helpers/fixtures.js';
 import { CLI, requireBuilt } from './helpers/spawn.js';
@@ -42,7 +42,7 @@ function countingClient(): { client: Client; count: () => number; next: Promise<
 describe('notifications/resources/list_changed after a reindex while serving', () => {
   it('is advertised and sent over a connection that can carry it, and the new doc is then listed', async () => {
     const indexDir = indexFor('memory');
-    const live = await LiveEngine.open(indexDir, { modelsDir: '', checkMs: 0 });
+    const live = await ReloadingEngine.open(indexDir, { modelsDir: '', checkMs: 0 });
     const server = createServer({ engine: () => live.current(), onReload: (listener) => live.onReload(listener) });
     const { client, count, next } = countingClient();
     const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();

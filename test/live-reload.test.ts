@@ -4,7 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
-import { LiveEngine } from '../src/core/live-engine.js';
+import { ReloadingEngine } from '../src/core/reloading-engine.js';
 import { createServer } from '../src/server/create-server.js';
 import { copyFixtureDocs, FIXTURE_CHANGELOGS, tempDir } from './helpers/fixtures.js';
 import { indexFile } from './helpers/index-files.js';
@@ -25,7 +25,7 @@ afterEach(async () => work.cleanup());
 
 describe('reloading a rebuilt index while serving', () => {
   it('answers the request that noticed the change, and requests during the load, from the old index before the load ends', async () => {
-    const live = await LiveEngine.open(index, { modelsDir: '', checkMs: 0 });
+    const live = await ReloadingEngine.open(index, { modelsDir: '', checkMs: 0 });
     const server = createServer({ engine: () => live.current() });
     const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
     const client = new Client({ name: 'test', version: '1.0.0' });
@@ -52,7 +52,7 @@ describe('reloading a rebuilt index while serving', () => {
 
   it('tries a failed index again after a back-off, and moves to a later valid one', async () => {
     const lines: string[] = [];
-    const live = await LiveEngine.open(index, { modelsDir: '', checkMs: 0, retryMs: 0, log: (l) => lines.push(l) });
+    const live = await ReloadingEngine.open(index, { modelsDir: '', checkMs: 0, retryMs: 0, log: (l) => lines.push(l) });
     await addKites();
     await build();
     // The new version cannot be read for a moment (a damaged file that is then put back).
@@ -85,7 +85,7 @@ describe('reloading a rebuilt index while serving', () => {
 
   it('waits the back-off before trying the same failed index again', async () => {
     const lines: string[] = [];
-    const live = await LiveEngine.open(index, { modelsDir: '', checkMs: 0, retryMs: 60_000, log: (l) => lines.push(l) });
+    const live = await ReloadingEngine.open(index, { modelsDir: '', checkMs: 0, retryMs: 60_000, log: (l) => lines.push(l) });
     await addKites();
     await build();
     await writeFile(indexFile(index, 'lexical.bin'), Buffer.alloc(8));

@@ -2,7 +2,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
-import { loadCorpus } from '../ingest/corpus.js';
+import { parseCorpus } from '../ingest/corpus.js';
 import { textOf, useFixtureServer } from './helpers/fixture-index.js';
 import { copyFixtureDocs, tempDir } from './helpers/fixtures.js';
 import { openEngine } from '../src/core/engine.js';
@@ -116,7 +116,7 @@ describe('bad files in a docs folder', () => {
       }
       for (const [name, text] of Object.entries(junk)) await writeFile(path.join(docs, name), text);
       const start = Date.now();
-      const corpus = await loadCorpus({ docsDir: docs, baseUrl: 'https://workos.com/docs' });
+      const corpus = await parseCorpus({ docsDir: docs, baseUrl: 'https://workos.com/docs' });
       expect(Date.now() - start).toBeLessThan(20_000);
       const ids = corpus.files.map((f) => f.docId);
       expect(ids).toEqual(expect.arrayContaining(['guide', 'guide/testing', 'reference/widgets/create', 'huge-line']));

@@ -1,4 +1,4 @@
-import { LiveEngine } from '../core/live-engine.js';
+import { ReloadingEngine } from '../core/reloading-engine.js';
 import { createServer } from './create-server.js';
 import { checkHttpSecurity } from './http-security.js';
 import { LineStdioTransport } from './stdio-transport.js';
@@ -28,7 +28,7 @@ export interface ServeOptions {
 export async function serveCommand(options: ServeOptions, log: (line: string) => void): Promise<number | undefined> {
   // Refuse an unsafe HTTP setup before the index is loaded, so the mistake is reported at once.
   const security = options.http ? checkHttpSecurity(options) : undefined;
-  const live = await LiveEngine.open(options.indexDir, { modelsDir: options.modelsDir, allowRemote: options.allowRemote, log });
+  const live = await ReloadingEngine.open(options.indexDir, { modelsDir: options.modelsDir, allowRemote: options.allowRemote, log });
   const m = live.current().index.manifest;
   const deps = { engine: () => live.current() };
   if (options.http) {

@@ -1,5 +1,6 @@
 import type { Chunk, DocRecord, NavNode } from '../types.js';
-import { breadcrumbs, lexicalFields, searchableText } from '../text/embedding-text.js';
+import { breadcrumbs } from '../text/breadcrumbs.js';
+import { lexicalFields, searchableText } from '../text/embedding-text.js';
 import { tokenize } from '../text/tokenize.js';
 import { DEFAULT_LEXICAL_PARAMS, LexicalIndex, type LexicalParams } from './lexical.js';
 

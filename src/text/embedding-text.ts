@@ -1,4 +1,4 @@
-import type { Chunk, NavNode } from '../types.js';
+import type { Chunk } from '../types.js';
 import type { LexicalDoc } from '../store/lexical.js';
 
 /**
@@ -34,21 +34,4 @@ export function embeddingText(chunk: Pick<Chunk, 'title' | 'heading' | 'text' | 
 /** The fields of a chunk that lexical search weighs. */
 export function lexicalFields(chunk: Pick<Chunk, 'title' | 'heading' | 'text' | 'context'>): LexicalDoc {
   return { title: chunk.title, heading: chunk.heading.join(' '), body: searchableText(chunk.text), context: (chunk.context ?? []).join(' ') };
-}
-
-/**
- * Each doc's breadcrumb in the navigation tree: the titles of the nodes above it, without the
- * doc's own node. Nodes with an empty title (ungrouped docs) are skipped; a doc listed twice
- * keeps its first place.
- */
-export function breadcrumbs(navigation: NavNode[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const walk = (nodes: NavNode[], path: string[]) => {
-    for (const node of nodes) {
-      if (node.id !== undefined && !out.has(node.id)) out.set(node.id, path);
-      walk(node.children, node.title ? [...path, node.title] : path);
-    }
-  };
-  walk(navigation, []);
-  return out;
 }

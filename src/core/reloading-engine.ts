@@ -3,7 +3,7 @@ import path from 'node:path';
 import { resolveIndexFolder } from '../store/index-dir.js';
 import { openEngine, openEngineInBackground, type DocsEngine, type EngineOptions } from './engine.js';
 
-export interface LiveEngineOptions extends EngineOptions {
+export interface ReloadingEngineOptions extends EngineOptions {
   log?: (line: string) => void;
   /** How often (ms) an access may look for a new index. Default 1000. */
   checkMs?: number;
@@ -12,14 +12,15 @@ export interface LiveEngineOptions extends EngineOptions {
 }
 
 /**
- * Serves one engine and moves to a rebuilt index when it is complete: on each access it checks
- * (at most every `checkMs`) whether the index changed, and if so loads the new index in the
+ * Holds the DocsEngine (engine.ts: everything a front end needs, built from one index) that
+ * requests are answered from, and moves to a rebuilt index when it is complete: on each access it
+ * checks (at most every `checkMs`) whether the index changed, and if so loads the new index in the
  * background, after the current request and in steps that let other requests through, while
  * requests keep being answered from the old one. A failed load keeps the old engine; a later
  * change is tried at once, and the same index again after a back-off (the failure may have been
  * passing, such as a version removed while it was read).
  */
-export class LiveEngine {
+export class ReloadingEngine {
   private lastCheck = 0;
   private stamp: string;
   private loading: Promise<void> | undefined;
@@ -38,10 +39,10 @@ export class LiveEngine {
     this.stamp = stamp;
   }
 
-  static async open(indexDir: string, options: LiveEngineOptions): Promise<LiveEngine> {
+  static async open(indexDir: string, options: ReloadingEngineOptions): Promise<ReloadingEngine> {
     const stamp = indexStamp(indexDir);
     const engine = await openEngine(indexDir, options);
-    return new LiveEngine(engine, indexDir, options, options.log ?? (() => {}), options.checkMs ?? 1000, options.retryMs ?? 5000, stamp);
+    return new ReloadingEngine(engine, indexDir, options, options.log ?? (() => {}), options.checkMs ?? 1000, options.retryMs ?? 5000, stamp);
   }
 
   current(): DocsEngine {
