@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deepJsx, delimiterRun } from '../scripts/hostile.js';
 import { tempDir, ROOT } from './helpers/fixtures.js';
-import { CLI, requireBuilt, runCli } from './helpers/spawn.js';
+import { CLI, requireBuilt, runCli, runProcess } from './helpers/spawn.js';
 
 // The parse process's time and memory limits exist only in the built program (from the TypeScript
 // sources files are parsed inline), so these tests run `dist/`: `npm run build` first.
@@ -21,18 +20,6 @@ beforeAll(async () => {
   await writeFile(path.join(slowDocs, 'stars.mdx'), delimiterRun(5000, ' '));
 });
 afterAll(async () => work.cleanup());
-
-function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('the parse process of a built ingest', () => {
   it('stops a parse that runs past --parse-timeout-ms and indexes the file as plain text', async () => {
@@ -61,7 +48,7 @@ describe('the parse process of a built ingest', () => {
       const { parseCorpus } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'ingest', 'corpus.js'))});
       const corpus = await parseCorpus({ docsDir: ${JSON.stringify(docs)}, baseUrl: 'https://example.com/docs', limits: { parseHeapMb: 64, maxNesting: 1e9 } });
       console.log(JSON.stringify({ fallback: corpus.fallback, warnings: corpus.warnings, text: corpus.files[0]?.chunks.map((c) => c.text).join(' ') }));`;
-    const result = await run(process.execPath, ['--input-type=module', '-e', script]);
+    const result = await runProcess(process.execPath, ['--input-type=module', '-e', script]);
     expect(result.code).toBe(0);
     const out = JSON.parse(result.stdout) as { fallback: number; warnings: Array<{ message: string }>; text: string };
     expect(out.fallback).toBe(1);
@@ -74,7 +61,7 @@ describe('the parse process of a built ingest', () => {
     await mkdir(docs);
     await Promise.all(Array.from({ length: 600 }, (_, i) => writeFile(path.join(docs, `page-${i}.mdx`), `# Page ${i}\n\nText of page ${i}.\n`)));
     const index = path.join(work.dir, 'many-index');
-    const result = await run('sh', ['-c', `ulimit -n 256 && exec "${process.execPath}" "${CLI}" ingest --docs "${docs}" --index "${index}" --full`]);
+    const result = await runProcess('sh', ['-c', `ulimit -n 256 && exec "${process.execPath}" "${CLI}" ingest --docs "${docs}" --index "${index}" --full`]);
     expect(result.stderr).not.toMatch(/EMFILE/);
     expect(result.stderr).toMatch(/600 docs \(600 added.*, 0 warnings\./);
     expect(result.code).toBe(0);
