@@ -1,31 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { commands } from '../cli/commands.js';
 import { runCli } from '../cli/run.js';
-import { buildIndex } from '../ingest/build.js';
 import { openEngine } from '../src/core/engine.js';
-import { createServer } from '../src/server/create-server.js';
 import { defaultIndex } from './helpers/default-index.js';
-import { FIXTURE_CHANGELOGS, FIXTURE_DOCS, tempDir } from './helpers/fixtures.js';
+import { FIXTURE_DOCS, tempDir } from './helpers/fixtures.js';
+import { connectClient } from './helpers/fixture-index.js';
 
-// The CLI in-process (runCli is what the bin runs), on a real fixture index.
+// The CLI in-process (runCli is what the bin runs), on the run's shared fixture index.
 let work: Awaited<ReturnType<typeof tempDir>>;
 let indexDir: string;
 let client: Client;
+let close: () => Promise<void>;
 beforeAll(async () => {
   work = await tempDir();
-  indexDir = path.join(work.dir, 'index-data');
-  await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, indexDir, embedder: 'local', modelsDir: '' });
-  const engine = await openEngine(indexDir, { modelsDir: '' });
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  client = new Client({ name: 'cli-test', version: '1' });
-  await Promise.all([createServer({ engine: () => engine }).connect(b), client.connect(a)]);
+  indexDir = inject('fixtureIndexDir');
+  ({ client, close } = await connectClient(await openEngine(indexDir, { modelsDir: '' })));
 });
 afterAll(async () => {
-  await client?.close();
+  await close?.();
   await work?.cleanup();
 });
 

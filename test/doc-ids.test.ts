@@ -2,13 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { buildIndex, type BuildSummary } from '../ingest/build.js';
 import { DocStore, pageCuts } from '../src/core/docs.js';
 import { openEngine } from '../src/core/engine.js';
-import { createServer } from '../src/server/create-server.js';
 import type { DocRecord } from '../src/types.js';
-import { textOf } from './helpers/fixture-index.js';
+import { connectClient, textOf } from './helpers/fixture-index.js';
 import { tempDir } from './helpers/fixtures.js';
 
 // Doc ids that differ only in case, or hold spaces, `%xx`, `#`, `?` or control characters: each
@@ -37,15 +35,7 @@ beforeAll(async () => {
   }
   const indexDir = path.join(work.dir, 'index');
   summary = await buildIndex({ docsDir: docs, changelogsDir: null, indexDir, embedder: 'local', modelsDir: '' });
-  const engine = await openEngine(indexDir, { modelsDir: '' });
-  const server = createServer({ engine: () => engine });
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  client = new Client({ name: 'test', version: '1.0.0' });
-  await Promise.all([server.connect(b), client.connect(a)]);
-  close = async () => {
-    await client.close();
-    await server.close();
-  };
+  ({ client, close } = await connectClient(await openEngine(indexDir, { modelsDir: '' })));
 });
 afterAll(async () => {
   await close?.();

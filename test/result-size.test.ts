@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { openEngine, type DocsEngine } from '../src/core/engine.js';
-import { createServer } from '../src/server/create-server.js';
 import type { NavNode } from '../src/types.js';
 import { compactPlaceholders } from '../src/text/embedding-text.js';
 import { defaultIndex } from './helpers/default-index.js';
-import { textOf } from './helpers/fixture-index.js';
+import { connectClient, textOf } from './helpers/fixture-index.js';
 
 // The size contract over the real default index and a real client: every tool result, text content
 // and structuredContent together, stays within 25,000 characters for any input.
@@ -17,13 +15,10 @@ let cleanup: () => Promise<void>;
 beforeAll(async () => {
   const index = await defaultIndex();
   engine = await openEngine(index.dir, { modelsDir: '' });
-  const server = createServer({ engine: () => engine });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  client = new Client({ name: 'sizes', version: '1.0.0' });
-  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  const connected = await connectClient(engine);
+  client = connected.client;
   cleanup = async () => {
-    await client.close();
-    await server.close();
+    await connected.close();
     await index.cleanup();
   };
 }, 60_000);

@@ -13,14 +13,17 @@ import { requireBuilt } from './spawn.js';
 export async function fixtureServer(): Promise<{ client: Client; engine: DocsEngine; indexDir: string; close: () => Promise<void> }> {
   const indexDir = inject('fixtureIndexDir');
   const engine = await openEngine(indexDir, { modelsDir: '' });
+  return { engine, indexDir, ...(await connectClient(engine)) };
+}
+
+/** A real MCP client connected in memory to a server built on `engine`. */
+export async function connectClient(engine: DocsEngine): Promise<{ client: Client; close: () => Promise<void> }> {
   const server = createServer({ engine: () => engine });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'test', version: '1.0.0' });
   await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
   return {
     client,
-    engine,
-    indexDir,
     close: async () => {
       await client.close();
       await server.close();
