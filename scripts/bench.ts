@@ -19,6 +19,7 @@ import { bruteForce, DEFAULT_HNSW_PARAMS, VectorIndex } from '../src/store/vecto
 import { embeddingText } from '../src/text/embedding-text.js';
 import type { Chunk, DocRecord } from '../src/types.js';
 import { flag, has } from './args.js';
+import { resolveIndexFolder } from '../src/store/index-dir.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
@@ -48,7 +49,9 @@ function runNode(nodeArgs: string[]): Promise<{ ms: number; peakMb: number; stde
   });
 }
 
-async function dirSize(dir: string): Promise<number> {
+/** Bytes of the index an index folder serves (its current version folder). */
+async function dirSize(indexDir: string): Promise<number> {
+  const dir = resolveIndexFolder(indexDir).folder;
   let total = 0;
   for (const name of await readdir(dir)) total += (await stat(path.join(dir, name))).size;
   return total;
