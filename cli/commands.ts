@@ -8,6 +8,8 @@ import { openEngine } from '../src/core/engine.js';
 import { evaluate, formatReport, MAX_EVAL_K, parseQuerySet, reportJson } from '../src/core/eval.js';
 import { fitExamples, formatChangelog, formatExamples, formatNavTree, formatSearch, navEntries } from '../src/format.js';
 import { readManifest } from '../src/store/load.js';
+import type { SourceRecord } from '../src/store/format/manifest.js';
+import { aboutIndex, describeSources, sourcesLine } from '../src/core/about.js';
 
 const BROWSE_HINT = 'run `workos-docs-mcp list` to browse doc ids';
 
@@ -37,7 +39,7 @@ const search: Command = {
     const engine = await open(values, io);
     const section = str(values.section);
     const results = await engine.retriever.search(query, { limit, section });
-    io.stdout(values.json ? `${JSON.stringify({ query, results }, null, 2)}\n` : `${formatSearch(query, results, section, BROWSE_HINT)}\n`);
+    io.stdout(values.json ? `${JSON.stringify({ query, results }, null, 2)}\n` : `${formatSearch(query, results, section, BROWSE_HINT, aboutIndex(engine.index.manifest))}\n`);
     return 0;
   },
 };
@@ -99,10 +101,12 @@ const list: Command = {
     const engine = await open(values, io);
     const tree = engine.docs.list(prefix);
     if (values.json) {
-      io.stdout(`${JSON.stringify({ prefix: prefix || null, entries: navEntries(tree) }, null, 2)}\n`);
+      const sources = prefix ? {} : { sources: describeSources(engine.index.manifest.sources) };
+      io.stdout(`${JSON.stringify({ prefix: prefix || null, entries: navEntries(tree), ...sources }, null, 2)}\n`);
       return 0;
     }
-    io.stdout(tree.length === 0 ? `No docs under "${prefix}". Run \`workos-docs-mcp list\` without a prefix to see the product areas.\n` : `${formatNavTree(tree)}\n`);
+    const head = prefix ? '' : `${sourcesLine(engine.index.manifest.sources)}\n\n`;
+    io.stdout(tree.length === 0 ? `No docs under "${prefix}". Run \`workos-docs-mcp list\` without a prefix to see the top-level sections.\n` : `${head}${formatNavTree(tree)}\n`);
     return 0;
   },
 };
@@ -137,12 +141,12 @@ const stats: Command = {
     const sizes = Object.entries(m.artifacts).map(([name, a]) => [name, a.bytes] as const);
     const total = sizes.reduce((n, [, b]) => n + b, 0);
     if (values.json) {
-      io.stdout(`${JSON.stringify({ dir, ...m, sources: Object.keys(m.sources).length, totalBytes: total }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ dir, ...m, files: Object.keys(m.files).length, totalBytes: total }, null, 2)}\n`);
       return 0;
     }
     const lines = [
       `index:      ${dir}`,
-      `corpus:     ${m.corpus.source} (${m.corpus.docsDir})`,
+      ...m.sources.map((s, i) => `${i === 0 ? 'sources:   ' : '           '} ${describeSource(s)}`),
       `built:      ${m.createdAt} in ${(m.buildMs / 1000).toFixed(1)} s`,
       `files:      ${m.counts.files} (${m.counts.docs} docs)`,
       `sections:   ${m.counts.sections}`,
@@ -200,8 +204,11 @@ const ingest: Command = {
   summary: 'build or update the index (alias: reindex)',
   options: {
     ...indexOption('write'),
-    docs: { type: 'string', value: 'DIR', description: 'folder of .mdx/.md docs to index (default: the WorkOS docs package)' },
-    changelogs: { type: 'string', value: 'DIR', description: 'folder of changelog JSON files (default: the docs package\'s, for the WorkOS docs)' },
+    docs: { type: 'string', value: 'DIR', description: 'folder of .mdx/.md docs to index (default: the sources the index records, else the WorkOS docs package)' },
+    name: { type: 'string', value: 'NAME', description: 'what the --docs folder is called in tool descriptions, e.g. "Acme" (default: the folder\'s name)' },
+    'base-url': { type: 'string', value: 'URL', description: 'where the --docs folder\'s pages are published, e.g. https://acme.dev/docs (default: file:// links to the files)' },
+    changelogs: { type: 'string', value: 'DIR', description: 'folder of changelog JSON files for the --docs folder (default: none; the WorkOS docs package\'s own)' },
+    config: { type: 'string', value: 'FILE', description: `sources, index and embedder as JSON (default: ./workos-docs-mcp.config.json if present; flags override it)` },
     embedder: { type: 'string', value: 'local|transformers', description: 'how chunks are embedded (default local: learned from the corpus, no download)' },
     model: { type: 'string', value: 'ID', description: 'transformers.js model id in models/, e.g. Xenova/all-MiniLM-L6-v2 (with --embedder transformers)' },
     ...allowRemoteOption,
@@ -215,17 +222,25 @@ const ingest: Command = {
   },
   async run(values, _positionals, io) {
     const { buildIndex } = await import('../ingest/build.js');
+    const { readIngestConfig } = await import('../ingest/sources/config.js');
+    const config = readIngestConfig(str(values.config), path.resolve('.'));
+    if (config) io.stderr(`config: ${config.file}\n`);
     const maxFileBytes = intOption(values['max-file-bytes'], 'max-file-bytes', 1, Number.MAX_SAFE_INTEGER);
     const parseTimeoutMs = intOption(values['parse-timeout-ms'], 'parse-timeout-ms', 1, 3_600_000);
-    const embedder = z.enum(['local', 'transformers']).safeParse(values.embedder ?? 'local');
+    const embedder = z.enum(['local', 'transformers']).safeParse(values.embedder ?? config?.embedder ?? 'local');
     if (!embedder.success) throw new Error(`--embedder must be "local" or "transformers", got "${String(values.embedder)}".`);
     const progress = progressReporter(io);
+    const docsDir = str(values.docs);
     const summary = await buildIndex({
-      docsDir: str(values.docs),
+      // A --docs folder replaces the config's sources; without either, the index's own are rebuilt.
+      ...(docsDir === undefined && config?.sources ? { sources: config.sources } : {}),
+      docsDir,
+      name: str(values.name),
+      baseUrl: str(values['base-url']),
       changelogsDir: str(values.changelogs),
-      indexDir: indexDir(values, io),
+      indexDir: str(values.index) || !config?.index ? indexDir(values, io) : config.index,
       embedder: embedder.data,
-      model: str(values.model),
+      model: str(values.model) ?? config?.model,
       modelsDir: defaultModelsDir(io.env),
       allowRemote: Boolean(values['allow-remote']),
       full: Boolean(values.full),
@@ -379,4 +394,11 @@ function progressReporter(io: CliIO): { update: (stage: string, done: number, to
       if (io.stderrIsTTY) io.stderr('\r\x1b[K');
     },
   };
+}
+
+/** One line per source for `stats`: name, version, prefix, where it comes from, its URLs. */
+function describeSource(s: SourceRecord): string {
+  const what = s.package ? `${s.package}${s.version ? `@${s.version}` : ''}` : (s.docsDir ?? '');
+  const name = s.package === s.name ? '' : `${s.name || '(unnamed)'} `;
+  return `${name}${what ? `${name ? '(' : ''}${what}${name ? ')' : ''}` : ''}${s.prefix ? `, ids under ${s.prefix}/` : ''}, ${s.baseUrl}`;
 }

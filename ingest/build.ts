@@ -19,13 +19,23 @@ import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, withContext } from './chunk.js'
 import { readChangelogs } from './changelog.js';
 import { parseCorpus, type Corpus, type CorpusWarning, type ParsedFile } from './corpus.js';
 import { defaultCorpus } from './discover.js';
+import { z } from 'zod';
+import { sourceRecordSchema } from '../src/store/format/manifest.js';
+import { arrangeSources, folderSource, workosDocsSource, type SourceRecord } from './sources/sources.js';
 import { embedChunks, type Embedded } from './embed-stage.js';
-import { planBuild, recordedSettings, type BuildPlan, type BuildSettings } from './plan.js';
+import { planBuild, recordedSettings, sourceUrls, type BuildPlan, type BuildSettings } from './plan.js';
 import { buildSearchStructures } from './search-stage.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits.js';
 
 export interface BuildOptions {
+  /**
+   * What to index. Without it: the folder `docsDir` (with `name`, `baseUrl`, `changelogsDir`);
+   * without that either, the sources the index at `indexDir` records, else the default WorkOS sources.
+   */
+  sources?: SourceRecord[];
   docsDir?: string;
+  /** The docs folder's name, as tools and instructions call it ("Mastra"). */
+  name?: string;
   /** null: no changelog. undefined: the default corpus's changelogs when docsDir is the default. */
   changelogsDir?: string | null;
   indexDir: string;
@@ -34,6 +44,7 @@ export interface BuildOptions {
   modelsDir: string;
   allowRemote?: boolean;
   full?: boolean;
+  /** Where the docs folder's pages are published; its ids follow it (default: file:// URLs of the files). */
   baseUrl?: string;
   /** Overrides of DEFAULT_INGEST_LIMITS (file size, parse time and memory, expansion, concurrency). */
   limits?: Partial<IngestLimits>;
@@ -112,15 +123,11 @@ export class EmptyDocsError extends Error {
 export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const start = performance.now();
   const log = options.log ?? (() => {});
-  const defaults = defaultCorpus();
-  const docsDir = path.resolve(options.docsDir ?? defaults.docs);
-  const isDefault = docsDir === path.resolve(defaults.docs);
-  const changelogsDir = options.changelogsDir === undefined ? (isDefault ? defaults.changelogs : null) : options.changelogsDir;
-  const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
-  assertDocsFolder(docsDir);
+  const sources = arrangeSources(sourcesToBuild(options, log));
+  for (const source of sources) if (source.docsDir) assertDocsFolder(source.docsDir, source);
   const writer = await IndexWriter.open(options.indexDir);
   try {
-    const summary = await buildInto(writer, options, { start, log, docsDir, isDefault, changelogsDir, baseUrl });
+    const summary = await buildInto(writer, options, { start, log, sources });
     await writer.release();
     return summary;
   } catch (error) {
@@ -132,10 +139,33 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
 interface BuildContext {
   start: number;
   log: (line: string) => void;
-  docsDir: string;
-  isDefault: boolean;
-  changelogsDir: string | null | undefined;
-  baseUrl: string;
+  sources: SourceRecord[];
+}
+
+/**
+ * The sources of this build: given ones; else a docs folder from the options; else what the
+ * index being updated records (so `ingest --index X` rebuilds X from its own sources); else the
+ * default WorkOS sources.
+ */
+export function sourcesToBuild(options: Pick<BuildOptions, 'sources' | 'docsDir' | 'name' | 'baseUrl' | 'changelogsDir' | 'indexDir'>, log: (line: string) => void = () => {}): SourceRecord[] {
+  if (options.sources) return options.sources;
+  if (options.docsDir !== undefined) {
+    const defaults = defaultCorpus();
+    if (path.resolve(options.docsDir) === path.resolve(defaults.docs) && options.name === undefined && options.baseUrl === undefined) {
+      const source = workosDocsSource();
+      return [options.changelogsDir === undefined ? source : { ...source, changelogsDir: options.changelogsDir }];
+    }
+    return [folderSource({ docs: options.docsDir, name: options.name, baseUrl: options.baseUrl, changelogs: options.changelogsDir })];
+  }
+  if (options.name !== undefined || options.baseUrl !== undefined || options.changelogsDir !== undefined) {
+    throw new Error('--name, --base-url and --changelogs describe a docs folder: pass it with --docs DIR too (or list sources in workos-docs-mcp.config.json).');
+  }
+  const recorded = recordedSources(options.indexDir);
+  if (recorded) {
+    log(`sources: as recorded in the index (${recorded.map((s) => s.name).join(', ')})`);
+    return recorded;
+  }
+  return defaultSources();
 }
 
 /**
@@ -143,7 +173,7 @@ interface BuildContext {
  * between them: plan what to reuse, parse, embed, build the search structures, write.
  */
 async function buildInto(writer: IndexWriter, options: BuildOptions, context: BuildContext): Promise<BuildSummary> {
-  const { previous, plan } = planStage(options, wantedSettings(options, context.baseUrl), context.log);
+  const { previous, plan } = planStage(options, wantedSettings(options, context.sources), context.log);
   const parsed = await parseStage(options, context, previous, plan);
   const contentHash = hashCorpus(parsed.corpus.files, parsed.changelog.length);
   const embedded = await embedChunks({ ...options, chunks: parsed.chunks, texts: parsed.texts, contentHash }, previous, plan);
@@ -154,13 +184,13 @@ async function buildInto(writer: IndexWriter, options: BuildOptions, context: Bu
 }
 
 /** The settings this build would record: compared with the previous build's by the plan. */
-function wantedSettings(options: BuildOptions, baseUrl: string): BuildSettings {
+function wantedSettings(options: BuildOptions, sources: SourceRecord[]): BuildSettings {
   const local = options.embedder === 'local';
   return {
     formatVersion: FORMAT_VERSION,
     embedder: { kind: options.embedder, model: local ? 'lsa' : (options.model ?? 'Xenova/all-MiniLM-L6-v2'), params: local ? { ...DEFAULT_LOCAL_PARAMS } : {} },
     chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS },
-    baseUrl,
+    urls: sourceUrls(sources),
     tokenizerVersion: TOKENIZER_VERSION,
     hnsw: DEFAULT_HNSW_PARAMS,
   };
@@ -199,26 +229,25 @@ interface Parsed {
 
 /** Parse: read and parse the sources (reusing unchanged files when the plan allows), refuse a shrink. */
 async function parseStage(options: BuildOptions, context: BuildContext, previous: PreviousBuild | undefined, plan: BuildPlan): Promise<Parsed> {
-  const { log, docsDir, changelogsDir, baseUrl } = context;
+  const { log, sources } = context;
   const reuse = plan.reuseParsed ? previous : undefined;
   const previousFiles = reuse ? filesOf(reuse) : new Map<string, ParsedFile>();
   const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
   const corpus = await parseCorpus({
-    docsDir,
-    baseUrl,
+    sources,
     limits,
     strict: options.strict,
     previous: { get: (p) => previousFiles.get(p), registryHash: reuse?.manifest.registryHash, registryParts: reuse?.registryParts },
     onProgress: (done, total) => options.progress?.('parse', done, total),
   });
   for (const w of corpus.warnings) log(`warning: ${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ${w.message}`);
-  const changelog = await readChangelogs(changelogsDir ?? undefined, limits.maxFileBytes);
+  const changelog = await readAllChangelogs(sources, limits.maxFileBytes);
   for (const w of changelog.warnings) log(`warning: changelog: ${w}`);
-  if (corpus.files.length + corpus.failed === 0 && !options.allowEmpty) throw new EmptyDocsError(docsDir);
+  if (corpus.files.length + corpus.failed === 0 && !options.allowEmpty) throw new EmptyDocsError(sources.map((s) => s.docsDir ?? s.name).join(', '));
   const before = previous?.manifest ?? previousManifest(options.indexDir);
   const lost = lostDocs(before, corpus.files);
   if (lost.docs.length > Math.max(1, SHRINK_LIMIT * lost.of) && !options.allowShrink) {
-    const failedBefore = corpus.failures.filter((f) => before?.sources[f.path]).length;
+    const failedBefore = corpus.failures.filter((f) => before?.files[f.path]).length;
     throw new ShrinkRefusedError(path.resolve(options.indexDir), lost.docs, lost.of, failedBefore);
   }
   const chunks = withContext(corpus.files.flatMap((f) => f.chunks), breadcrumbs(corpus.navigation));
@@ -232,12 +261,12 @@ async function writeStage(
   context: BuildContext,
   stages: { previous?: PreviousBuild; parsed: Parsed; embedded: Embedded; search: { lexical: LexicalIndexes }; contentHash: string },
 ): Promise<BuildSummary> {
-  const { start, docsDir, isDefault, changelogsDir, baseUrl } = context;
+  const { start, sources: sourceRecords } = context;
   const { previous, parsed, embedded, search, contentHash } = stages;
   const { corpus, chunks, changelog } = parsed;
-  const sources: Manifest['sources'] = {};
+  const sources: Manifest['files'] = {};
   for (const f of corpus.files) sources[f.path] = { docId: f.docId, sha256: f.sourceHash };
-  const oldSources = previous?.manifest.sources ?? {};
+  const oldSources = previous?.manifest.files ?? {};
   const oldPaths = new Set(Object.keys(oldSources));
   const newPaths = Object.keys(sources);
   const added = newPaths.filter((p) => !oldPaths.has(p)).length;
@@ -261,14 +290,16 @@ async function writeStage(
     {
       createdAt: new Date().toISOString(),
       buildMs: Math.round(performance.now() - start),
-      corpus: { source: corpusSource(isDefault), docsDir, changelogsDir: changelogsDir ?? null, baseUrl, contentHash },
+      sources: sourceRecords,
+      contentHash,
+      topics: corpus.navigation.map((n) => ({ title: n.title, ...(n.id !== undefined ? { id: n.id } : {}) })),
       embedder: { ...embedded.embedder.info, ...fit },
       chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS },
       hnsw: { space: 'cosine', ...DEFAULT_HNSW_PARAMS },
       counts: { files: corpus.sourceFiles, docs: corpus.files.length, sections, chunks: chunks.length, changelog: changelog.length },
       registryHash: corpus.registryHash,
       tokenizerVersion: TOKENIZER_VERSION,
-      sources,
+      files: sources,
     },
   );
   return {
@@ -299,7 +330,7 @@ function previousManifest(indexDir: string): Manifest | undefined {
 function lostDocs(previous: Manifest | undefined, files: ParsedFile[]): { docs: string[]; of: number } {
   if (!previous) return { docs: [], of: 0 };
   const kept = new Set(files.map((f) => f.docId));
-  const before = [...new Set(Object.values(previous.sources).map((s) => s.docId))];
+  const before = [...new Set(Object.values(previous.files).map((s) => s.docId))];
   return { docs: before.filter((id) => !kept.has(id)).sort(), of: before.length };
 }
 
@@ -312,7 +343,7 @@ function filesOf(index: PreviousBuild): Map<string, ParsedFile> {
   }
   const docsById = new Map(index.docs.map((d) => [d.id, d]));
   const files = new Map<string, ParsedFile>();
-  for (const [filePath, source] of Object.entries(index.manifest.sources)) {
+  for (const [filePath, source] of Object.entries(index.manifest.files)) {
     const doc = docsById.get(source.docId);
     if (!doc) continue;
     files.set(filePath, { path: filePath, docId: source.docId, sourceHash: source.sha256, doc, chunks: chunksByDoc.get(source.docId) ?? [] });
@@ -327,22 +358,49 @@ function hashCorpus(files: ParsedFile[], changelogCount: number): string {
   return hash.digest('hex');
 }
 
-function corpusSource(isDefault: boolean): string {
-  if (!isDefault) return 'folder';
-  try {
-    const pkgPath = path.resolve(defaultCorpus().docs, '..', '..', '..', 'package.json');
-    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { name: string; version: string };
-    return `npm:${pkg.name}@${pkg.version}`;
-  } catch {
-    return 'npm:@workos/mcp-docs-server';
-  }
-}
-
 /** The docs source must be a folder; a file or a missing path is refused with what to pass instead. */
-function assertDocsFolder(docsDir: string): void {
+function assertDocsFolder(docsDir: string, source: SourceRecord): void {
   const stat = statSync(docsDir, { throwIfNoEntry: false });
-  if (!stat) throw new Error(`Docs folder not found: ${docsDir}. Pass --docs DIR with a folder of .mdx/.md files.`);
+  if (!stat) {
+    const fix = source.kind === 'docs-package' ? `Reinstall the package ${source.package ?? ''} (npm ci).` : 'Pass --docs DIR with a folder of .mdx/.md files.';
+    throw new Error(`Docs folder of ${source.name || 'the source'} not found: ${docsDir}. ${fix}`);
+  }
   if (!stat.isDirectory()) {
     throw new Error(`--docs must be a folder of .mdx/.md files, but ${docsDir} is a file. Pass the folder that holds the docs, e.g. --docs ${path.dirname(docsDir)}.`);
   }
+}
+
+/** The default sources: the pinned WorkOS docs package. */
+export function defaultSources(): SourceRecord[] {
+  return [workosDocsSource()];
+}
+
+/**
+ * The sources an existing index records, read leniently so that an index of an older format is
+ * rebuilt from its folder too; undefined when there is no readable manifest.
+ */
+export function recordedSources(indexDir: string): SourceRecord[] | undefined {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(path.join(resolveIndexFolder(indexDir).folder, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const parsed = z.array(sourceRecordSchema).min(1).safeParse(raw.sources);
+  if (parsed.success) return parsed.data.map((s) => (s.kind === 'docs-package' ? { ...workosDocsSource(s.prefix), ...(s.group ? { group: s.group } : {}) } : s));
+  // Format 4 and older recorded one folder as `corpus`.
+  const corpus = raw.corpus as { source?: unknown; docsDir?: unknown; changelogsDir?: unknown; baseUrl?: unknown } | undefined;
+  if (!corpus || typeof corpus.docsDir !== 'string') return undefined;
+  if (typeof corpus.source === 'string' && corpus.source.startsWith('npm:')) return defaultSources();
+  // Those builds could not be given a base URL: the WorkOS one they recorded was never chosen.
+  const baseUrl = typeof corpus.baseUrl === 'string' && corpus.baseUrl !== DEFAULT_BASE_URL ? corpus.baseUrl : undefined;
+  return [folderSource({ docs: corpus.docsDir, baseUrl, changelogs: typeof corpus.changelogsDir === 'string' ? corpus.changelogsDir : null })];
+}
+
+/** Every source's changelog entries, newest first. */
+async function readAllChangelogs(sources: SourceRecord[], maxFileBytes: number): Promise<{ entries: ChangelogEntry[]; warnings: string[] }> {
+  const results = await Promise.all(sources.map((s) => readChangelogs(s.changelogsDir ?? undefined, maxFileBytes)));
+  const entries = results.flatMap((r) => r.entries);
+  if (results.length > 1) entries.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+  return { entries, warnings: results.flatMap((r) => r.warnings) };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { chunkOptionsSchema } from '../src/store/format/manifest.js';
 import type { Chunk, Section } from '../src/types.js';
-import { docUrl } from '../src/ids.js';
+import { docUrl, withAnchor } from '../src/ids.js';
 import { embeddingText, searchableText } from '../src/text/embedding-text.js';
 
 /** Bump when parsing or chunking output changes (text, boundaries, ids, doc fields): the manifest records it and a mismatch re-parses and re-chunks every file (ingest/plan.ts). */
@@ -32,7 +32,7 @@ interface Draft {
  * tables split between rows with their header repeated; long code fences re-fenced per part);
  * sections too small to stand alone are folded into the next section of the same branch.
  */
-export function chunkSections(sections: Section[], baseUrl: string, options: ChunkOptions = DEFAULT_CHUNK_OPTIONS): Chunk[] {
+export function chunkSections(sections: Section[], baseUrl: string, options: ChunkOptions = DEFAULT_CHUNK_OPTIONS, pageUrl?: string): Chunk[] {
   const drafts: Draft[] = [];
   for (const section of sections) {
     const body = section.text.trim();
@@ -41,7 +41,7 @@ export function chunkSections(sections: Section[], baseUrl: string, options: Chu
   }
   return mergeSmall(drafts, options)
     .filter((d) => d.text.trim())
-    .map((d) => toChunk(d, baseUrl));
+    .map((d) => toChunk(d, pageUrl ?? docUrl(baseUrl, d.section.docId)));
 }
 
 /** Folds drafts shorter than `min` (lone headings, one-line sections) into the next one, else the previous. */
@@ -79,12 +79,13 @@ function joinBlocks(a: string, b: string): string {
   return [a, b].filter((s) => s.trim()).join('\n\n');
 }
 
-function toChunk(draft: Draft, baseUrl: string): Chunk {
+/** `pageUrl`: the doc's URL, which each chunk's anchor follows. */
+function toChunk(draft: Draft, pageUrl: string): Chunk {
   const { section } = draft;
   const chunk: Chunk = {
     id: `${section.docId}#${section.anchor || '_intro'}${draft.part > 0 ? `~${draft.part}` : ''}`,
     docId: section.docId,
-    url: docUrl(baseUrl, section.docId, section.generated ? undefined : section.anchor || undefined),
+    url: withAnchor(pageUrl, section.generated ? undefined : section.anchor || undefined),
     title: section.title,
     heading: section.heading,
     anchor: section.anchor,

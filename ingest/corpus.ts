@@ -2,7 +2,10 @@ import { open } from 'node:fs/promises';
 import type { Chunk, DocRecord, NavNode } from '../src/types.js';
 import type { RegistryParts } from '../src/store/format/records.js';
 import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from './chunk.js';
-import { discoverDocs, type SourceFile } from './discover.js';
+import type { SourceFile } from './discover.js';
+import type { SourceRecord } from '../src/store/format/manifest.js';
+import { listSourceFiles, type SourceListing } from './sources/files.js';
+import { folderSource, globalDocId } from './sources/sources.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits.js';
 import { buildNavigationTree, parseNavigation, type NavigationFile } from './navigation.js';
 import { ParseError, readFrontmatterOnly, sha256 } from './parse.js';
@@ -56,8 +59,11 @@ export interface Corpus {
 }
 
 export interface CorpusOptions {
-  docsDir: string;
-  baseUrl: string;
+  /** The sources, with their prefixes arranged (see arrangeSources). */
+  sources?: SourceRecord[];
+  /** Shorthand for one docs folder as the only source (with `baseUrl`). */
+  docsDir?: string;
+  baseUrl?: string;
   chunk?: ChunkOptions;
   previous?: PreviousFiles;
   limits?: Partial<IngestLimits>;
@@ -80,14 +86,17 @@ export async function parseCorpus(options: CorpusOptions): Promise<Corpus> {
 }
 
 async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: ParsePool): Promise<Corpus> {
-  const discovery = await discoverDocs(options.docsDir);
-  const warnings: CorpusWarning[] = discovery.warnings.map((message) => ({ path: message.split(':')[0] ?? '', message }));
+  const sourceList = sourcesOf(options);
+  const listings = await Promise.all(sourceList.map((source) => listSourceFiles(source)));
+  const warnings: CorpusWarning[] = listings.flatMap((l) => l.warnings.map((message) => ({ path: message.split(':')[0] ?? '', message })));
+  const sourceOf = new Map<SourceFile, SourceRecord>();
+  const allFiles = uniqueIds(listings, sourceOf, warnings);
   let failed = 0;
   // Files that are not in the index at all (unreadable, over the size limit, unparseable even as text).
   const failures: CorpusWarning[] = [];
-  const read = await mapLimit(discovery.files, limits.readConcurrency, async (file) => {
+  const read = await mapLimit(allFiles, limits.readConcurrency, async (file) => {
     try {
-      return { file, source: await readSource(file, limits.maxFileBytes) };
+      return { file, source: file.text ?? (await readSource(file, limits.maxFileBytes)) };
     } catch (error) {
       const message = (error as Error).message;
       if (options.strict) throw new Error(`${file.path}: ${message} (--strict stops at the first file that cannot be indexed)`);
@@ -101,7 +110,7 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
     }
   });
   const sources = read.filter((s): s is { file: SourceFile; source: string } => s !== undefined);
-  const navFiles: NavigationFile[] = [];
+  const navFiles: Array<NavigationFile & { source: SourceRecord }> = [];
   const frontmatterOf = (file: SourceFile, source: string) => {
     try {
       return readFrontmatterOnly(source, file.path);
@@ -112,7 +121,8 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
   };
   const docs = sources.filter((s) => s.file.kind === 'doc');
   for (const { file, source } of sources) {
-    if (file.kind === 'navigation') navFiles.push(parseNavigation(file.docId, frontmatterOf(file, source), options.baseUrl));
+    const from = sourceOf.get(file);
+    if (file.kind === 'navigation' && from) navFiles.push({ ...parseNavigation(file.docId, frontmatterOf(file, source), from.baseUrl), source: from });
   }
   // The corpus-wide reference registry needs the YAML of every file that defines descriptions or
   // reference data; each file's part is kept from the previous build while its source is unchanged,
@@ -146,7 +156,7 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
       if (old && reusable(file) && !(registryChanged && hasReference(source))) files[i] = old;
       else {
         try {
-          const indexed = await pool.index({ path: file.path, docId: file.docId, source, baseUrl: options.baseUrl });
+          const indexed = await pool.index({ path: file.path, docId: file.docId, source, baseUrl: file.baseUrl ?? '', ...(file.url ? { url: file.url } : {}) });
           files[i] = { path: file.path, docId: file.docId, sourceHash, doc: indexed.doc, chunks: indexed.chunks };
           parsed++;
           if (indexed.fallback) fallback++;
@@ -164,10 +174,10 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
     }),
   );
   const indexed = files.filter((f): f is ParsedFile => f !== undefined);
-  const navigation = buildNavigationTree(navFiles, indexed.map((f) => ({ id: f.docId, title: f.doc.title })));
+  const navigation = navigationOf(sourceList, navFiles, indexed);
   warnings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   failures.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files: indexed, navigation, warnings, registryHash, registryParts, parsed, fallback, failed, failures, sourceFiles: discovery.files.length };
+  return { files: indexed, navigation, warnings, registryHash, registryParts, parsed, fallback, failed, failures, sourceFiles: allFiles.length };
 }
 
 /** Reads a file through one descriptor, refusing it (before reading) when it is over the size limit. */
@@ -206,4 +216,85 @@ function definesRegistry(source: string): boolean {
 function hasReference(source: string): boolean {
   const frontmatter = FRONTMATTER.exec(source)?.[1] ?? '';
   return /\(([A-Za-z_][\w.]*)\)/.test(frontmatter);
+}
+
+function sourcesOf(options: CorpusOptions): SourceRecord[] {
+  if (options.sources) return options.sources;
+  if (options.docsDir === undefined) throw new Error('parseCorpus needs sources or a docsDir');
+  return [folderSource({ docs: options.docsDir, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) })];
+}
+
+/**
+ * Every source's files in one list; a doc id (compared without case, as look-ups are) that an
+ * earlier file or source already holds is skipped with a warning, so no doc hides another.
+ */
+function uniqueIds(listings: SourceListing[], sourceOf: Map<SourceFile, SourceRecord>, warnings: CorpusWarning[]): SourceFile[] {
+  const taken = new Map<string, string>();
+  const files: SourceFile[] = [];
+  for (const { source, files: list } of listings) {
+    for (const file of list) {
+      if (file.kind === 'doc') {
+        const key = file.docId.toLowerCase();
+        const holder = taken.get(key);
+        if (holder !== undefined && listings.length > 1) {
+          warnings.push({ path: file.path, message: `${file.path}: doc id "${file.docId}" is already taken by ${holder}; skipped` });
+          continue;
+        }
+        taken.set(key, file.path);
+      }
+      sourceOf.set(file, source);
+      files.push(file);
+    }
+  }
+  return files;
+}
+
+/**
+ * The navigation tree: each source's own (from its navigation files, else its folders), with its
+ * ids under its prefix. With several sources, every source but one without a prefix sits under
+ * a node of its own, grouped by the first segment of its prefix.
+ */
+function navigationOf(sources: SourceRecord[], navFiles: Array<NavigationFile & { source: SourceRecord }>, files: ParsedFile[]): NavNode[] {
+  const tree: NavNode[] = [];
+  const groups = new Map<string, NavNode>();
+  for (const source of sources) {
+    const own = source.prefix ? `${source.prefix}/` : '';
+    const docs = files
+      .filter((f) => (source.prefix ? f.docId === source.prefix || f.docId.startsWith(own) : !sources.some((o) => o.prefix && (f.docId === o.prefix || f.docId.startsWith(`${o.prefix}/`)))))
+      .map((f) => ({ id: localIdOf(source, f.docId), title: f.doc.title }));
+    const local = buildNavigationTree(
+      navFiles.filter((n) => n.source === source),
+      docs,
+    );
+    const nodes = prefixIds(local, source);
+    if (!source.prefix) {
+      tree.push(...nodes);
+      continue;
+    }
+    const title = source.version ? `${source.name} ${source.version}` : source.name;
+    const rootDoc = files.find((f) => f.docId === source.prefix);
+    const node: NavNode = { title, ...(rootDoc ? { id: source.prefix } : {}), children: nodes.filter((n) => n.id !== source.prefix) };
+    const [first] = source.prefix.split('/');
+    if (!source.group || !first || first === source.prefix) {
+      tree.push(node);
+      continue;
+    }
+    let group = groups.get(first);
+    if (!group) {
+      group = { title: source.group, children: [] };
+      groups.set(first, group);
+      tree.push(group);
+    }
+    group.children.push(node);
+  }
+  return tree;
+}
+
+function localIdOf(source: SourceRecord, docId: string): string {
+  if (!source.prefix) return docId === 'index' ? '' : docId;
+  return docId === source.prefix ? '' : docId.slice(source.prefix.length + 1);
+}
+
+function prefixIds(nodes: NavNode[], source: SourceRecord): NavNode[] {
+  return nodes.map((n) => ({ ...n, ...(n.id !== undefined ? { id: globalDocId(source, n.id) } : {}), children: prefixIds(n.children, source) }));
 }

@@ -9,6 +9,12 @@ export interface SourceFile {
   absPath: string;
   docId: string;
   kind: 'doc' | 'navigation';
+  /** The doc's URL, once its source is known (see sources/files.ts). */
+  url?: string;
+  /** The source's base URL: root-relative links in the file resolve against it. */
+  baseUrl?: string;
+  /** The file's text when it is generated rather than read from absPath (SDK method pages). */
+  text?: string;
 }
 
 export interface Discovery {

@@ -11,7 +11,10 @@ export interface FileJob {
   path: string;
   docId: string;
   source: string;
+  /** Root-relative links resolve against it. */
   baseUrl: string;
+  /** The doc's URL (default: the base URL followed by the doc id). */
+  url?: string;
 }
 
 export interface FileWarning {
@@ -62,14 +65,14 @@ export function indexFile(job: FileJob, options: IndexFileOptions): IndexedFile 
 export function plainFallback(job: FileJob, options: IndexFileOptions, problem: FileWarning): IndexedFile {
   if (options.strict) throw new ParseError(job.path, problem.line, problem.column, problem.message);
   const { doc, sections } = plainTextDoc(job);
-  const chunks = chunkSections(sections, job.baseUrl, options.chunk);
+  const chunks = chunkSections(sections, job.baseUrl, options.chunk, job.url);
   return { doc, chunks, fallback: 'plain', warnings: [{ ...problem, message: `${problem.message}; indexed as plain text` }] };
 }
 
 function tryParse(job: FileJob, options: IndexFileOptions, markdownOnly: boolean): IndexedFile | ParseError {
   try {
     const parsed = parseDoc({ ...job, registry: options.registry, markdownOnly, limits: options.limits });
-    const chunks = chunkSections(parsed.sections, job.baseUrl, options.chunk);
+    const chunks = chunkSections(parsed.sections, job.baseUrl, options.chunk, job.url);
     return { doc: parsed.doc, chunks, warnings: parsed.warnings.map((message) => ({ path: job.path, message })) };
   } catch (error) {
     if (error instanceof ParseError) return error;
@@ -146,7 +149,7 @@ function plainTextDoc(job: FileJob): { doc: DocRecord; sections: Section[] } {
     id: job.docId,
     title,
     description: description || summaryOf(sections),
-    url: docUrl(job.baseUrl, job.docId),
+    url: job.url ?? docUrl(job.baseUrl, job.docId),
     markdown,
     sections: sections.map((s) => ({ heading: s.heading, anchor: s.anchor, level: s.level, offset: 0 })),
     sourceHash: sha256(job.source),

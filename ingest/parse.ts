@@ -14,6 +14,8 @@ export interface ParseInput {
   docId: string;
   source: string;
   baseUrl: string;
+  /** The doc's URL (default: the base URL followed by the doc id). */
+  url?: string;
   registry: ReferenceRegistry;
   /** Parse `.mdx` files as plain Markdown (the fallback for a file that is not valid MDX). */
   markdownOnly?: boolean;
@@ -50,7 +52,7 @@ export function parseDoc(input: ParseInput): ParsedDoc {
   const warnings: string[] = [];
   const tree = parseOrThrow({ ...input, source: repairSource(input.source, input.baseUrl) });
   const frontmatter = readFrontmatter(tree, input.path);
-  const url = docUrl(input.baseUrl, input.docId);
+  const url = input.url ?? docUrl(input.baseUrl, input.docId);
   const blocks = cleanBlocks(tree.children, { baseUrl: input.baseUrl, docUrl: url });
   const firstHeading = blocks.find((b): b is Heading => b.type === 'heading');
   const title =

@@ -28,7 +28,8 @@ export interface BuildSettings {
   formatVersion: number;
   embedder: { kind: 'local' | 'transformers'; model: string; params: Record<string, unknown> };
   chunker: { version: number } & ChunkOptions;
-  baseUrl: string;
+  /** Each source's prefix and base URL (doc ids and URLs follow them). */
+  urls: string;
   tokenizerVersion: number;
   hnsw: HnswParams;
 }
@@ -55,10 +56,15 @@ export function recordedSettings(manifest: Manifest): BuildSettings {
     formatVersion: manifest.formatVersion,
     embedder: { kind, model, params },
     chunker: { version, target, max, min },
-    baseUrl: manifest.corpus.baseUrl,
+    urls: sourceUrls(manifest.sources),
     tokenizerVersion: manifest.tokenizerVersion,
     hnsw: { m, efConstruction, efSearch, seed },
   };
+}
+
+/** What of the sources decides doc ids and URLs, as one comparable line: `https://a/docs, sdk/node: https://b`. */
+export function sourceUrls(sources: Array<{ prefix: string; baseUrl: string }>): string {
+  return sources.map((s) => (s.prefix ? `${s.prefix}: ${s.baseUrl}` : s.baseUrl)).join(', ');
 }
 
 /**
@@ -96,9 +102,9 @@ export function planBuild(recorded: BuildSettings | undefined, wanted: BuildSett
     reuseParsed = false;
     reasons.push(`chunker changed (${chunkerChanged.join(', ')}): re-chunking every file`);
   }
-  if (recorded.baseUrl !== wanted.baseUrl) {
+  if (recorded.urls !== wanted.urls) {
     reuseParsed = false;
-    reasons.push(`base URL changed (${recorded.baseUrl} → ${wanted.baseUrl}): re-parsing every file`);
+    reasons.push(`sources' prefixes or base URLs changed (were ${recorded.urls}; now ${wanted.urls}): re-parsing every file`);
   }
   return { reuseParsed, reuseVectors: embedding, reuseModel: embedding && now.kind === 'local', reasons };
 }

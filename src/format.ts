@@ -1,3 +1,4 @@
+import type { IndexAbout } from './core/about.js';
 import type { CodeExample } from './core/examples.js';
 import type { ChangelogEntry, NavNode, SearchResult } from './types.js';
 
@@ -5,11 +6,18 @@ import type { ChangelogEntry, NavNode, SearchResult } from './types.js';
  * Plain structured markdown for a model or a person to read: shared by the MCP tools and the CLI.
  * `browse` names the way to browse doc ids for whoever reads it (the list_docs tool, or the CLI's `list`).
  */
-export function formatSearch(query: string, results: SearchResult[], section?: string, browse = 'browse with list_docs'): string {
+export function formatSearch(
+  query: string,
+  results: SearchResult[],
+  section?: string,
+  browse = 'browse with list_docs',
+  about: Pick<IndexAbout, 'docs' | 'topics'> = { docs: 'the docs', topics: [] },
+): string {
   if (results.length === 0) {
+    const examples = about.topics.slice(0, 3).join(', ');
     return [
-      `No sections of the WorkOS docs match "${oneLine(query)}"${section ? ` under "${section}"` : ''}.`,
-      `Try other words (product names such as AuthKit, SSO, Directory Sync; API names such as getAuthorizationUrl), drop the section filter, or ${browse}.`,
+      `No sections of ${about.docs} match "${oneLine(query)}"${section ? ` under "${section}"` : ''}.`,
+      `Try other words (${examples ? `section names such as ${examples}, ` : ''}or exact identifiers such as method, event or error names), drop the section filter, or ${browse}.`,
     ].join('\n');
   }
   const parts = [`Results for "${oneLine(query)}"${section ? ` under "${section}"` : ''}:`];

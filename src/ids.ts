@@ -11,8 +11,12 @@ export function docIdFromPath(relativePath: string): string {
 
 export function docUrl(baseUrl: string, id: string, anchor?: string): string {
   const base = baseUrl.replace(/\/+$/, '');
-  const url = id ? `${base}/${encodeDocPath(id)}` : base;
-  return anchor ? `${url}#${anchor}` : url;
+  return withAnchor(id ? `${base}/${encodeDocPath(id)}` : base, anchor);
+}
+
+/** A page URL with a section's anchor (none: the page itself). */
+export function withAnchor(pageUrl: string, anchor?: string): string {
+  return anchor ? `${pageUrl}#${anchor}` : pageUrl;
 }
 
 /**

@@ -99,7 +99,7 @@ describe('list and changelog commands', () => {
     const { code, stdout } = await cli('list', '--index', indexDir);
     expect(code).toBe(0);
     expect(stdout).toBe(
-      ['- Broken page (broken)', '- Guide (guide)', '  - Getting Started', '    - Overview (guide)', '    - Testing (guide/testing)', '  - Reference', '    - Create a widget (reference/widgets/create)', '- Hangar API reference (reference)', ''].join('\n'),
+      ['Source: WorkOS', '', '- Broken page (broken)', '- Guide (guide)', '  - Getting Started', '    - Overview (guide)', '    - Testing (guide/testing)', '  - Reference', '    - Create a widget (reference/widgets/create)', '- Hangar API reference (reference)', ''].join('\n'),
     );
     const tool = await client.callTool({ name: 'list_docs', arguments: {} });
     expect((tool.content as Array<{ text: string }>)[0]?.text).toBe(stdout.trimEnd());

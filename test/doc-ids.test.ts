@@ -1,3 +1,4 @@
+import { DEFAULT_BASE_URL } from '../src/ids.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +35,7 @@ beforeAll(async () => {
     await writeFile(path.join(docs, name), text);
   }
   const indexDir = path.join(work.dir, 'index');
-  summary = await buildIndex({ docsDir: docs, changelogsDir: null, indexDir, embedder: 'local', modelsDir: '' });
+  summary = await buildIndex({ docsDir: docs, changelogsDir: null, baseUrl: DEFAULT_BASE_URL, indexDir, embedder: 'local', modelsDir: '' });
   ({ client, close } = await connectClient(await openEngine(indexDir, { modelsDir: '' })));
 });
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { buildIndex } from '../ingest/build.js';
+import { DEFAULT_BASE_URL } from '../src/ids.js';
 import { FIXTURE_CHANGELOGS, FIXTURE_DOCS, ROOT, tempDir } from './helpers/fixtures.js';
 
 declare module 'vitest' {
@@ -20,7 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   buildDistIfStale();
   const work = await tempDir('wdm-fixture-');
   const dir = path.join(work.dir, 'index-data');
-  await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, indexDir: dir, embedder: 'local', modelsDir: '' });
+  await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, name: 'WorkOS', baseUrl: DEFAULT_BASE_URL, indexDir: dir, embedder: 'local', modelsDir: '' });
   project.provide('fixtureIndexDir', dir);
   return work.cleanup;
 }

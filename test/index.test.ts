@@ -1,3 +1,4 @@
+import { DEFAULT_BASE_URL } from '../src/ids.js';
 import { readFile, rm, truncate, writeFile, appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ let work: { dir: string; cleanup: () => Promise<void> };
 let docs: string;
 let index: string;
 const build = (extra: Partial<Parameters<typeof buildIndex>[0]> = {}) =>
-  buildIndex({ docsDir: docs, changelogsDir: FIXTURE_CHANGELOGS, indexDir: index, embedder: 'local', modelsDir: path.join(work.dir, 'models'), ...extra });
+  buildIndex({ docsDir: docs, changelogsDir: FIXTURE_CHANGELOGS, baseUrl: DEFAULT_BASE_URL, indexDir: index, embedder: 'local', modelsDir: path.join(work.dir, 'models'), ...extra });
 
 beforeEach(async () => {
   work = await tempDir();

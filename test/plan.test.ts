@@ -5,7 +5,7 @@ const settings = (over: Partial<BuildSettings> = {}): BuildSettings => ({
   formatVersion: 4,
   embedder: { kind: 'local', model: 'lsa', params: { dimension: 256, minDf: 2, sigmaExponent: 0, powerIterations: 2, seed: 42, maxFitTexts: 20000 } },
   chunker: { version: 3, target: 1200, max: 2400, min: 200 },
-  baseUrl: 'https://example.com/docs',
+  urls: 'https://example.com/docs',
   tokenizerVersion: 2,
   hnsw: { m: 16, efConstruction: 100, efSearch: 128, seed: 100 },
   ...over,
@@ -62,10 +62,12 @@ describe('planning what an incremental build reuses', () => {
     }
   });
 
-  it('re-parses every file when the base URL changes, keeping vectors (URLs are not embedded)', () => {
-    const plan = planBuild(settings(), settings({ baseUrl: 'https://example.org/docs' }));
+  it("re-parses every file when a source's base URL or prefix changes, keeping vectors (URLs are not embedded)", () => {
+    const plan = planBuild(settings(), settings({ urls: 'https://example.org/docs' }));
     expect(reuse(plan)).toEqual({ parsed: false, vectors: true, model: true });
-    expect(plan.reasons).toEqual(['base URL changed (https://example.com/docs → https://example.org/docs): re-parsing every file']);
+    expect(plan.reasons).toEqual([
+      "sources' prefixes or base URLs changed (were https://example.com/docs; now https://example.org/docs): re-parsing every file",
+    ]);
   });
 
   it('refits the local model on a new tokenizer version, but keeps transformers vectors', () => {

@@ -1,5 +1,5 @@
 import type { DocRecord, NavNode } from '../types.js';
-import { DEFAULT_BASE_URL, docUrl, normalizeDocRef, parseDocRef } from '../ids.js';
+import { DEFAULT_BASE_URL, docUrl, normalizeDocRef, parseDocRef, withAnchor } from '../ids.js';
 
 /** A doc path that matches nothing; carries the closest ids so that callers can suggest them. */
 export class DocNotFoundError extends Error {
@@ -47,6 +47,10 @@ export class DocStore {
   private readonly byId: Map<string, DocRecord>;
   /** By lower-cased id, the first doc of each spelling: look-ups ignore case when no id matches exactly. */
   private readonly byFoldedId = new Map<string, DocRecord>();
+  /** By page URL (without anchor or trailing slash): a URL of any source's pages finds its doc. */
+  private readonly byUrl = new Map<string, DocRecord>();
+  /** The same, case folded, for a URL whose case differs from every doc's. */
+  private readonly byFoldedUrl = new Map<string, DocRecord>();
   /** Page starts of whole docs, computed on first read. */
   /** Page starts of each doc, per page size (the MCP tool and the CLI page at different sizes). */
   private readonly cutsOf = new WeakMap<DocRecord, Map<number, number[]>>();
@@ -59,7 +63,12 @@ export class DocStore {
     readonly pageSize = 20_000,
   ) {
     this.byId = new Map(docs.map((d) => [d.id, d]));
-    for (const d of docs) if (!this.byFoldedId.has(d.id.toLowerCase())) this.byFoldedId.set(d.id.toLowerCase(), d);
+    for (const d of docs) {
+      if (!this.byFoldedId.has(d.id.toLowerCase())) this.byFoldedId.set(d.id.toLowerCase(), d);
+      const url = urlKey(d.url);
+      if (url && !this.byUrl.has(url)) this.byUrl.set(url, d);
+      if (url && !this.byFoldedUrl.has(url.toLowerCase())) this.byFoldedUrl.set(url.toLowerCase(), d);
+    }
   }
 
   has(id: string): boolean {
@@ -74,8 +83,12 @@ export class DocStore {
   resolve(input: string): { doc: DocRecord; anchor?: string } {
     const exact = this.byId.get(input);
     if (exact) return { doc: exact };
+    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(input.trim()) ? urlKey(input) : undefined;
+    const byUrl = url ? (this.byUrl.get(url) ?? this.byFoldedUrl.get(url.toLowerCase())) : undefined;
     const ref = parseDocRef(input, this.baseUrl);
-    const doc = ref ? (this.byId.get(ref.id) ?? this.byFoldedId.get(ref.id.toLowerCase())) : undefined;
+    // The root page's id is `index`; its URL and `docs://` alone read as the empty id.
+    const id = ref?.id === '' ? 'index' : ref?.id;
+    const doc = byUrl ?? (id !== undefined ? (this.byId.get(id) ?? this.byFoldedId.get(id.toLowerCase())) : undefined);
     if (!doc || !ref) throw new DocNotFoundError(input, this.suggest(input));
     return { doc, ...(ref.anchor ? { anchor: ref.anchor } : {}) };
   }
@@ -138,8 +151,10 @@ export class DocStore {
     return collect(this.navigation);
   }
 
+  /** A doc's URL as its source publishes it, with a section's anchor. */
   url(id: string, anchor?: string): string {
-    return docUrl(this.baseUrl, id, anchor);
+    const doc = this.byId.get(id);
+    return doc ? withAnchor(doc.url, anchor) : docUrl(this.baseUrl, id, anchor);
   }
 
   /** Closest doc ids to an input: shared path words first, then edit distance. */
@@ -213,4 +228,9 @@ function levenshtein(a: string, b: string, cap: number): number {
     prev = cur;
   }
   return prev[t.length] ?? 0;
+}
+
+/** A URL as the by-URL maps key it: no anchor, query or trailing slash. */
+function urlKey(url: string): string {
+  return url.trim().replace(/[#?].*$/, '').replace(/\/+$/, '');
 }

@@ -35,7 +35,7 @@ async function engineOf(index: LoadedIndex, options: EngineOptions): Promise<Doc
   const embedder = await queryEmbedder(index, options);
   const retriever = Retriever.fromIndex(index, embedder);
 
-  const docs = new DocStore(index.docs, index.navigation, index.manifest.corpus.baseUrl);
+  const docs = new DocStore(index.docs, index.navigation, index.manifest.sources[0]?.baseUrl);
   return { index, embedder, retriever, docs, examples: new ExampleFinder(retriever, docs), changelog: new Changelog(index.changelog) };
 }
 

@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ServerDeps } from './deps.js';
+import { aboutIndex, otherSources, topicList, type IndexAbout } from '../core/about.js';
+import type { ServerDeps, ToolDeps } from './deps.js';
 import { checkToolCall, guardHandler, refuseCursor } from './edge.js';
 import { registerDocResources } from './resources.js';
 import { registerGetChangelogTool } from './tools/get-changelog.js';
@@ -11,19 +12,26 @@ import { registerSearchDocsTool } from './tools/search-docs.js';
 export type { ServerDeps };
 
 
-const INSTRUCTIONS = `Answers questions about the WorkOS developer docs (AuthKit, SSO, Directory Sync, RBAC and FGA, Audit Logs, Admin Portal, Vault, Radar, Widgets, Events, the API reference and SDKs, identity-provider integrations) from a local index.
-- search_docs first, for any question or identifier (method, event, error code, parameter). It returns the answering sections with their doc id (path).
-- get_doc to read a whole page or one section (by anchor) once you know its path; long pages are paged.
-- list_docs to browse what exists under a prefix such as "sso", "integrations" or "reference/authkit".
-- get_examples for code to adapt (filter by language or framework): whole code blocks with the sentence that introduces them.
-- get_changelog for what changed recently on the WorkOS platform.
-Cite the url of the sections you use.`;
+/** The server's instructions, in the words of the index it serves. */
+export function instructionsFor(about: IndexAbout): string {
+  const browse = about.browse.slice(0, 3).map((p) => `"${p}"`);
+  return [
+    `Answers questions about ${about.docs}${topicList(about)} from a local index.${about.sources.length > 1 ? ` ${otherSources(about)}` : ''}`,
+    '- search_docs first, for any question or identifier (method, event, error code, parameter). It returns the answering sections with their doc id (path).',
+    '- get_doc to read a whole page or one section (by anchor) once you know its path; long pages are paged.',
+    `- list_docs to browse what exists${browse.length ? ` under a prefix such as ${browse.join(', ')}` : ' (optionally under a doc id prefix)'}.`,
+    '- get_examples for code to adapt (filter by language or framework): whole code blocks with the sentence that introduces them.',
+    about.changelogEntries > 0 ? `- get_changelog for what changed recently (${about.changelogEntries} dated entries).` : '- get_changelog: this index has no changelog entries.',
+    'Cite the url of the sections you use.',
+  ].join('\n');
+}
 
 /** Builds the MCP server from injected parts: no env, no transport, no side effects. */
-export function createServer(deps: ServerDeps): McpServer {
+export function createServer(serverDeps: ServerDeps): McpServer {
+  const deps: ToolDeps = { ...serverDeps, about: serverDeps.about ?? aboutIndex(serverDeps.engine().index.manifest) };
   const server = new McpServer(
     { name: 'workos-docs-mcp', version: deps.version ?? '0.1.0' },
-    { instructions: INSTRUCTIONS, capabilities: { tools: {}, resources: {} } },
+    { instructions: instructionsFor(deps.about), capabilities: { tools: {}, resources: {} } },
   );
   const tools = [
     registerSearchDocsTool(server, deps),

@@ -1,3 +1,4 @@
+import type { IndexAbout } from '../core/about.js';
 import type { DocsEngine } from '../core/engine.js';
 
 /** What the MCP server is built from: the tool and resource files take it too. */
@@ -11,4 +12,9 @@ export interface ServerDeps {
    */
   onReload?: (listener: () => void) => () => void;
   version?: string;
+  /** What the index holds, for the tools' words (default: from the engine's manifest). */
+  about?: IndexAbout;
 }
+
+/** ServerDeps once createServer has settled what the index is about. */
+export type ToolDeps = ServerDeps & { about: IndexAbout };

@@ -2,7 +2,7 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/serv
 import { DocNotFoundError } from '../core/docs.js';
 import { encodeDocPath } from '../ids.js';
 import type { DocRecord } from '../types.js';
-import type { ServerDeps } from './deps.js';
+import type { ServerDeps, ToolDeps } from './deps.js';
 import { RESULT_BUDGET } from './budget.js';
 import { describe, invalidParams, ProtocolError, RESOURCE_NOT_FOUND, setRawHandler } from './edge.js';
 
@@ -16,10 +16,10 @@ const PAGE_ENTRIES = 100;
  * answered here: the list is paged with cursors (the SDK's list callback cannot page), and a read
  * returns the whole doc or -32002 for an unknown one, as the spec says.
  */
-export function registerDocResources(server: McpServer, deps: ServerDeps): void {
+export function registerDocResources(server: McpServer, deps: ToolDeps): void {
   const read = (uri: string) => readDoc(deps, uri);
   const template = new ResourceTemplate('docs://{+path}', { list: undefined });
-  server.registerResource('doc', template, { title: 'WorkOS doc', description: 'A page of the WorkOS docs as markdown, by doc id.', mimeType: 'text/markdown' }, async (uri) => read(uri.href));
+  server.registerResource('doc', template, { title: `${deps.about.name ? `${deps.about.name} ` : ''}doc`, description: `A page of ${deps.about.docs} as markdown, by doc id.`, mimeType: 'text/markdown' }, async (uri) => read(uri.href));
   setRawHandler(server, 'resources/list', async (params) => listPage(deps.engine().docs.docs, decodeCursor(params.cursor)));
   setRawHandler(server, 'resources/read', async (params) => {
     const { uri } = params;

@@ -184,7 +184,7 @@ async function classify(root: string): Promise<FolderKind> {
 function isPlainIndexManifest(file: string): boolean {
   try {
     const m = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    return typeof m.formatVersion === 'number' && typeof m.artifacts === 'object' && m.artifacts !== null && typeof m.corpus === 'object' && typeof m.embedder === 'object';
+    return typeof m.formatVersion === 'number' && typeof m.artifacts === 'object' && m.artifacts !== null && (typeof m.corpus === 'object' || Array.isArray(m.sources)) && typeof m.embedder === 'object';
   } catch {
     return false;
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ServerDeps } from '../deps.js';
+import type { ToolDeps } from '../deps.js';
 import { formatChangelog } from '../../format.js';
 import { clean, READ_ONLY } from '../tool-common.js';
 import { fitItems } from '../budget.js';
@@ -19,16 +19,16 @@ const outputSchema = {
   entries: z.array(z.object({ date: z.string(), title: z.string(), url: z.string(), text: z.string() })),
 };
 
-export function registerGetChangelogTool(server: McpServer, deps: ServerDeps): string {
+export function registerGetChangelogTool(server: McpServer, deps: ToolDeps): string {
   const name = 'get_changelog';
   server.registerTool(
     name,
     {
-      title: 'Read the WorkOS platform changelog',
-      description: 'Platform changelog entries (date, title, URL, text), newest first; optionally only since a date and only those relevant to a query. Use it for "what changed" or "is X new" questions.',
+      title: `Read the ${deps.about.name ? `${deps.about.name} ` : ''}changelog`,
+      description: `Changelog entries of ${deps.about.docs} (date, title, URL, text), newest first${deps.about.changelogEntries ? '' : ' (this index has none)'}; optionally only since a date and only those relevant to a query. Use it for "what changed" or "is X new" questions.`,
       inputSchema,
       outputSchema,
-      annotations: { title: 'Read the WorkOS platform changelog', ...READ_ONLY },
+      annotations: { title: `Read the ${deps.about.name ? `${deps.about.name} ` : ''}changelog`, ...READ_ONLY },
     },
     async ({ query, since, limit }) => {
       const entries = deps.engine().changelog.find({ query: query ? clean(query) : undefined, since, limit });

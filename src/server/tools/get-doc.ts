@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ServerDeps } from '../deps.js';
+import type { ToolDeps } from '../deps.js';
 import type { Related } from '../../core/docs.js';
 import { clean, docLinkSchema, READ_ONLY } from '../tool-common.js';
 import { fitItems, RESULT_BUDGET } from '../budget.js';
@@ -34,18 +34,18 @@ const outputSchema = {
   pages: z.number().int(),
 };
 
-export function registerGetDocTool(server: McpServer, deps: ServerDeps): string {
+export function registerGetDocTool(server: McpServer, deps: ToolDeps): string {
   const name = 'get_doc';
   server.registerTool(
     name,
     {
-      title: 'Read a WorkOS doc',
+      title: `Read a page of ${deps.about.docs}`,
       description:
-        'Read one page of the WorkOS docs as clean markdown: the whole doc, or one section by anchor. Long docs are paged (see `page`/`pages`). ' +
+        `Read one page of ${deps.about.docs} as clean markdown: the whole doc, or one section by anchor. Long docs are paged (see \`page\`/\`pages\`). ` +
         'Also returns the section list and related docs (parent, siblings, children). An unknown path returns the closest ids.',
       inputSchema,
       outputSchema,
-      annotations: { title: 'Read a WorkOS doc', ...READ_ONLY },
+      annotations: { title: `Read a page of ${deps.about.docs}`, ...READ_ONLY },
     },
     async ({ path, section, page }) => {
       const docs = deps.engine().docs;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ServerDeps } from '../deps.js';
+import type { ToolDeps } from '../deps.js';
+import { topicList } from '../../core/about.js';
 import { formatSearch } from '../../format.js';
 import { clean, READ_ONLY } from '../tool-common.js';
 import { fitItems } from '../budget.js';
@@ -34,19 +35,19 @@ const outputSchema = {
   ),
 };
 
-export function registerSearchDocsTool(server: McpServer, deps: ServerDeps): string {
+export function registerSearchDocsTool(server: McpServer, deps: ToolDeps): string {
   const name = 'search_docs';
   server.registerTool(
     name,
     {
-      title: 'Search the WorkOS docs',
+      title: `Search ${deps.about.docs}`,
       description:
-        'Find the sections of the WorkOS developer docs that answer a question (AuthKit, SSO, Directory Sync, RBAC/FGA, Audit Logs, Vault, Radar, Widgets, the API reference, SDK methods, error codes, events, identity-provider integrations). ' +
+        `Find the sections of ${deps.about.docs} that answer a question${topicList(deps.about)}. ` +
         'Semantic and keyword search combined: works for natural questions and exact identifiers (method names, event names, error codes, parameters). ' +
         'Returns each section with its doc id (path), URL, heading breadcrumb and text. Use get_doc with a returned path to read the whole page.',
       inputSchema,
       outputSchema,
-      annotations: { title: 'Search the WorkOS docs', ...READ_ONLY },
+      annotations: { title: `Search ${deps.about.docs}`, ...READ_ONLY },
     },
     async ({ query, limit, section }) => {
       const text = clean(query).trim();
@@ -56,7 +57,7 @@ export function registerSearchDocsTool(server: McpServer, deps: ServerDeps): str
       const results = found.map((r) => ({ ...r, text: compactPlaceholders(r.text, r.url) }));
       return fitItems(results, {
         render: (forText, forStructured, omitted) => ({
-          content: [{ type: 'text', text: formatSearch(text, forText, section) + omittedNote(omitted) }],
+          content: [{ type: 'text', text: formatSearch(text, forText, section, undefined, deps.about) + omittedNote(omitted) }],
           structuredContent: { query: text, results: forStructured },
         }),
         textNote: (r) => `[truncated: read the full section with get_doc path="${r.path}"${anchorOf(r) ? ` section="${anchorOf(r)}"` : ''}]`,

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Bump when any file's layout changes (a codec in codecs.ts, or this schema): an index of another
  * format is refused with a rebuild hint, and ingest rebuilds it in full.
  */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 
 /** What the manifest records about the embedder that built an index; EmbedderInfo is this type. */
 export const embedderInfoSchema = z.object({
@@ -28,19 +28,48 @@ export const chunkOptionsSchema = z.object({
 /** The HNSW graph's parameters; HnswParams is this type. */
 export const hnswParamsSchema = z.object({ m: z.number().int(), efConstruction: z.number().int(), efSearch: z.number().int(), seed: z.number().int() });
 
+/**
+ * One source of docs, as ingest was asked to index it: recorded so that `ingest --index X` alone
+ * rebuilds X from the same sources, and so that the server can name what it serves.
+ */
+export const sourceRecordSchema = z.object({
+  /** folder: a docs folder; docs-package: the pinned WorkOS docs package; npm-package: an SDK package's README (and signatures). */
+  kind: z.enum(['folder', 'docs-package', 'npm-package']),
+  /** What users call it: "WorkOS", "Mastra", "@workos-inc/authkit-nextjs". */
+  name: z.string(),
+  /** Doc ids of this source start with `prefix/` (empty: no prefix). */
+  prefix: z.string(),
+  /** Page URLs are the base URL followed by the id within the source. */
+  baseUrl: z.string(),
+  /** The folder read (folder, docs-package), absolute. */
+  docsDir: z.string().optional(),
+  /** Changelog JSON files, if the source has them. */
+  changelogsDir: z.string().nullable().optional(),
+  /** npm package name and exact version (docs-package, npm-package). */
+  package: z.string().optional(),
+  version: z.string().optional(),
+  /** The registry's integrity of the package tarball (npm-package). */
+  integrity: z.string().optional(),
+  /** Index the public methods of the package's type declarations (npm-package). */
+  signatures: z.boolean().optional(),
+  /** Title of the navigation node that holds sources sharing the prefix's first segment ("SDKs"). */
+  group: z.string().optional(),
+  /** The framework or platform the package is for, as code examples name it ("nextjs", "node"). */
+  framework: z.string().optional(),
+});
+export type SourceRecord = z.infer<typeof sourceRecordSchema>;
+
 const artifactSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() });
 
 export const manifestSchema = z.object({
   formatVersion: z.number().int(),
   createdAt: z.string(),
   buildMs: z.number().nonnegative(),
-  corpus: z.object({
-    source: z.string(),
-    docsDir: z.string(),
-    changelogsDir: z.string().nullable(),
-    baseUrl: z.string(),
-    contentHash: z.string(),
-  }),
+  /** Every source, in the order given; the first one's ids carry no prefix unless it was given one. */
+  sources: z.array(sourceRecordSchema),
+  contentHash: z.string(),
+  /** The top level of the navigation, for the server's descriptions (read before the rest of the index). */
+  topics: z.array(z.object({ title: z.string(), id: z.string().optional() })),
   embedder: embedderInfoSchema.extend({
     /** Content hash of the corpus the local model was fitted on (it is reused while little changes). */
     fittedOn: z.string().optional(),
@@ -52,7 +81,8 @@ export const manifestSchema = z.object({
   registryHash: z.string(),
   /** The tokenizer the lexical indexes and the local embedder were built with. */
   tokenizerVersion: z.number().int(),
-  sources: z.record(z.object({ docId: z.string(), sha256: z.string() })),
+  /** Per source file (by its path: `prefix/` and the path within its source), the doc it became and the source's hash. */
+  files: z.record(z.object({ docId: z.string(), sha256: z.string() })),
   artifacts: z.record(artifactSchema),
 });
 
