@@ -149,6 +149,9 @@ const stats: Command = {
       ...m.sources.map((s, i) => `${i === 0 ? 'sources:   ' : '           '} ${describeSource(s)}`),
       `built:      ${m.createdAt} in ${(m.buildMs / 1000).toFixed(1)} s`,
       `files:      ${m.counts.files} (${m.counts.docs} docs)`,
+      ...(m.stale.length
+        ? [`stale:      ${m.stale.length} doc${m.stale.length === 1 ? '' : 's'} kept from an earlier build (could not be read): ${m.stale.map((s) => s.path).join(', ')}`]
+        : []),
       `sections:   ${m.counts.sections}`,
       `chunks:     ${m.counts.chunks}`,
       `changelog:  ${m.counts.changelog} entries`,
@@ -255,18 +258,20 @@ const ingest: Command = {
     const f = summary.files;
     io.stderr(
       `${summary.full ? 'Built' : 'Updated'} ${summary.indexDir} in ${(summary.ms / 1000).toFixed(2)} s: ` +
-        `${f.total} docs (${f.added} added, ${f.changed} changed, ${f.removed} removed, ${f.parsed} parsed, ${f.fallback} fallback, ${f.failed} failed), ` +
+        `${f.total} docs (${f.added} added, ${f.changed} changed, ${f.removed} removed, ${f.parsed} parsed, ${f.fallback} fallback, ${f.failed} failed${f.stale ? `, ${f.stale} stale` : ''}), ` +
         `${summary.sections} sections, ${summary.chunks} chunks, ${summary.chunksEmbedded} embedded${summary.refitted ? ' (local model fitted)' : ''}, ` +
         `${summary.warnings.length} warnings.\n`,
     );
     if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     // The index was written, but a doc that did not parse is missing from it: say so in the exit status.
+    for (const w of summary.stale) {
+      io.stderr(`${w.path}: could not be read (${w.message.split(';')[0]?.slice(0, 160)}); its previous version stays in the index. Fix: make the file readable and run ingest again.\n`);
+    }
     if (summary.failures.length > 0) {
       const where = summary.failures.map((w) => `${w.path}${w.line ? `:${w.line}` : ''} (${w.message.split('\n')[0]?.slice(0, 120)})`);
       io.stderr(`${summary.failures.length} file${summary.failures.length === 1 ? '' : 's'} could not be indexed and ${summary.failures.length === 1 ? 'is' : 'are'} not in the index: ${where.join('; ')}\n`);
-      return 1;
     }
-    return 0;
+    return summary.failures.length > 0 || summary.stale.length > 0 ? 1 : 0;
   },
 };
 

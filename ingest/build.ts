@@ -68,7 +68,9 @@ export interface BuildSummary {
    * removed: deleted from the docs folder; fallback: indexed as plain Markdown or text because they
    * could not be parsed as written; failed: not in the index at all (unreadable, too large, unparseable).
    */
-  files: { total: number; added: number; changed: number; removed: number; parsed: number; fallback: number; failed: number };
+  files: { total: number; added: number; changed: number; removed: number; parsed: number; fallback: number; failed: number; stale: number };
+  /** Docs that could not be read in this run and keep their previous version, with why. */
+  stale: CorpusWarning[];
   /** The files that are not in the index, with where and why. */
   failures: CorpusWarning[];
   /** Doc ids the previous index held that this one does not (deleted or failed). */
@@ -300,12 +302,14 @@ async function writeStage(
       registryHash: corpus.registryHash,
       tokenizerVersion: TOKENIZER_VERSION,
       files: sources,
+      stale: corpus.stale.map((w) => ({ path: w.path, message: w.message })),
     },
   );
   return {
     indexDir: path.resolve(options.indexDir),
-    files: { total: corpus.files.length, added, changed, removed, parsed: corpus.parsed, fallback: corpus.fallback, failed: corpus.failed },
+    files: { total: corpus.files.length, added, changed, removed, parsed: corpus.parsed, fallback: corpus.fallback, failed: corpus.failed, stale: corpus.stale.length },
     failures: corpus.failures,
+    stale: corpus.stale,
     lost: parsed.lost,
     docs: corpus.files.length,
     sections,

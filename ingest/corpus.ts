@@ -55,6 +55,8 @@ export interface Corpus {
   failed: number;
   /** One warning per doc file that failed to parse (it is not in `files`). */
   failures: CorpusWarning[];
+  /** Docs that could not be read in this run and keep their previous version (they are in `files`). */
+  stale: CorpusWarning[];
   sourceFiles: number;
 }
 
@@ -94,12 +96,23 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
   let failed = 0;
   // Files that are not in the index at all (unreadable, over the size limit, unparseable even as text).
   const failures: CorpusWarning[] = [];
+  // Docs that could not be read this time but were indexed before: their previous version stays.
+  const kept: ParsedFile[] = [];
+  const stale: CorpusWarning[] = [];
   const read = await mapLimit(allFiles, limits.readConcurrency, async (file) => {
     try {
       return { file, source: file.text ?? (await readSource(file, limits.maxFileBytes)) };
     } catch (error) {
       const message = (error as Error).message;
       if (options.strict) throw new Error(`${file.path}: ${message} (--strict stops at the first file that cannot be indexed)`);
+      const old = file.kind === 'doc' ? options.previous?.get(file.path) : undefined;
+      if (old && old.docId === file.docId) {
+        const warning = { path: file.path, message: `${message}; its previous version stays in the index until it can be read (fix the file and run ingest again)` };
+        kept.push(old);
+        stale.push(warning);
+        warnings.push(warning);
+        return undefined;
+      }
       const warning = { path: file.path, message: `${message}; skipped` };
       if (file.kind === 'doc') {
         failed++;
@@ -173,11 +186,16 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
       options.onProgress?.(++done, docs.length);
     }),
   );
-  const indexed = files.filter((f): f is ParsedFile => f !== undefined);
+  let indexed = files.filter((f): f is ParsedFile => f !== undefined);
+  if (kept.length) {
+    // In the sources' order, as if they had been read.
+    const order = new Map(allFiles.map((f, i) => [f.path, i]));
+    indexed = [...indexed, ...kept].sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
+  }
   const navigation = navigationOf(sourceList, navFiles, indexed);
   warnings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   failures.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files: indexed, navigation, warnings, registryHash, registryParts, parsed, fallback, failed, failures, sourceFiles: allFiles.length };
+  return { files: indexed, navigation, warnings, registryHash, registryParts, parsed, fallback, failed, failures, stale, sourceFiles: allFiles.length };
 }
 
 /** Reads a file through one descriptor, refusing it (before reading) when it is over the size limit. */

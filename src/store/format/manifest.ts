@@ -83,6 +83,8 @@ export const manifestSchema = z.object({
   tokenizerVersion: z.number().int(),
   /** Per source file (by its path: `prefix/` and the path within its source), the doc it became and the source's hash. */
   files: z.record(z.object({ docId: z.string(), sha256: z.string() })),
+  /** Docs that could not be read by the build and kept the version an earlier build indexed. */
+  stale: z.array(z.object({ path: z.string(), message: z.string() })),
   artifacts: z.record(artifactSchema),
 });
 
