@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { UsageError, type Command, type CliIO, type OptionSpec, type Values } from './command.js';
-import { defaultIndexDir, defaultModelsDir } from './paths.js';
+import { defaultCacheDir, defaultIndexDir, defaultModelsDir } from './paths.js';
 import { DocNotFoundError } from '../src/core/docs.js';
 import { openEngine } from '../src/core/engine.js';
 import { evaluate, formatReport, MAX_EVAL_K, parseQuerySet, reportJson } from '../src/core/eval.js';
@@ -211,6 +212,8 @@ const ingest: Command = {
     name: { type: 'string', value: 'NAME', description: 'what the --docs folder is called in tool descriptions, e.g. "Acme" (default: the folder\'s name)' },
     'base-url': { type: 'string', value: 'URL', description: 'where the --docs folder\'s pages are published, e.g. https://acme.dev/docs (default: file:// links to the files)' },
     changelogs: { type: 'string', value: 'DIR', description: 'folder of changelog JSON files for the --docs folder (default: none; the WorkOS docs package\'s own)' },
+    'no-sdks': { type: 'boolean', description: 'leave the WorkOS SDK packages (READMEs, Node SDK methods) out of the default sources' },
+    'sdk-dir': { type: 'string', value: 'DIR', description: 'take the Node SDK methods from this installed @workos-inc/node (e.g. ./node_modules/@workos-inc/node) instead of the pinned version' },
     config: { type: 'string', value: 'FILE', description: `sources, index and embedder as JSON (default: ./workos-docs-mcp.config.json if present; flags override it)` },
     embedder: { type: 'string', value: 'local|transformers', description: 'how chunks are embedded (default local: learned from the corpus, no download)' },
     model: { type: 'string', value: 'ID', description: 'transformers.js model id in models/, e.g. Xenova/all-MiniLM-L6-v2 (with --embedder transformers)' },
@@ -240,6 +243,9 @@ const ingest: Command = {
       docsDir,
       name: str(values.name),
       baseUrl: str(values['base-url']),
+      ...(values['no-sdks'] ? { sdks: false } : {}),
+      cacheDir: defaultCacheDir(io.env),
+      ...(str(values['sdk-dir']) ? { packageDirs: { '@workos-inc/node': sdkDir(str(values['sdk-dir']) as string) } } : {}),
       changelogsDir: str(values.changelogs),
       indexDir: str(values.index) || !config?.index ? indexDir(values, io) : config.index,
       embedder: embedder.data,
@@ -406,4 +412,18 @@ function describeSource(s: SourceRecord): string {
   const what = s.package ? `${s.package}${s.version ? `@${s.version}` : ''}` : (s.docsDir ?? '');
   const name = s.package === s.name ? '' : `${s.name || '(unnamed)'} `;
   return `${name}${what ? `${name ? '(' : ''}${what}${name ? ')' : ''}` : ''}${s.prefix ? `, ids under ${s.prefix}/` : ''}, ${s.baseUrl}`;
+}
+
+/** An installed @workos-inc/node for --sdk-dir: its folder, checked to be that package. */
+function sdkDir(dir: string): string {
+  const abs = path.resolve(dir);
+  const file = path.join(abs, 'package.json');
+  let name: string | undefined;
+  try {
+    name = (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name;
+  } catch {
+    throw new UsageError(`--sdk-dir must be the folder of an installed @workos-inc/node (with its package.json), e.g. ./node_modules/@workos-inc/node; ${file} cannot be read.`);
+  }
+  if (name !== '@workos-inc/node') throw new UsageError(`--sdk-dir must be the folder of @workos-inc/node, but ${abs} holds ${name ?? 'a package without a name'}.`);
+  return abs;
 }

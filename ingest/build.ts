@@ -21,7 +21,10 @@ import { parseCorpus, type Corpus, type CorpusWarning, type ParsedFile } from '.
 import { defaultCorpus } from './discover.js';
 import { z } from 'zod';
 import { sourceRecordSchema } from '../src/store/format/manifest.js';
-import { arrangeSources, folderSource, workosDocsSource, type SourceRecord } from './sources/sources.js';
+import { arrangeSources, folderSource, presetSources, workosDocsSource, workosSdkSources, type SourceRecord } from './sources/sources.js';
+import { defaultCacheDir } from './package-root.js';
+import { frameworkKey, pointPlaceholders, type SdkExample } from './sdk/placeholders.js';
+import type { PackFn } from './sources/npm-package.js';
 import { embedChunks, type Embedded } from './embed-stage.js';
 import { planBuild, recordedSettings, sourceUrls, type BuildPlan, type BuildSettings } from './plan.js';
 import { buildSearchStructures } from './search-stage.js';
@@ -56,6 +59,14 @@ export interface BuildOptions {
   allowEmpty?: boolean;
   /** Replace an index even when the build drops more than SHRINK_LIMIT of its docs. */
   allowShrink?: boolean;
+  /** Leave the WorkOS SDK packages out of the default sources (docs and changelog only). */
+  sdks?: boolean;
+  /** Where pinned package tarballs are cached (default: $WORKOS_DOCS_MCP_CACHE or .cache/sources in the package). */
+  cacheDir?: string;
+  /** Take a package from this unpacked folder instead of its pinned tarball, e.g. {"@workos-inc/node": "./node_modules/@workos-inc/node"}. */
+  packageDirs?: Record<string, string>;
+  /** Test hook: how tarballs are downloaded. */
+  pack?: PackFn;
   /** Test hook: called after vectors are computed and before anything is written. */
   beforeWrite?: () => void | Promise<void>;
   /** Test hook: called when the HNSW library has written its file, before the file is checked. */
@@ -73,6 +84,8 @@ export interface BuildSummary {
   stale: CorpusWarning[];
   /** The files that are not in the index, with where and why. */
   failures: CorpusWarning[];
+  /** Missing code samples rendered as placeholders, and how many point to an SDK example. */
+  placeholders: { total: number; pointed: number };
   /** Doc ids the previous index held that this one does not (deleted or failed). */
   lost: string[];
   docs: number;
@@ -149,7 +162,7 @@ interface BuildContext {
  * index being updated records (so `ingest --index X` rebuilds X from its own sources); else the
  * default WorkOS sources.
  */
-export function sourcesToBuild(options: Pick<BuildOptions, 'sources' | 'docsDir' | 'name' | 'baseUrl' | 'changelogsDir' | 'indexDir'>, log: (line: string) => void = () => {}): SourceRecord[] {
+export function sourcesToBuild(options: Pick<BuildOptions, 'sources' | 'docsDir' | 'name' | 'baseUrl' | 'changelogsDir' | 'indexDir' | 'sdks'>, log: (line: string) => void = () => {}): SourceRecord[] {
   if (options.sources) return options.sources;
   if (options.docsDir !== undefined) {
     const defaults = defaultCorpus();
@@ -163,11 +176,12 @@ export function sourcesToBuild(options: Pick<BuildOptions, 'sources' | 'docsDir'
     throw new Error('--name, --base-url and --changelogs describe a docs folder: pass it with --docs DIR too (or list sources in workos-docs-mcp.config.json).');
   }
   const recorded = recordedSources(options.indexDir);
+  if (recorded && options.sdks === false) return recorded.filter((s) => s.preset !== 'workos-sdks');
   if (recorded) {
     log(`sources: as recorded in the index (${recorded.map((s) => s.name).join(', ')})`);
     return recorded;
   }
-  return defaultSources();
+  return defaultSources({ sdks: options.sdks });
 }
 
 /**
@@ -227,6 +241,8 @@ interface Parsed {
   /** Chunks with their navigation breadcrumbs, and the text each one embeds. */
   chunks: Chunk[];
   texts: string[];
+  /** Missing code samples rendered as placeholders, and how many point to an SDK example. */
+  placeholders: { total: number; pointed: number };
 }
 
 /** Parse: read and parse the sources (reusing unchanged files when the plan allows), refuse a shrink. */
@@ -237,6 +253,7 @@ async function parseStage(options: BuildOptions, context: BuildContext, previous
   const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
   const corpus = await parseCorpus({
     sources,
+    list: { cacheDir: options.cacheDir ?? defaultCacheDir({}), ...(options.pack ? { pack: options.pack } : {}), ...(options.packageDirs ? { packageDirs: options.packageDirs } : {}) },
     limits,
     strict: options.strict,
     previous: { get: (p) => previousFiles.get(p), registryHash: reuse?.manifest.registryHash, registryParts: reuse?.registryParts },
@@ -252,8 +269,11 @@ async function parseStage(options: BuildOptions, context: BuildContext, previous
     const failedBefore = corpus.failures.filter((f) => before?.files[f.path]).length;
     throw new ShrinkRefusedError(path.resolve(options.indexDir), lost.docs, lost.of, failedBefore);
   }
+  const pointed = pointPlaceholders(corpus.files, sdkExamples(corpus));
+  corpus.files = pointed.files;
+  if (pointed.placeholders) log(`missing code samples: ${pointed.placeholders} placeholders, ${pointed.pointed} with a pointer to the closest SDK example`);
   const chunks = withContext(corpus.files.flatMap((f) => f.chunks), breadcrumbs(corpus.navigation));
-  return { corpus, changelog: changelog.entries, lost: lost.docs, chunks, texts: chunks.map((c) => embeddingText(c)) };
+  return { corpus, changelog: changelog.entries, lost: lost.docs, chunks, texts: chunks.map((c) => embeddingText(c)), placeholders: { total: pointed.placeholders, pointed: pointed.pointed } };
 }
 
 /** Write: write every component and the manifest, switch to the new version, and summarize. */
@@ -263,7 +283,7 @@ async function writeStage(
   context: BuildContext,
   stages: { previous?: PreviousBuild; parsed: Parsed; embedded: Embedded; search: { lexical: LexicalIndexes }; contentHash: string },
 ): Promise<BuildSummary> {
-  const { start, sources: sourceRecords } = context;
+  const { start } = context;
   const { previous, parsed, embedded, search, contentHash } = stages;
   const { corpus, chunks, changelog } = parsed;
   const sources: Manifest['files'] = {};
@@ -292,7 +312,7 @@ async function writeStage(
     {
       createdAt: new Date().toISOString(),
       buildMs: Math.round(performance.now() - start),
-      sources: sourceRecords,
+      sources: corpus.sources,
       contentHash,
       topics: corpus.navigation.map((n) => ({ title: n.title, ...(n.id !== undefined ? { id: n.id } : {}) })),
       embedder: { ...embedded.embedder.info, ...fit },
@@ -310,6 +330,7 @@ async function writeStage(
     files: { total: corpus.files.length, added, changed, removed, parsed: corpus.parsed, fallback: corpus.fallback, failed: corpus.failed, stale: corpus.stale.length },
     failures: corpus.failures,
     stale: corpus.stale,
+    placeholders: parsed.placeholders,
     lost: parsed.lost,
     docs: corpus.files.length,
     sections,
@@ -374,9 +395,9 @@ function assertDocsFolder(docsDir: string, source: SourceRecord): void {
   }
 }
 
-/** The default sources: the pinned WorkOS docs package. */
-export function defaultSources(): SourceRecord[] {
-  return [workosDocsSource()];
+/** The default sources: the pinned WorkOS docs package and, unless left out, the pinned WorkOS SDK packages. */
+export function defaultSources(options: { sdks?: boolean } = {}): SourceRecord[] {
+  return [workosDocsSource(), ...(options.sdks === false ? [] : workosSdkSources())];
 }
 
 /**
@@ -391,7 +412,19 @@ export function recordedSources(indexDir: string): SourceRecord[] | undefined {
     return undefined;
   }
   const parsed = z.array(sourceRecordSchema).min(1).safeParse(raw.sources);
-  if (parsed.success) return parsed.data.map((s) => (s.kind === 'docs-package' ? { ...workosDocsSource(s.prefix), ...(s.group ? { group: s.group } : {}) } : s));
+  if (parsed.success) {
+    // Sources from a preset follow its current pins (an upgrade of this package updates them).
+    const out: SourceRecord[] = [];
+    const seen = new Set<string>();
+    for (const s of parsed.data) {
+      if (!s.preset) out.push(s.kind === 'docs-package' ? { ...workosDocsSource(s.prefix) } : s);
+      else if (!seen.has(s.preset)) {
+        seen.add(s.preset);
+        out.push(...presetSources(s.preset).map((p) => (p.kind === 'docs-package' ? { ...p, prefix: s.prefix } : p)));
+      }
+    }
+    return out;
+  }
   // Format 4 and older recorded one folder as `corpus`.
   const corpus = raw.corpus as { source?: unknown; docsDir?: unknown; changelogsDir?: unknown; baseUrl?: unknown } | undefined;
   if (!corpus || typeof corpus.docsDir !== 'string') return undefined;
@@ -407,4 +440,24 @@ async function readAllChangelogs(sources: SourceRecord[], maxFileBytes: number):
   const entries = results.flatMap((r) => r.entries);
   if (results.length > 1) entries.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
   return { entries, warnings: results.flatMap((r) => r.warnings) };
+}
+
+/** The SDK code missing docs samples may point to: README sections and method pages that hold code. */
+function sdkExamples(corpus: Corpus): SdkExample[] {
+  const examples: SdkExample[] = [];
+  for (const source of corpus.sources) {
+    if (source.kind !== 'npm-package' || !source.prefix) continue;
+    const framework = frameworkKey(source.framework ?? '') || undefined;
+    for (const file of corpus.files) {
+      if (file.docId !== source.prefix && !file.docId.startsWith(`${source.prefix}/`)) continue;
+      for (const chunk of file.chunks) {
+        if (!/^\s*(```|~~~)/m.test(chunk.text)) continue;
+        const where = file.docId === source.prefix ? chunk.heading.join(' › ') || chunk.title : chunk.title;
+        examples.push({ docId: file.docId, url: chunk.url, label: `${source.name} ${source.version ?? ''} › ${where}`.replace(/ {2,}/g, ' '), ...(framework ? { framework } : {}), text: chunk.text });
+        // One example per method page: its first block is the call.
+        if (file.docId !== source.prefix) break;
+      }
+    }
+  }
+  return examples;
 }

@@ -4,7 +4,11 @@ import type { RegistryParts } from '../src/store/format/records.js';
 import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from './chunk.js';
 import type { SourceFile } from './discover.js';
 import type { SourceRecord } from '../src/store/format/manifest.js';
-import { listSourceFiles, type SourceListing } from './sources/files.js';
+import { listSourceFiles, type ListOptions, type SourceListing } from './sources/files.js';
+import { referencePagesByMethod } from './sdk/annotate.js';
+import { methodPageId, renderMethodPage } from './sdk/method-page.js';
+import type { SdkTable } from './sdk/annotate.js';
+import type { SdkMethod } from './sdk/signatures.js';
 import { folderSource, globalDocId } from './sources/sources.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits.js';
 import { buildNavigationTree, parseNavigation, type NavigationFile } from './navigation.js';
@@ -47,6 +51,8 @@ export interface Corpus {
   registryHash: string;
   /** Each registry-defining file's part of the registry, for the next incremental run. */
   registryParts: RegistryParts;
+  /** The sources as read (an SDK from a local folder carries the version found there). */
+  sources: SourceRecord[];
   /** Files parsed in this run (the rest were reused from the previous build). */
   parsed: number;
   /** Files indexed as plain Markdown or plain text because they could not be parsed as written. */
@@ -63,6 +69,8 @@ export interface Corpus {
 export interface CorpusOptions {
   /** The sources, with their prefixes arranged (see arrangeSources). */
   sources?: SourceRecord[];
+  /** Where packages are fetched and cached, and local package folders (see ListOptions). */
+  list?: ListOptions;
   /** Shorthand for one docs folder as the only source (with `baseUrl`). */
   docsDir?: string;
   baseUrl?: string;
@@ -88,8 +96,10 @@ export async function parseCorpus(options: CorpusOptions): Promise<Corpus> {
 }
 
 async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: ParsePool): Promise<Corpus> {
-  const sourceList = sourcesOf(options);
-  const listings = await Promise.all(sourceList.map((source) => listSourceFiles(source)));
+  const listings = await Promise.all(sourcesOf(options).map((source) => listSourceFiles(source, options.list)));
+  // As read: an SDK taken from a local folder records the version found there.
+  const sourceList = listings.map((l) => l.source);
+  const sdk = listings.find((l) => l.sdk)?.sdk;
   const warnings: CorpusWarning[] = listings.flatMap((l) => l.warnings.map((message) => ({ path: message.split(':')[0] ?? '', message })));
   const sourceOf = new Map<SourceFile, SourceRecord>();
   const allFiles = uniqueIds(listings, sourceOf, warnings);
@@ -150,23 +160,26 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
     registryParts[file.path] = old?.sha256 === hash ? old : { sha256: hash, registry: registryFromFrontmatter(frontmatterOf(file, source)) };
   }
   const registry = mergeRegistries(Object.values(registryParts).map((part) => part.registry));
+  if (sdk) registry.sdk = sdk.table;
   const registryHash = sha256(JSON.stringify(registry));
   const registryChanged = previous?.registryHash !== registryHash;
   const reusable = (file: SourceFile) => {
     const old = previous?.get(file.path);
     return Boolean(old && old.sourceHash === hashes.get(file.path) && old.docId === file.docId);
   };
-  const files: Array<ParsedFile | undefined> = new Array(docs.length);
   let parsed = 0;
   let fallback = 0;
   let done = 0;
-  if (docs.length === 0) options.onProgress?.(0, 0);
+  // SDK method pages are made after the docs, with links back to the reference pages that name them.
+  const methodPages = sdk ? sdk.methods.length : 0;
+  if (docs.length + methodPages === 0) options.onProgress?.(0, 0);
   pool.setRegistry(registry);
-  await Promise.all(
-    docs.map(async ({ file, source }, i) => {
+  const parseAll = async (list: Array<{ file: SourceFile; source: string }>): Promise<Array<ParsedFile | undefined>> => {
+    const files: Array<ParsedFile | undefined> = new Array(list.length);
+    await Promise.all(list.map(async ({ file, source }, i) => {
       const sourceHash = hashes.get(file.path) ?? sha256(source);
       const old = previous?.get(file.path);
-      if (old && reusable(file) && !(registryChanged && hasReference(source))) files[i] = old;
+      if (old && reusable(file) && !(registryChanged && (hasReference(source) || (sdk && callsClient(source, sdk.table.clientVar))))) files[i] = old;
       else {
         try {
           const indexed = await pool.index({ path: file.path, docId: file.docId, source, baseUrl: file.baseUrl ?? '', ...(file.url ? { url: file.url } : {}) });
@@ -183,9 +196,19 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
           failures.push(warning);
         }
       }
-      options.onProgress?.(++done, docs.length);
-    }),
-  );
+      options.onProgress?.(++done, docs.length + methodPages);
+    }));
+    return files;
+  };
+  const files = await parseAll(docs);
+  if (sdk) {
+    const listing = listings.find((l) => l.sdk === sdk);
+    const parsedDocs = files.filter((f): f is ParsedFile => f !== undefined).map((f) => f.doc);
+    const pages = methodPageFiles(sdk, listing?.files[0]?.url ?? sdk.table.packageName, parsedDocs);
+    for (const page of pages) hashes.set(page.file.path, sha256(page.source));
+    files.push(...(await parseAll(pages)));
+    allFiles.push(...pages.map((p) => p.file));
+  }
   let indexed = files.filter((f): f is ParsedFile => f !== undefined);
   if (kept.length) {
     // In the sources' order, as if they had been read.
@@ -195,7 +218,7 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
   const navigation = navigationOf(sourceList, navFiles, indexed);
   warnings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   failures.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files: indexed, navigation, warnings, registryHash, registryParts, parsed, fallback, failed, failures, stale, sourceFiles: allFiles.length };
+  return { sources: sourceList, files: indexed, navigation, warnings, registryHash, registryParts, parsed, fallback, failed, failures, stale, sourceFiles: allFiles.length };
 }
 
 /** Reads a file through one descriptor, refusing it (before reading) when it is over the size limit. */
@@ -315,4 +338,24 @@ function localIdOf(source: SourceRecord, docId: string): string {
 
 function prefixIds(nodes: NavNode[], source: SourceRecord): NavNode[] {
   return nodes.map((n) => ({ ...n, ...(n.id !== undefined ? { id: globalDocId(source, n.id) } : {}), children: prefixIds(n.children, source) }));
+}
+
+/** Does a file call the SDK client (`workos.sso.…`)? Its SDK notes change with the SDK. */
+function callsClient(source: string, clientVar: string): boolean {
+  return source.includes(`${clientVar}.`) || source.includes('- Node:') || /\bnode\b/i.test(source);
+}
+
+/** One generated page per SDK method, linking back to the docs pages that describe it. */
+function methodPageFiles(
+  sdk: { table: SdkTable; methods: SdkMethod[] },
+  url: string,
+  docs: Array<{ id: string; title: string; url: string; markdown: string }>,
+): Array<{ file: SourceFile; source: string }> {
+  const { table } = sdk;
+  const links = referencePagesByMethod(docs, table.prefix);
+  return sdk.methods.map((method) => {
+    const id = `${table.prefix}/${methodPageId(method)}`;
+    const source = renderMethodPage(method, { packageName: table.packageName, version: table.version, referencePages: links.get(id) ?? [] });
+    return { file: { kind: 'doc', path: `${table.prefix}/methods/${methodPageId(method)}.md`, absPath: '', docId: id, url, baseUrl: url, text: source }, source };
+  });
 }

@@ -1,3 +1,4 @@
+import { annotateSdkCalls } from './sdk/annotate.js';
 import { createHash } from 'node:crypto';
 import { toString } from 'mdast-util-to-string';
 import YAML from 'yaml';
@@ -62,15 +63,16 @@ export function parseDoc(input: ParseInput): ParsedDoc {
   const sections = splitSections(blocks, input.docId, title, slug, url);
   const ctx = { baseUrl: input.baseUrl, docId: input.docId, title, slug, sections, limits: input.limits, warn: (m: string) => warnings.push(m) };
   sections.push(...referenceSections(frontmatter, input.registry, ctx));
+  const linked = annotateSdkCalls(sections, input.registry.sdk);
   const doc: DocRecord = {
     id: input.docId,
     title,
-    description: description || summaryOf(sections),
+    description: description || summaryOf(linked),
     url,
-    ...renderDoc(title, description, sections),
+    ...renderDoc(title, description, linked),
     sourceHash: sha256(input.source),
   };
-  return { doc, sections, warnings };
+  return { doc, sections: linked, warnings };
 }
 
 export function sha256(text: string): string {

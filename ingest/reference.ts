@@ -1,3 +1,4 @@
+import type { SdkTable } from './sdk/annotate.js';
 import type { Section } from '../src/types.js';
 
 /**
@@ -10,6 +11,8 @@ export interface ReferenceRegistry {
   descriptions: Record<string, unknown>;
   /** language → parameter key → parameter, from entries that define a parameter rather than an endpoint. */
   shared: Record<string, Record<string, RefProp>>;
+  /** The pinned SDK that the docs' calls are checked against (see sdk/annotate.ts), when one is indexed. */
+  sdk?: SdkTable;
 }
 
 interface RefProp {

@@ -1,5 +1,10 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { SourceRecord } from '../../src/store/format/manifest.js';
 import { discoverDocs, type SourceFile } from '../discover.js';
+import type { SdkTable } from '../sdk/annotate.js';
+import type { SdkMethod } from '../sdk/signatures.js';
+import { fetchPinnedPackage, type PackFn } from './npm-package.js';
 import { globalDocId, globalPath, pageUrlOf } from './sources.js';
 
 /** A source's files, with ids, paths and URLs as the index holds them. */
@@ -7,13 +12,25 @@ export interface SourceListing {
   source: SourceRecord;
   files: SourceFile[];
   warnings: string[];
+  /** An SDK package's public methods (sources with `signatures`): their pages are made once the docs are parsed. */
+  sdk?: { table: SdkTable; methods: SdkMethod[] };
+}
+
+export interface ListOptions {
+  /** Where package tarballs are cached (and unpacked). */
+  cacheDir?: string;
+  /** How a tarball is downloaded (tests pass one that copies a local file). */
+  pack?: PackFn;
+  /** Use this unpacked package folder for a source's package instead of the pinned tarball (ingest --sdk-dir). */
+  packageDirs?: Record<string, string>;
 }
 
 /**
  * Lists the files of one source. Paths and doc ids carry the source's prefix; each doc's URL
  * follows the source's base URL (a root `index.md` is the base URL itself).
  */
-export async function listSourceFiles(source: SourceRecord): Promise<SourceListing> {
+export async function listSourceFiles(source: SourceRecord, options: ListOptions = {}): Promise<SourceListing> {
+  if (source.kind === 'npm-package') return listPackage(source, options);
   if (!source.docsDir) throw new Error(`The source ${source.name} has no docs folder to read.`);
   const discovery = await discoverDocs(source.docsDir);
   const files = discovery.files.map((file) => {
@@ -28,4 +45,54 @@ export async function listSourceFiles(source: SourceRecord): Promise<SourceListi
     };
   });
   return { source, files, warnings: discovery.warnings.map((w) => (source.prefix ? `${source.prefix}/${w}` : w)) };
+}
+
+/** The npm page of a package version: where its README is published. */
+export function npmPageUrl(name: string, version?: string): string {
+  return `https://www.npmjs.com/package/${name}${version ? `/v/${version}` : ''}`;
+}
+
+/**
+ * An SDK package: its README (sections by heading, code kept whole) as the source's root page,
+ * and, with `signatures`, its public methods from the type declarations.
+ */
+async function listPackage(source: SourceRecord, options: ListOptions): Promise<SourceListing> {
+  if (!source.package || !source.version) throw new Error(`The source ${source.name} names no package and version.`);
+  const local = options.packageDirs?.[source.package];
+  let dir: string;
+  if (local) dir = local;
+  else {
+    if (!source.integrity) throw new Error(`The source ${source.package}@${source.version} has no pinned integrity: add it (npm view ${source.package}@${source.version} dist.integrity).`);
+    if (!options.cacheDir) throw new Error(`No cache folder to keep ${source.package}@${source.version} in.`);
+    dir = (await fetchPinnedPackage({ name: source.package, version: source.version, integrity: source.integrity }, options.cacheDir, options.pack)).dir;
+  }
+  const version = local ? await installedVersion(dir, source.version) : source.version;
+  const url = npmPageUrl(source.package, version);
+  const files: SourceFile[] = [];
+  const warnings: string[] = [];
+  const readme = (await readdir(dir)).find((name) => /^readme\.(md|markdown)$/i.test(name));
+  if (readme) {
+    const absPath = path.join(dir, readme);
+    files.push({ kind: 'doc', path: globalPath(source, 'README.md'), absPath, docId: globalDocId(source, ''), url, baseUrl: url });
+  } else warnings.push(`${source.package}@${version}: no README in the package; only its signatures are indexed`);
+  if (!source.signatures) return { source, files, warnings };
+  const { extractSdkSignatures } = await import('../sdk/signatures.js');
+  const signatures = extractSdkSignatures(dir);
+  warnings.push(...signatures.warnings.map((w) => `${source.package}@${version}: ${w}`));
+  const table: SdkTable = {
+    packageName: source.package,
+    version,
+    prefix: source.prefix,
+    clientVar: 'workos',
+    methods: signatures.methods.map((m) => ({ namespace: m.namespace, name: m.name, call: m.call })),
+  };
+  return { source: { ...source, version }, files, warnings, sdk: { table, methods: signatures.methods } };
+}
+
+async function installedVersion(dir: string, fallback: string): Promise<string> {
+  try {
+    return (JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { version?: string }).version ?? fallback;
+  } catch {
+    return fallback;
+  }
 }

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_BASE_URL } from '../../src/ids.js';
 import type { SourceRecord } from '../../src/store/format/manifest.js';
 import { defaultCorpus } from '../discover.js';
@@ -26,6 +26,7 @@ export function workosDocsSource(prefix = ''): SourceRecord {
   const pkg = packageOf(corpus.docs);
   return {
     kind: 'docs-package',
+    preset: 'workos-docs',
     name: 'WorkOS',
     prefix,
     baseUrl: DEFAULT_BASE_URL,
@@ -34,6 +35,50 @@ export function workosDocsSource(prefix = ''): SourceRecord {
     package: pkg?.name ?? '@workos/mcp-docs-server',
     ...(pkg?.version ? { version: pkg.version } : {}),
   };
+}
+
+interface PinnedSdk {
+  name: string;
+  version: string;
+  integrity: string;
+  id: string;
+  framework?: string;
+  signatures?: boolean;
+}
+
+/**
+ * The WorkOS SDK packages, pinned in ingest/sources/workos-sdks.json: each README under
+ * `sdk/<id>`, and the Node SDK's methods under `sdk/node/…`.
+ */
+export function workosSdkSources(): SourceRecord[] {
+  const { packages } = JSON.parse(readFileSync(pinsFile(), 'utf8')) as { packages: PinnedSdk[] };
+  return packages.map((p) => ({
+    kind: 'npm-package' as const,
+    preset: 'workos-sdks' as const,
+    name: p.name,
+    prefix: `sdk/${p.id}`,
+    baseUrl: `https://www.npmjs.com/package/${p.name}/v/${p.version}`,
+    package: p.name,
+    version: p.version,
+    integrity: p.integrity,
+    group: 'SDKs',
+    ...(p.framework ? { framework: p.framework } : {}),
+    ...(p.signatures ? { signatures: true } : {}),
+  }));
+}
+
+/** The committed pins, next to this file in the sources and beside dist/ when built. */
+function pinsFile(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.join(here, 'workos-sdks.json'), path.join(here, '..', '..', '..', 'ingest', 'sources', 'workos-sdks.json')];
+  const found = candidates.find((file) => statSync(file, { throwIfNoEntry: false })?.isFile());
+  if (!found) throw new Error(`The SDK pins file (ingest/sources/workos-sdks.json) is missing: looked in ${candidates.join(', ')}. Reinstall the package.`);
+  return found;
+}
+
+/** The sources a preset stands for, with its current pins. */
+export function presetSources(preset: 'workos-docs' | 'workos-sdks'): SourceRecord[] {
+  return preset === 'workos-docs' ? [workosDocsSource()] : workosSdkSources();
 }
 
 /**

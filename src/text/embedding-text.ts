@@ -7,7 +7,8 @@ import type { LexicalDoc } from '../store/lexical.js';
  * lacks its code, so search leaves these lines out.
  */
 export const MISSING_CODE_SENTENCE = 'is not included in the offline docs: see';
-const PLACEHOLDER_LINE = /^[ \t]*_Code sample .* is not included in the offline docs: see .*_[ \t]*$/gm;
+/** A missing sample's placeholder line, and the pointer to the closest SDK example that may follow it. */
+const PLACEHOLDER_LINE = /^[ \t]*_(?:Code sample .* is not included in the offline docs: see .*|Closest SDK example: .*)_[ \t]*$/gm;
 
 /** Chunk or doc text as search sees it: without missing-code placeholders. */
 export function searchableText(text: string): string {

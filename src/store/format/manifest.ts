@@ -56,6 +56,8 @@ export const sourceRecordSchema = z.object({
   group: z.string().optional(),
   /** The framework or platform the package is for, as code examples name it ("nextjs", "node"). */
   framework: z.string().optional(),
+  /** A source that came from a preset (`workos-docs`, `workos-sdks`) follows the preset's current pins on a rebuild. */
+  preset: z.enum(['workos-docs', 'workos-sdks']).optional(),
 });
 export type SourceRecord = z.infer<typeof sourceRecordSchema>;
 
