@@ -3,7 +3,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
 import type { ChangelogEntry, Chunk } from '../src/types.js';
-import { DEFAULT_BASE_URL } from '../src/ids.js';
+import { DEFAULT_BASE_URL, withAnchor } from '../src/ids.js';
+import { codeBlocks } from '../src/core/examples.js';
 import { breadcrumbs } from '../src/text/breadcrumbs.js';
 import { embeddingText } from '../src/text/embedding-text.js';
 import { DEFAULT_LOCAL_PARAMS } from '../src/embed/local.js';
@@ -442,7 +443,7 @@ async function readAllChangelogs(sources: SourceRecord[], maxFileBytes: number):
   return { entries, warnings: results.flatMap((r) => r.warnings) };
 }
 
-/** The SDK code missing docs samples may point to: README sections and method pages that hold code. */
+/** The SDK code missing docs samples may point to: each README code block (in its section) and each method page's call. */
 function sdkExamples(corpus: Corpus): SdkExample[] {
   const examples: SdkExample[] = [];
   for (const source of corpus.sources) {
@@ -450,12 +451,19 @@ function sdkExamples(corpus: Corpus): SdkExample[] {
     const framework = frameworkKey(source.framework ?? '') || undefined;
     for (const file of corpus.files) {
       if (file.docId !== source.prefix && !file.docId.startsWith(`${source.prefix}/`)) continue;
-      for (const chunk of file.chunks) {
-        if (!/^\s*(```|~~~)/m.test(chunk.text)) continue;
-        const where = file.docId === source.prefix ? chunk.heading.join(' › ') || chunk.title : chunk.title;
-        examples.push({ docId: file.docId, url: chunk.url, label: `${source.name} ${source.version ?? ''} › ${where}`.replace(/ {2,}/g, ' '), ...(framework ? { framework } : {}), text: chunk.text });
-        // One example per method page: its first block is the call.
-        if (file.docId !== source.prefix) break;
+      const { doc } = file;
+      const blocks = codeBlocks(doc.markdown);
+      // A method page's first block is its call; a README's every block is an example.
+      for (const block of file.docId === source.prefix ? blocks : blocks.slice(0, 1)) {
+        const section = [...doc.sections].reverse().find((s) => s.offset <= block.offset);
+        const where = file.docId === source.prefix ? section?.heading.join(' › ') || doc.title : doc.title;
+        examples.push({
+          docId: doc.id,
+          url: withAnchor(doc.url, section?.anchor || undefined),
+          label: `${source.name} ${source.version ?? ''} › ${where}`.replace(/ {2,}/g, ' '),
+          ...(framework ? { framework } : {}),
+          text: `${section?.heading.join(' ') ?? ''}\n${block.intro}\n${block.code}`,
+        });
       }
     }
   }

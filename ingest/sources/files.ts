@@ -77,13 +77,14 @@ async function listPackage(source: SourceRecord, options: ListOptions): Promise<
   } else warnings.push(`${source.package}@${version}: no README in the package; only its signatures are indexed`);
   if (!source.signatures) return { source, files, warnings };
   const { extractSdkSignatures } = await import('../sdk/signatures.js');
-  const signatures = extractSdkSignatures(dir);
+  const client = source.client ?? { className: 'WorkOS', variable: 'workos' };
+  const signatures = extractSdkSignatures(dir, { clientClass: client.className, clientVar: client.variable });
   warnings.push(...signatures.warnings.map((w) => `${source.package}@${version}: ${w}`));
   const table: SdkTable = {
     packageName: source.package,
     version,
     prefix: source.prefix,
-    clientVar: 'workos',
+    clientVar: client.variable,
     methods: signatures.methods.map((m) => ({ namespace: m.namespace, name: m.name, call: m.call })),
   };
   return { source: { ...source, version }, files, warnings, sdk: { table, methods: signatures.methods } };

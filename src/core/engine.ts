@@ -1,4 +1,5 @@
 import { LocalEmbedder } from '../embed/local.js';
+import type { SourceRecord } from '../store/format/manifest.js';
 import { createTransformersEmbedder } from '../embed/transformers.js';
 import { EmbedderError, type Embedder } from '../embed/types.js';
 import { loadIndex, loadIndexInBackground, type LoadedIndex } from '../store/load.js';
@@ -36,7 +37,7 @@ async function engineOf(index: LoadedIndex, options: EngineOptions): Promise<Doc
   const retriever = Retriever.fromIndex(index, embedder);
 
   const docs = new DocStore(index.docs, index.navigation, index.manifest.sources[0]?.baseUrl);
-  return { index, embedder, retriever, docs, examples: new ExampleFinder(retriever, docs), changelog: new Changelog(index.changelog) };
+  return { index, embedder, retriever, docs, examples: new ExampleFinder(retriever, docs, sourceOfDoc(index.manifest.sources)), changelog: new Changelog(index.changelog) };
 }
 
 /** The embedder the index was built with, and no other: queries must land in the same vector space. */
@@ -55,4 +56,13 @@ async function queryEmbedder(index: LoadedIndex, options: EngineOptions): Promis
     );
   }
   return embedder;
+}
+
+/** For examples: a doc of a package source comes from `package@version`; any other doc from its own id. */
+function sourceOfDoc(sources: SourceRecord[]): (docId: string) => string {
+  const packages = sources.filter((s) => s.prefix && s.package && s.version);
+  return (docId) => {
+    const source = packages.find((s) => docId === s.prefix || docId.startsWith(`${s.prefix}/`));
+    return source ? `${source.package}@${source.version}` : docId;
+  };
 }

@@ -54,6 +54,8 @@ export const sourceRecordSchema = z.object({
   signatures: z.boolean().optional(),
   /** Title of the navigation node that holds sources sharing the prefix's first segment ("SDKs"). */
   group: z.string().optional(),
+  /** The SDK's client class and the variable examples call it by (default WorkOS / workos), for `signatures`. */
+  client: z.object({ className: z.string(), variable: z.string() }).optional(),
   /** The framework or platform the package is for, as code examples name it ("nextjs", "node"). */
   framework: z.string().optional(),
   /** A source that came from a preset (`workos-docs`, `workos-sdks`) follows the preset's current pins on a rebuild. */

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { create } from 'tar';
+import { buildIndex } from '../ingest/build.js';
+import { folderSource } from '../ingest/sources/sources.js';
+import type { SourceRecord } from '../src/store/format/manifest.js';
+import { openEngine, type DocsEngine } from '../src/core/engine.js';
+import { readManifest } from '../src/store/load.js';
+import { connectClient, textOf } from './helpers/fixture-index.js';
+import { ROOT, tempDir } from './helpers/fixtures.js';
+import { integrityOf } from '../ingest/sources/npm-package.js';
+
+/**
+ * The whole SDK path on the made-up `@acme/node` package (test/fixtures/sdk/acme-node: a README
+ * and type declarations): signatures become method pages, the docs' calls are linked to them (and
+ * a renamed one is flagged), missing samples point at README code, and get_examples serves it.
+ */
+const ACME_DIR = path.join(ROOT, 'test', 'fixtures', 'sdk', 'acme-node');
+
+const DOCS: Record<string, string> = {
+  'login.mdx': [
+    '---',
+    'title: Log users in',
+    '---',
+    '',
+    'Acme login sends users to a hosted page and back to your callback.',
+    '',
+    '## Exchange the code in your callback',
+    '',
+    'Your callback route receives a code; exchange the code for the user and tokens.',
+    '',
+    '<CodeBlock file="callback-route.ts" title="Exchange code callback" />',
+    '',
+    'Older guides call `acme.signin.exchangeCode()` for this.',
+    '',
+    '## SDK methods',
+    '',
+    '- Node: `login.exchangeCode()` — parameters: `code`, `clientId`',
+    '',
+  ].join('\n'),
+  'widgets.mdx': '---\ntitle: Widgets\n---\n\nWidgets are listed a page at a time.\n',
+};
+
+function acmeSource(overrides: Partial<SourceRecord> = {}): SourceRecord {
+  return {
+    kind: 'npm-package',
+    name: '@acme/node',
+    prefix: 'sdk/acme',
+    baseUrl: 'https://www.npmjs.com/package/@acme/node/v/2.1.0',
+    package: '@acme/node',
+    version: '2.1.0',
+    signatures: true,
+    client: { className: 'Acme', variable: 'acme' },
+    group: 'SDKs',
+    framework: 'node',
+    ...overrides,
+  };
+}
+
+let work: { dir: string; cleanup: () => Promise<void> };
+let docsDir: string;
+let engine: DocsEngine;
+let indexDir: string;
+let summary: Awaited<ReturnType<typeof buildIndex>>;
+beforeAll(async () => {
+  work = await tempDir('wdm-sdk-src-');
+  docsDir = path.join(work.dir, 'docs');
+  await mkdir(docsDir, { recursive: true });
+  for (const [name, text] of Object.entries(DOCS)) await writeFile(path.join(docsDir, name), text);
+  indexDir = path.join(work.dir, 'index');
+  summary = await buildIndex({
+    sources: [folderSource({ docs: docsDir, name: 'Acme', baseUrl: 'https://acme.dev/docs' }), acmeSource()],
+    packageDirs: { '@acme/node': ACME_DIR },
+    indexDir,
+    embedder: 'local',
+    modelsDir: '',
+  });
+  engine = await openEngine(indexDir, { modelsDir: '' });
+});
+afterAll(() => work.cleanup());
+
+describe('an SDK package as a source', () => {
+  it('indexes the README as the source root page, with the package and version in the breadcrumb and npm URLs', async () => {
+    const readme = engine.docs.resolve('sdk/acme').doc;
+    expect(readme.title).toBe('Acme Node SDK');
+    expect(readme.url).toBe('https://www.npmjs.com/package/@acme/node/v/2.1.0');
+    const hits = await engine.retriever.search('send users to the hosted login page', { limit: 3, section: 'sdk/acme' });
+    expect(hits.map((h) => h.path)).toContain('sdk/acme');
+    const chunk = engine.index.chunks.find((c) => c.docId === 'sdk/acme' && c.anchor === 'sign-users-in');
+    expect(chunk?.url).toBe('https://www.npmjs.com/package/@acme/node/v/2.1.0#sign-users-in');
+    expect(chunk?.context).toEqual(['SDKs', '@acme/node 2.1.0']);
+    // The code block is kept whole.
+    expect(chunk?.text).toContain("const { accessToken, user } = await acme.login.exchangeCode({ code, clientId: 'client_123' });\n  return Response.json({ user });\n}\n```");
+  });
+
+  it('makes one page per public method, readable with get_doc and found by every spelling of its name', async () => {
+    const page = engine.docs.resolve('sdk/acme/login/exchange-code').doc;
+    expect(page.markdown).toContain('`code` (`string`)');
+    expect(page.markdown).toContain('The code your callback received in its query string.');
+    for (const query of ['exchangeCode', 'login.exchangeCode', 'exchange_code']) {
+      const hits = await engine.retriever.search(query, { limit: 3 });
+      expect(hits.map((h) => h.path), query).toContain('sdk/acme/login/exchange-code');
+    }
+    expect(readManifest(indexDir).sources[1]).toMatchObject({ name: '@acme/node', version: '2.1.0', prefix: 'sdk/acme' });
+  });
+
+  it('links a docs page that names a method to its SDK page, and the SDK page back to the docs page', () => {
+    const docs = engine.docs.resolve('login').doc.markdown;
+    expect(docs).toContain('- Node: `login.exchangeCode()` — parameters: `code`, `clientId` — SDK page: `sdk/acme/login/exchange-code`');
+    const page = engine.docs.resolve('sdk/acme/login/exchange-code').doc.markdown;
+    expect(page).toContain('## API reference\n\n- [Log users in](https://acme.dev/docs/login) (`login`)');
+  });
+
+  it('says which method the pinned SDK has in place of a renamed one, in the page and in its search results', async () => {
+    const note = '> **SDK note:** `acme.signin.exchangeCode` is `acme.login.exchangeCode` in @acme/node 2.1.0 (SDK page: `sdk/acme/login/exchange-code`).';
+    expect(engine.docs.resolve('login').doc.markdown).toContain(note);
+    const hits = await engine.retriever.search('exchange the code for the user and tokens', { limit: 5, section: 'login' });
+    expect(hits.some((h) => h.text.includes(note))).toBe(true);
+  });
+
+  it('points a missing code sample at the closest SDK example, which search ignores', () => {
+    const docs = engine.docs.resolve('login').doc.markdown;
+    expect(docs).toMatch(
+      /_Code sample "Exchange code callback" is not included in the offline docs: see <https:\/\/acme.dev\/docs\/login#exchange-the-code-in-your-callback>_\n_Closest SDK example: \[@acme\/node 2.1.0 › Sign users in\]\(https:\/\/www.npmjs.com\/package\/@acme\/node\/v\/2.1.0#sign-users-in\) \(`sdk\/acme`\)_/,
+    );
+    expect(summary.placeholders).toEqual({ total: 1, pointed: 1 });
+  });
+
+  it('serves the README code through get_examples, with its package and version as the source', async () => {
+    const { client, close } = await connectClient(engine);
+    try {
+      const result = await client.callTool({ name: 'get_examples', arguments: { query: 'exchange the login code in a callback' } });
+      const examples = (result.structuredContent as { examples: Array<{ source: string; code: string; url: string }> }).examples;
+      const readme = examples.find((e) => e.code.includes('acme.login.exchangeCode') && e.source === '@acme/node@2.1.0' && e.url.endsWith('#sign-users-in'));
+      expect(readme?.url).toBe('https://www.npmjs.com/package/@acme/node/v/2.1.0#sign-users-in');
+      expect(textOf(result)).toContain('@acme/node');
+      expect(client.getInstructions()).toContain('@acme/node 2.1.0 (sdk/acme/)');
+    } finally {
+      await close();
+    }
+  });
+
+  it('fails the ingest when a pinned tarball does not match its integrity, naming the package, and keeps the previous index', async () => {
+    const tarball = path.join(work.dir, 'acme.tgz');
+    await create({ gzip: true, file: tarball, cwd: path.dirname(ACME_DIR), prefix: '', portable: true }, [path.basename(ACME_DIR)]);
+    const pack = async (_spec: string, dest: string) => {
+      const file = path.join(dest, 'acme.tgz');
+      await writeFile(file, await readFile(tarball));
+      return file;
+    };
+    const before = readManifest(indexDir).createdAt;
+    const wrong = integrityOf(Buffer.from('not the tarball'));
+    await expect(
+      buildIndex({
+        sources: [folderSource({ docs: docsDir, name: 'Acme', baseUrl: 'https://acme.dev/docs' }), acmeSource({ integrity: wrong })],
+        cacheDir: path.join(work.dir, 'cache'),
+        pack,
+        indexDir,
+        embedder: 'local',
+        modelsDir: '',
+      }),
+    ).rejects.toThrow(/@acme\/node@2.1.0 does not match its pinned integrity .* update it from `npm view @acme\/node@2.1.0 dist.integrity`/);
+    expect(readManifest(indexDir).createdAt).toBe(before);
+    // With the right pin the same tarball is taken from the cache folder.
+    const right = integrityOf(await readFile(tarball));
+    const rebuilt = await buildIndex({
+      sources: [folderSource({ docs: docsDir, name: 'Acme', baseUrl: 'https://acme.dev/docs' }), acmeSource({ integrity: right })],
+      cacheDir: path.join(work.dir, 'cache'),
+      pack,
+      indexDir,
+      embedder: 'local',
+      modelsDir: '',
+    });
+    expect(rebuilt.docs).toBe(summary.docs);
+  });
+});
