@@ -312,9 +312,15 @@ function navigationOf(sources: SourceRecord[], navFiles: Array<NavigationFile & 
       tree.push(...nodes);
       continue;
     }
+    // The source's node names it (with its version). A package's root page (its README) is the
+    // node's first child, so that the page's breadcrumb carries the package and version.
     const title = source.version ? `${source.name} ${source.version}` : source.name;
-    const rootDoc = files.find((f) => f.docId === source.prefix);
-    const node: NavNode = { title, ...(rootDoc ? { id: source.prefix } : {}), children: nodes.filter((n) => n.id !== source.prefix) };
+    const root = nodes.find((n) => n.id === source.prefix);
+    const rest = [...(root?.children ?? []), ...nodes.filter((n) => n !== root)];
+    const node: NavNode =
+      source.kind === 'npm-package'
+        ? { title, children: [...(root ? [{ ...root, children: [] }] : []), ...rest] }
+        : { title, ...(root ? { id: source.prefix } : {}), children: rest };
     const [first] = source.prefix.split('/');
     if (!source.group || !first || first === source.prefix) {
       tree.push(node);

@@ -87,8 +87,8 @@ describe('an SDK package as a source', () => {
     expect(readme.url).toBe('https://www.npmjs.com/package/@acme/node/v/2.1.0');
     const hits = await engine.retriever.search('send users to the hosted login page', { limit: 3, section: 'sdk/acme' });
     expect(hits.map((h) => h.path)).toContain('sdk/acme');
-    const chunk = engine.index.chunks.find((c) => c.docId === 'sdk/acme' && c.anchor === 'sign-users-in');
-    expect(chunk?.url).toBe('https://www.npmjs.com/package/@acme/node/v/2.1.0#sign-users-in');
+    const chunk = engine.index.chunks.find((c) => c.docId === 'sdk/acme' && c.text.includes('## Sign users in'));
+    expect(chunk?.url).toBe('https://www.npmjs.com/package/@acme/node/v/2.1.0#acme-node-sdk');
     expect(chunk?.context).toEqual(['SDKs', '@acme/node 2.1.0']);
     // The code block is kept whole.
     expect(chunk?.text).toContain("const { accessToken, user } = await acme.login.exchangeCode({ code, clientId: 'client_123' });\n  return Response.json({ user });\n}\n```");
