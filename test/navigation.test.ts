@@ -40,6 +40,15 @@ describe('the navigation tree of folders without navigation files', () => {
     expect(crumbs.get('guides')).toEqual([]);
   });
 
+  it('does not repeat a folder title its subfolder shares', () => {
+    const crumbs = breadcrumbs(buildNavigationTree([], [
+      { id: 'models', title: 'Model Providers' },
+      { id: 'models/providers', title: 'Model Providers' },
+      { id: 'models/providers/groq', title: 'Groq' },
+    ]));
+    expect(crumbs.get('models/providers/groq')).toEqual(['Model Providers']);
+  });
+
   it('leaves a folder with a navigation file as that file lays it out, with unlisted docs under "More"', () => {
     const nav = parseNavigation('guides', { title: 'Guides', links: [{ title: 'Start', links: [{ title: 'Quick', url: '/guides/quickstart' }] }] }, DEFAULT_BASE_URL);
     expect(outline(buildNavigationTree([nav], docs)).slice(2, 10)).toEqual([
