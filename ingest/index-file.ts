@@ -140,7 +140,7 @@ function plainTextDoc(job: FileJob): { doc: DocRecord; sections: Section[] } {
   }
   const body = frontmatter ? job.source.slice(frontmatter[0].length) : job.source;
   const text = plainText(body);
-  const heading = /^#{1,6}[ \t]+(.{1,200})$/m.exec(text)?.[1]?.trim();
+  const heading = headingTitle(/^#{1,6}[ \t]+(.{1,200})$/m.exec(text)?.[1]);
   const title = field(fields.title) ?? heading ?? (job.docId || 'index');
   const description = field(fields.description) ?? '';
   const sections: Section[] = text ? [{ docId: job.docId, title, heading: [], anchor: '', level: 0, text }] : [];
@@ -183,6 +183,16 @@ function withoutComments(text: string): string {
     out += `${text.slice(at, start)} `;
     at = end + 3;
   }
+}
+
+/** A raw heading line as a title: logos (`![Acme logo](acme.svg)`) dropped, links and code as their text. */
+function headingTitle(raw: string | undefined): string | undefined {
+  const title = raw
+    ?.replace(/!\[[^\]\n]*\]\([^)\n]*\)/g, '')
+    .replace(/\[([^\]\n]*)\]\([^)\n]*\)/g, '$1')
+    .replace(/`/g, '')
+    .trim();
+  return title || raw?.trim() || undefined;
 }
 
 function field(value: unknown): string | undefined {

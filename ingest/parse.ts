@@ -89,7 +89,7 @@ export function readFrontmatterOnly(source: string, path: string): Record<string
 function parseOrThrow(input: ParseInput): Root {
   const isMdx = !input.markdownOnly && !input.path.toLowerCase().endsWith('.md');
   try {
-    return parseMarkdown(isMdx ? withoutHtmlComments(input.source) : input.source, isMdx);
+    return parseMarkdown(withoutHtmlComments(input.source), isMdx);
   } catch (error) {
     const e = error as { line?: number; column?: number; reason?: string; message?: string };
     throw new ParseError(input.path, e.line ?? undefined, e.column ?? undefined, e.reason ?? e.message ?? String(error));
@@ -98,8 +98,10 @@ function parseOrThrow(input: ParseInput): Root {
 
 /**
  * HTML comments are invalid MDX but common in docs written as Markdown: drop them (outside fenced
- * code, where they are content) rather than reject the file. Newlines inside a comment are kept so
- * that error positions still point at the right line. Comments inside inline code are dropped too:
+ * code, where they are content) rather than reject the file. In Markdown they go too: a comment
+ * starting a line would otherwise take the text after it on that line into a dropped HTML block,
+ * and one inside a paragraph can hold a `>` that ends a tag early. Newlines inside a comment are
+ * kept so that error positions still point at the right line. Comments inside inline code are dropped too:
  * a rare loss, and the alternative is a second Markdown tokenizer here.
  */
 export function withoutHtmlComments(source: string): string {
@@ -227,9 +229,14 @@ function cleanBlocks(nodes: RootContent[], ctx: CleanContext): RootContent[] {
         out.push(...inner);
         break;
       }
-      case 'heading':
-        out.push({ ...node, children: cleanPhrasing(node.children, ctx), data: { ...node.data, anchor: customAnchor(node) } } as Heading);
+      case 'heading': {
+        // A logo before a heading's text (`# ![Acme logo](acme.svg)Acme`) is decoration: its alt
+        // text would make the title "Acme logoAcme". A heading that is only an image keeps it.
+        const text = cleanPhrasing(withoutImages(node.children), ctx);
+        const children = toString({ type: 'paragraph', children: text }).trim() ? text : cleanPhrasing(node.children, ctx);
+        out.push({ ...node, children, data: { ...node.data, anchor: customAnchor(node) } } as Heading);
         break;
+      }
       case 'paragraph':
         // A component holding one character on its own line is an index marker (a glossary's
         // `A`, `B`, …), not text.
@@ -378,6 +385,14 @@ function cleanPhrasing(nodes: PhrasingContent[], ctx: CleanContext): PhrasingCon
     }
   }
   return out;
+}
+
+function withoutImages(nodes: PhrasingContent[]): PhrasingContent[] {
+  return nodes.flatMap((node): PhrasingContent[] => {
+    if (node.type === 'image' || node.type === 'imageReference') return [];
+    if ('children' in node && Array.isArray(node.children)) return [{ ...node, children: withoutImages(node.children as PhrasingContent[]) } as PhrasingContent];
+    return [node];
+  });
 }
 
 function stripTags(html: string): string {

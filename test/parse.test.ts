@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { parseDoc, ParseError, readFrontmatterOnly } from '../ingest/parse.js';
 import { mergeRegistries, registryFromFrontmatter } from '../ingest/reference.js';
 import { discoverDocs } from '../ingest/discover.js';
+import { indexFile } from '../ingest/index-file.js';
+import { DEFAULT_INGEST_LIMITS } from '../ingest/limits.js';
+import { DEFAULT_CHUNK_OPTIONS } from '../ingest/chunk.js';
 import { DEFAULT_BASE_URL } from '../src/ids.js';
 import { FIXTURE_DOCS, ROOT, withoutCode } from './helpers/fixtures.js';
 
@@ -76,6 +79,30 @@ describe('parsing MDX fixtures', () => {
   it('summarizes a doc without a frontmatter description by its first prose paragraph', async () => {
     expect((await parseFixture('reference/widgets/create.mdx')).doc.description).toBe('Creates a paper widget for a plane.');
     expect((await parseFixture('guide/testing.mdx')).doc.description).toBe('Test flights with the wind tunnel sandbox before real launches.');
+  });
+
+  it('drops a logo image from a title and a section heading, but keeps the alt text of a heading that is only an image', () => {
+    const parse = (path: string, source: string) => parseDoc({ path, docId: 'acme', source, baseUrl: DEFAULT_BASE_URL, registry: mergeRegistries([]) });
+    const md = parse('acme.md', '# ![Acme logo](./acme.svg)Acme\n\n## [![icon](./i.svg)](https://x.test) Setup <img alt="gear" src="g.svg"/>\n\nText.\n');
+    expect(md.doc.title).toBe('Acme');
+    expect(md.sections.map((s) => s.heading)).toEqual([[], ['Setup']]);
+    expect(md.doc.markdown).not.toMatch(/logo|icon|gear/);
+    expect(parse('acme.mdx', '# <img alt="Acme logo" src="./acme.svg" />Acme\n\nText.\n').doc.title).toBe('Acme');
+    expect(parse('acme.md', '# ![Acme](./acme.svg)\n\nText.\n').doc.title).toBe('Acme');
+  });
+
+  it('titles a page indexed as plain text by its first heading without the logo', () => {
+    const source = `# ![Acme logo](./acme.svg)[Acme](https://acme.test)\n\nA divider: ${'*'.repeat(20)}\n`;
+    const options = { registry: mergeRegistries([]), limits: { ...DEFAULT_INGEST_LIMITS, maxDelimiterRun: 10 }, chunk: DEFAULT_CHUNK_OPTIONS, strict: false };
+    const indexed = indexFile({ path: 'acme.md', docId: 'acme', source, baseUrl: DEFAULT_BASE_URL }, options);
+    expect(indexed.fallback).toBe('plain');
+    expect(indexed.doc.title).toBe('Acme');
+  });
+
+  it('drops HTML comments in Markdown, keeping the text beside them and comments inside code', () => {
+    const source = '# T\n\n<!-- draft --> Kept after.\n\nKept <!-- a > b --> too.\n\n```html\n<!-- code -->\n```\n';
+    const { doc } = parseDoc({ path: 't.md', docId: 't', source, baseUrl: DEFAULT_BASE_URL, registry: mergeRegistries([]) });
+    expect(doc.markdown).toBe('# T\n\nKept after.\n\nKept  too.\n\n```html\n<!-- code -->\n```\n');
   });
 
   it('reports an MDX syntax error with its path, line and the parser message', async () => {

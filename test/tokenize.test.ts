@@ -28,6 +28,17 @@ describe('tokenizing for search', () => {
     expect(identifiers('WorkOS AuthKit end-to-end tests, e.g. on v1.2')).toEqual([]);
   });
 
+  it('keeps hyphenated header names whole and by their parts', () => {
+    expect(tokenize('X-API-Key')).toEqual(['xapikey', 'api', 'kei']);
+    expect(tokenize('WorkOS-Signature')).toEqual(['workossignature', 'work', 'os', 'signatur']);
+  });
+
+  it('finds header names among a question\'s identifiers, with and without the X- prefix, but leaves hyphenated prose alone', () => {
+    expect(identifiers('send X-API-Key, not x-workos-signature')).toEqual(['xapikey', 'apikey', 'xworkossignature', 'workossignature']);
+    expect(identifiers('Is WorkOS-Signature or Content-Type checked?')).toEqual(['workossignature', 'xworkossignature', 'contenttype', 'xcontenttype']);
+    expect(identifiers('a sign-up for multi-tenant, Inngest-powered apps on application/x-www-form-urlencoded')).toEqual(['application/xwwwformurlencoded']);
+  });
+
   it('drops the leftovers of contractions', () => {
     expect(tokenize("we've verified it, but it isn't shown")).toEqual(['verifi', 'shown']);
   });

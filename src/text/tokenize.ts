@@ -6,8 +6,9 @@ export const TOKENIZER_VERSION = 2;
 /**
  * Tokens for lexical search and the local embedder. Code identifiers count both whole and by
  * their parts: `getAuthorizationUrl` → `getauthorizationurl`, `get`, `authorization`, `url`;
- * `dsync.user.created` → `dsync.user.created`, `dsync`, `user`, `created`. Words are stemmed
- * (Porter) so that `invited` meets `invite`; wholes are kept unstemmed to match exactly.
+ * `dsync.user.created` → `dsync.user.created`, `dsync`, `user`, `created`; hyphenated names are
+ * whole without their hyphens (`X-API-Key` → `xapikey`, `api`, `key`; `sign-up` meets `signup`).
+ * Words are stemmed (Porter) so that `invited` meets `invite`; wholes are kept unstemmed to match exactly.
  */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
@@ -23,10 +24,7 @@ export function tokenize(text: string): string[] {
       continue;
     }
     const parts = splitIdentifier(raw);
-    if (parts.length > 1) {
-      const whole = raw.toLowerCase();
-      out.push(whole.includes('-') ? whole.replace(/-/g, '') : whole);
-    }
+    if (parts.length > 1) out.push(wholeToken(raw));
     for (const part of parts) {
       const lower = part.toLowerCase();
       if (lower.length < 2 && !/\d/.test(lower)) continue;
@@ -38,19 +36,44 @@ export function tokenize(text: string): string[] {
 }
 
 /**
- * The code identifiers in a text, as their whole tokens: names with an inner `_`, `.` or `/`, or
- * a camelCase name that starts in lower case (`deactivateOrganizationMembership`, `dsync.user.created`,
- * `email_verification_required`). Hyphenated words are prose, not identifiers.
+ * The code identifiers in a text, as their whole tokens: names with an inner `_`, `.` or `/`, a
+ * camelCase name that starts in lower case (`deactivateOrganizationMembership`, `dsync.user.created`,
+ * `email_verification_required`), and header-like hyphenated names (`X-API-Key`, `x-acme-signature`,
+ * `WorkOS-Signature`). Other hyphenated words (`sign-up`, `multi-tenant`) are prose.
  */
 export function identifiers(text: string): string[] {
   const out = new Set<string>();
   for (const match of text.matchAll(WORD)) {
     const raw = match[0];
-    if (!/[\p{L}\p{N}][._/][\p{L}\p{N}]/u.test(raw) && !/^[a-z]+[A-Z]/.test(raw)) continue;
+    const header = isHyphenatedName(raw);
+    if (!header && !/[\p{L}\p{N}][._/][\p{L}\p{N}]/u.test(raw) && !/^[a-z]+[A-Z]/.test(raw)) continue;
     const parts = splitIdentifier(raw).filter((p) => p.length >= 2);
-    if (parts.length >= 2) out.add(raw.toLowerCase().replace(/-/g, ''));
+    if (parts.length < 2) continue;
+    const whole = wholeToken(raw);
+    out.add(whole);
+    // Docs and clients write the same header with and without the `X-` prefix (`X-Acme-Signature`,
+    // `Acme-Signature`): the question finds either spelling as a whole.
+    if (header) out.add(/^x-/i.test(raw) ? whole.slice(1) : `x${whole}`);
   }
   return [...out];
+}
+
+/**
+ * A hyphenated name that prose would not write: an `X-` header (`x-request-id`), or one with
+ * every part capitalized as header names are (`X-API-Key`, `WorkOS-Signature`, `Content-Type`).
+ * Lower-case compounds (`sign-up`, `multi-tenant`) and a capitalized first word (`Inngest-powered`)
+ * are prose.
+ */
+function isHyphenatedName(raw: string): boolean {
+  const parts = raw.split('-');
+  if (parts.length < 2 || parts.some((p) => !/^[\p{L}\p{N}]+$/u.test(p))) return false;
+  if (/^x$/i.test(parts[0] ?? '') && parts.length >= 3) return true;
+  return parts.every((p) => /^\p{Lu}/u.test(p));
+}
+
+/** A compound name as one token: lower case, hyphens dropped. */
+function wholeToken(raw: string): string {
+  return raw.toLowerCase().replace(/-/g, '');
 }
 
 const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}_]|[.\-/](?=[\p{L}\p{N}_]))*/gu;

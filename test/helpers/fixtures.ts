@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURE_DOCS = path.join(ROOT, 'test', 'fixtures', 'docs');
 export const FIXTURE_CHANGELOGS = path.join(ROOT, 'test', 'fixtures', 'changelogs');
+/** A second corpus ("Lumen"): plain Markdown, no navigation files, upper-case names, one broken MDX page. */
+export const FIXTURE_PLAIN_DOCS = path.join(ROOT, 'test', 'fixtures', 'plain-docs');
 
 /** A temp dir removed by the returned cleanup. */
 export async function tempDir(prefix = 'wdm-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
