@@ -42,7 +42,7 @@ describe('a docs folder without navigation files', () => {
     const result = await client.callTool({ name: 'list_docs', arguments: {} });
     const entries = (result.structuredContent as { entries: Array<{ path: string | null; title: string; depth: number }> }).entries;
     expect(entries.map((e) => `${'  '.repeat(e.depth)}${e.title} (${e.path ?? '-'})`)).toEqual([
-      'Lumen ()',
+      'Lumen (index)',
       'API Reference (API)',
       '  Authentication (API/Authentication)',
       '  Ingest (-)',
