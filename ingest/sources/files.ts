@@ -1,9 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceRecord } from '../../src/store/format/manifest.js';
 import { discoverDocs, type SourceFile } from '../discover.js';
 import type { SdkTable } from '../sdk/annotate.js';
-import type { SdkMethod } from '../sdk/signatures.js';
+import type { SdkMethod, SdkSignatures } from '../sdk/signatures.js';
 import { fetchPinnedPackage, type PackFn } from './npm-package.js';
 import { globalDocId, globalPath, pageUrlOf } from './sources.js';
 
@@ -76,9 +76,8 @@ async function listPackage(source: SourceRecord, options: ListOptions): Promise<
     files.push({ kind: 'doc', path: globalPath(source, 'README.md'), absPath, docId: globalDocId(source, ''), url, baseUrl: url });
   } else warnings.push(`${source.package}@${version}: no README in the package; only its signatures are indexed`);
   if (!source.signatures) return { source, files, warnings };
-  const { extractSdkSignatures } = await import('../sdk/signatures.js');
   const client = source.client ?? { className: 'WorkOS', variable: 'workos' };
-  const signatures = extractSdkSignatures(dir, { clientClass: client.className, clientVar: client.variable });
+  const signatures = await signaturesOf(dir, client, local ? undefined : path.join(dir, '..', `signatures-${SIGNATURES_CACHE_VERSION}.json`));
   warnings.push(...signatures.warnings.map((w) => `${source.package}@${version}: ${w}`));
   const table: SdkTable = {
     packageName: source.package,
@@ -96,4 +95,27 @@ async function installedVersion(dir: string, fallback: string): Promise<string> 
   } catch {
     return fallback;
   }
+}
+
+/** Bump when the signature extractor's output changes: cached extractions of older versions are redone. */
+const SIGNATURES_CACHE_VERSION = 1;
+
+/**
+ * A package's signatures, read with the TypeScript compiler once per pinned tarball: the result is
+ * kept beside the unpacked package in the cache (the tarball is verified, so its declarations
+ * cannot change), which spares a rebuild the compiler's few seconds.
+ */
+async function signaturesOf(dir: string, client: { className: string; variable: string }, cacheFile: string | undefined): Promise<SdkSignatures> {
+  if (cacheFile) {
+    try {
+      const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as { client: typeof client; signatures: SdkSignatures };
+      if (cached.client.className === client.className && cached.client.variable === client.variable) return cached.signatures;
+    } catch {
+      // Not cached yet, or unreadable: extract again.
+    }
+  }
+  const { extractSdkSignatures } = await import('../sdk/signatures.js');
+  const signatures = extractSdkSignatures(dir, { clientClass: client.className, clientVar: client.variable });
+  if (cacheFile) await writeFile(cacheFile, JSON.stringify({ client, signatures })).catch(() => {});
+  return signatures;
 }
