@@ -66,7 +66,7 @@ describe('the page about the question as a whole', () => {
         vectors,
         vectorIndex: VectorIndex.build(vectors, 4),
         lexical: { chunks: LexicalIndex.build(chunks.map((c) => ({ title: '', heading: '', body: c.text }))), docs: LexicalIndex.build([]), fulltext: LexicalIndex.build([]) },
-        embedder: { info: { kind: 'local', model: 'fixed', dimension: 4 }, embedPassages: async () => [], embedQuery: async () => query },
+        embedder: { info: { kind: 'local', model: 'fixed', dimension: 4, params: {} }, embedPassages: async () => [], embedQuery: async () => query },
       },
       { ...DEFAULT_RETRIEVER_PARAMS, docLexicalWeight: 0, docFulltextWeight: 0, docCentroidWeight },
     );
