@@ -4,6 +4,7 @@ import type { LexicalIndex } from '../store/lexical.js';
 import type { LexicalIndexes } from '../store/lexical-indexes.js';
 import type { LoadedIndex } from '../store/load.js';
 import { identifiers } from '../text/tokenize.js';
+import { docCentroids, rankByCentroid } from './doc-centroids.js';
 import type { VectorIndex } from '../store/vector-index.js';
 
 /**
@@ -23,6 +24,8 @@ export interface RetrieverParams {
   docLexicalWeight: number;
   /** Weight of the doc-level lexical ranking over each doc's whole text. */
   docFulltextWeight: number;
+  /** Weight of the doc-level ranking by each doc's centroid vector (the mean of its chunks'), among the candidates' docs. */
+  docCentroidWeight: number;
   /** Weight of the ranking by exact code identifiers in the query (method, event, error names). */
   identifierWeight: number;
   /** At most this many sections of one doc among the results, unless nothing else is relevant. */
@@ -39,6 +42,7 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   docWeight: 1,
   docLexicalWeight: 0.5,
   docFulltextWeight: 0.5,
+  docCentroidWeight: 1,
   identifierWeight: 1,
   maxPerDoc: 2,
   exactBelow: 3000,
@@ -76,10 +80,18 @@ interface Candidate {
 }
 
 export class Retriever {
+  private readonly centroids: Float32Array;
+  /** Per chunk, its doc's row in `docIds` (-1 for a doc not listed). */
+  private readonly chunkDocRow: Int32Array;
+
   constructor(
     private readonly parts: RetrieverParts,
     readonly params: RetrieverParams = DEFAULT_RETRIEVER_PARAMS,
-  ) {}
+  ) {
+    this.centroids = params.docCentroidWeight > 0 ? docCentroids(parts.chunks, parts.vectors, parts.docIds) : new Float32Array(0);
+    const row = new Map(parts.docIds.map((id, i) => [id, i]));
+    this.chunkDocRow = Int32Array.from(parts.chunks, (c) => row.get(c.docId) ?? -1);
+  }
 
   /** The retriever of an index, querying with `embedder` (the one the index was built with). */
   static fromIndex(index: SearchableIndex, embedder: Embedder, params: RetrieverParams = DEFAULT_RETRIEVER_PARAMS): Retriever {
@@ -96,7 +108,11 @@ export class Retriever {
     const lexical = this.parts.lexical.chunks.search(text, n, allow?.test);
     const queryVector = await this.parts.embedder.embedQuery(text);
     const dense = this.dense(queryVector, n, allow);
-    const fused = this.fuse(lexical, dense, this.docLevel(text, n), this.identifierRanking(text, n, allow));
+    const exactIds = this.identifierRanking(text, n, allow);
+    const docRankings = this.docLevel(text, n);
+    const centroid = this.centroidRanking(queryVector, [lexical, dense, exactIds]);
+    if (centroid) docRankings.push(centroid);
+    const fused = this.fuse(lexical, dense, docRankings, exactIds);
     return this.diversify(fused, limit, options.maxPerDoc ?? this.params.maxPerDoc).map((c) => this.toResult(c));
   }
 
@@ -115,11 +131,37 @@ export class Retriever {
       { ranking: 'chunk dense', weight: denseWeight, docs: docsOf(this.dense(await this.parts.embedder.embedQuery(text), n, undefined)) },
       { ranking: 'identifiers', weight: identifierWeight, docs: docsOf(this.identifierRanking(text, n, undefined)) },
     ];
-    const { docLexicalWeight: docLexical, docFulltextWeight: docFulltext } = this.params;
+    const { docLexicalWeight: docLexical, docFulltextWeight: docFulltext, docCentroidWeight } = this.params;
     const docRankings = this.docLevel(text, n);
     if (docLexical > 0) out.push({ ranking: 'doc title/description/headings', weight: docLexical, docs: (docRankings.shift()?.[0] ?? []).slice(0, depth) });
     if (docFulltext > 0) out.push({ ranking: 'doc whole text', weight: docFulltext, docs: (docRankings.shift()?.[0] ?? []).slice(0, depth) });
+    const all = this.parts.docIds.map((_, i) => i);
+    const dimension = this.parts.vectors[0]?.length ?? 0;
+    if (docCentroidWeight > 0 && dimension > 0) {
+      const ranked = rankByCentroid(this.centroids, dimension, await this.parts.embedder.embedQuery(text), all);
+      out.push({ ranking: 'doc centroid (all docs)', weight: docCentroidWeight, docs: ranked.slice(0, depth).map((r) => this.parts.docIds[r] ?? '') });
+    }
     return out;
+  }
+
+  /**
+   * The docs of the candidate chunks, ranked by their centroid's cosine to the query: which of the
+   * pages found is about the question as a whole. Only docs with a candidate chunk can gain from a
+   * doc-level ranking, so the cost grows with the candidates, not with the corpus.
+   */
+  private centroidRanking(query: Float32Array, rankings: Candidate[][]): [string[], number] | undefined {
+    const weight = this.params.docCentroidWeight;
+    const dimension = this.parts.vectors[0]?.length ?? 0;
+    if (!(weight > 0) || dimension === 0 || !query.some((x) => x !== 0)) return undefined;
+    const rows = new Set<number>();
+    for (const ranking of rankings) {
+      for (const c of ranking) {
+        const row = this.chunkDocRow[c.index] ?? -1;
+        if (row >= 0) rows.add(row);
+      }
+    }
+    const ranked = rankByCentroid(this.centroids, dimension, query, [...rows]);
+    return [ranked.map((r) => this.parts.docIds[r] ?? ''), weight];
   }
 
   /** Chunks holding the query's code identifiers as whole tokens, most prominent first. */

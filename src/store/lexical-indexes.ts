@@ -1,6 +1,6 @@
 import type { Chunk, DocRecord, NavNode } from '../types.js';
-import { breadcrumbs } from '../text/breadcrumbs.js';
 import { lexicalFields, searchableText } from '../text/embedding-text.js';
+import { navNames } from '../text/nav-labels.js';
 import { tokenize } from '../text/tokenize.js';
 import { DEFAULT_LEXICAL_PARAMS, LexicalIndex, type LexicalParams } from './lexical.js';
 
@@ -22,17 +22,26 @@ export interface LexicalIndexes {
  * text is the concatenation of its chunks' bodies.
  */
 export function buildLexicalIndexes(chunks: Chunk[], docs: DocRecord[], navigation: NavNode[]): LexicalIndexes {
-  const crumbs = breadcrumbs(navigation);
+  const names = navNames(navigation);
+  const titles = new Map(docs.map((d) => [d.id, d.title]));
+  // A doc is found by every name the navigation gives it: its labels (when they are not its title)
+  // and every breadcrumb above them, not only those of its first place in the tree.
+  const navFields = (docId: string) => {
+    const n = names.get(docId);
+    if (!n) return {};
+    const title = titles.get(docId)?.toLowerCase();
+    return { context: tokenize(n.crumbs.join(' ')), label: tokenize(n.labels.filter((l) => l.toLowerCase() !== title).join(' ')) };
+  };
   const bodies = new Map<string, string[]>();
   const chunkDocs = chunks.map((c) => {
     const body = tokenize(searchableText(c.text));
     const list = bodies.get(c.docId);
     if (list) for (const t of body) list.push(t);
     else bodies.set(c.docId, [...body]);
-    return { ...lexicalFields(c), body };
+    return { ...lexicalFields(c), ...navFields(c.docId), body };
   });
   const headings = (d: DocRecord) => tokenize(d.sections.map((s) => s.heading[s.heading.length - 1] ?? '').join(' '));
-  const docFields = docs.map((d) => ({ title: tokenize(d.title), heading: headings(d), context: tokenize((crumbs.get(d.id) ?? []).join(' ')) }));
+  const docFields = docs.map((d) => ({ title: tokenize(d.title), heading: headings(d), ...navFields(d.id) }));
   return {
     chunks: LexicalIndex.build(chunkDocs),
     docs: LexicalIndex.build(docs.map((d, i) => ({ ...(docFields[i] as (typeof docFields)[number]), body: d.description })), DOC_LEXICAL_PARAMS),

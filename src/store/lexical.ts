@@ -15,6 +15,8 @@ export interface LexicalDoc {
   description?: LexicalField;
   /** Where the doc sits in the navigation (section titles above it). */
   context?: LexicalField;
+  /** What the navigation calls the doc, when that differs from its title ("Quick Start"). */
+  label?: LexicalField;
 }
 
 export interface LexicalParams {
@@ -24,11 +26,13 @@ export interface LexicalParams {
   headingWeight: number;
   descriptionWeight: number;
   contextWeight: number;
+  /** Weight of the navigation label; absent in indexes built before it existed (read as 0). */
+  labelWeight?: number;
   /** Weight of adjacent-term pairs (0: unigrams only). Pairs are indexed as terms `a b`. */
   bigramWeight?: number;
 }
 
-export const DEFAULT_LEXICAL_PARAMS: LexicalParams = { k1: 1.2, b: 0.75, titleWeight: 3, headingWeight: 2, descriptionWeight: 0, contextWeight: 1, bigramWeight: 0.6 };
+export const DEFAULT_LEXICAL_PARAMS: LexicalParams = { k1: 1.2, b: 0.75, titleWeight: 3, headingWeight: 2, descriptionWeight: 0, contextWeight: 1, labelWeight: 3, bigramWeight: 0.6 };
 
 export interface Scored {
   index: number;
@@ -108,7 +112,8 @@ export class LexicalIndex {
         add(doc.heading, params.headingWeight) +
         add(doc.title, params.titleWeight) +
         add(doc.description, params.descriptionWeight) +
-        add(doc.context, params.contextWeight);
+        add(doc.context, params.contextWeight) +
+        add(doc.label, params.labelWeight ?? 0);
       for (const [id, f] of tf) {
         pTerm.push(id);
         pDoc.push(i);

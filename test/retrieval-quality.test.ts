@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIndex } from '../ingest/build.js';
+import { docCentroids } from '../src/core/doc-centroids.js';
+import { openEngine, type DocsEngine } from '../src/core/engine.js';
+import { DEFAULT_RETRIEVER_PARAMS, Retriever } from '../src/core/retriever.js';
+import { LexicalIndex } from '../src/store/lexical.js';
+import { VectorIndex } from '../src/store/vector-index.js';
+import { navNames } from '../src/text/nav-labels.js';
+import type { Chunk } from '../src/types.js';
+import { ROOT, tempDir } from './helpers/fixtures.js';
+
+// A corpus written for the failure classes of retrieval quality (issue 12): each doc exists to
+// exercise one of them. See test/fixtures/retrieval-quality/docs.
+const DOCS = path.join(ROOT, 'test', 'fixtures', 'retrieval-quality', 'docs');
+let work: Awaited<ReturnType<typeof tempDir>>;
+let engine: DocsEngine;
+
+beforeAll(async () => {
+  work = await tempDir();
+  const indexDir = path.join(work.dir, 'index-data');
+  await buildIndex({ docsDir: DOCS, changelogsDir: null, indexDir, embedder: 'local', modelsDir: path.join(work.dir, 'models') });
+  engine = await openEngine(indexDir, { modelsDir: '' });
+});
+afterAll(async () => work.cleanup());
+
+describe('the page the user names', () => {
+  it('finds a product page by its navigation label when its title says something else', async () => {
+    // "Kite Flying" is listed as the Kites product's "Quick Start"; other products have pages titled
+    // "Quick Start". The label is lexical evidence: it is weighed here without the dense rankings,
+    // whose embedding of a five-page corpus cannot tell these pages apart.
+    const byWords = Retriever.fromIndex(engine.index, engine.embedder, { ...DEFAULT_RETRIEVER_PARAMS, denseWeight: 0, docCentroidWeight: 0 });
+    const results = await byWords.search('kites quick start', { limit: 3 });
+    expect(results[0]?.path).toBe('kites');
+    expect(engine.index.lexical.docs.search('kites quick start', 1).map((s) => engine.index.docs[s.index]?.id)).toEqual(['kites']);
+  });
+
+  it('keeps every name the navigation gives a doc: each label, and the breadcrumbs above each', () => {
+    const names = navNames(engine.index.navigation);
+    expect(names.get('kites')).toEqual({ labels: ['Kites', 'Quick Start'], crumbs: ['Kites', 'Getting Started'] });
+    expect(names.get('kites/line-tension')).toEqual({ labels: ['Line Tension'], crumbs: ['Kites', 'Getting Started'] });
+  });
+});
+
+describe('the page about the question as a whole', () => {
+  // A guide with one section on winding a reel among unrelated ones, and a reference page whose two
+  // sections are both about it. The chunk rankings split exactly (the guide's section wins on words,
+  // the reference's intro on meaning); what the pages are about as a whole should decide.
+  const chunk = (docId: string, anchor: string, text: string): Chunk => ({ id: `${docId}#${anchor}`, docId, url: `https://example.com/${docId}#${anchor}`, title: docId, heading: [anchor], anchor, text, hash: anchor });
+  const chunks = [
+    chunk('guide', 'choosing-a-spot', 'Pick open grass away from trees.'),
+    chunk('guide', 'lowering', 'Walk towards the kite so that it sinks.'),
+    chunk('guide', 'winding', 'Wind the line onto the reel, wind the line evenly onto the reel.'),
+    chunk('guide', 'packing', 'Fold the sail and keep it dry.'),
+    chunk('reference', 'rewind', 'Rewind takes the line in onto the reel.'),
+    chunk('reference', 'parameters', 'Distance and speed of the rewind.'),
+  ];
+  const v = (...x: number[]) => Float32Array.from(x, (y) => y / Math.hypot(...x));
+  const vectors = [v(0, 1, 0, 0), v(0, 0, 1, 0), v(0.8, 0.6, 0, 0), v(0, 0, 0, 1), v(0.85, 0, 0.527, 0), v(0.7, 0, 0, 0.714)];
+  const query = v(1, 0, 0, 0);
+  const retriever = (docCentroidWeight: number) =>
+    new Retriever(
+      {
+        chunks,
+        docIds: ['guide', 'reference'],
+        vectors,
+        vectorIndex: VectorIndex.build(vectors, 4),
+        lexical: { chunks: LexicalIndex.build(chunks.map((c) => ({ title: '', heading: '', body: c.text }))), docs: LexicalIndex.build([]), fulltext: LexicalIndex.build([]) },
+        embedder: { info: { kind: 'local', model: 'fixed', dimension: 4, params: {} }, embedPassages: async () => [], embedQuery: async () => query },
+      },
+      { ...DEFAULT_RETRIEVER_PARAMS, docLexicalWeight: 0, docFulltextWeight: 0, docCentroidWeight },
+    );
+
+  it('ranks the page whose sections all answer the question above a guide with one matching section', async () => {
+    const results = await retriever(DEFAULT_RETRIEVER_PARAMS.docCentroidWeight).search('wind the line onto the reel', { limit: 2 });
+    expect(results.map((r) => r.path)).toEqual(['reference', 'guide']);
+    // Without the doc-level centroid the tie goes to the guide: the centroid is what decides.
+    expect((await retriever(0).search('wind the line onto the reel', { limit: 1 }))[0]?.path).toBe('guide');
+  });
+
+  it('takes a doc centroid as the normalised sum of its chunks vectors, and zeros for a doc without chunks', () => {
+    const centroids = docCentroids(chunks, vectors, ['guide', 'reference', 'empty']);
+    const sum = [0, 1, 2, 3].map((k) => (vectors[4]?.[k] ?? 0) + (vectors[5]?.[k] ?? 0));
+    const expected = sum.map((x) => x / Math.hypot(...sum));
+    expect(Array.from(centroids.slice(4, 8))).toEqual(expected.map((x) => expect.closeTo(x, 6)));
+    expect(Array.from(centroids.slice(8, 12))).toEqual([0, 0, 0, 0]);
+  });
+});
