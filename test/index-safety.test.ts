@@ -135,25 +135,30 @@ describe('ingest does not replace a good index with a worse one', () => {
     expect(loadIndex(index).docs).toHaveLength(3);
   });
 
-  it('counts a doc that can no longer be indexed at all as failed and lost, not removed, and the CLI exits 1 naming it', async () => {
+  it('keeps the previous version of a changed doc that can no longer be read, and without one counts it as failed and lost, not removed', async () => {
     // A page that does not parse is indexed as plain Markdown or text (see hostile.test.ts); one over
-    // the size limit cannot be indexed at all.
+    // the size limit is refused before it is read.
     const limits = { maxFileBytes: 5_000 };
     await build({ limits });
     const oversized = (title: string) => `---\ntitle: ${title}\n---\n\n${'A long page about wind. '.repeat(300)}\n`;
     const testing = path.join(docs, 'guide', 'testing.mdx');
     const create = path.join(docs, 'reference', 'widgets', 'create.mdx');
     const good = await readFile(create, 'utf8');
-    // Two of five docs lost is more than the limit: the index keeps them.
     await writeFile(testing, oversized('Testing'));
     await writeFile(create, oversized('Widgets'));
-    await expect(build({ limits })).rejects.toThrow(/would lose 2 of its 5 docs \(more than the limit of 10%\): guide\/testing, reference\/widgets\/create; 2 of them could not be indexed/);
+    // An update keeps what the index had for both, flagged as stale.
+    const kept = await build({ limits });
+    expect(kept.files).toMatchObject({ removed: 0, failed: 0, stale: 2 });
+    expect(kept.lost).toEqual([]);
+    expect(kept.stale.map((s) => s.path)).toEqual(['guide/testing.mdx', 'reference/widgets/create.mdx']);
+    // A build from scratch has no previous version: two of five docs lost is more than the limit.
+    await expect(build({ limits, full: true })).rejects.toThrow(/would lose 2 of its 5 docs \(more than the limit of 10%\): guide\/testing, reference\/widgets\/create; 2 of them could not be indexed/);
     await writeFile(create, good);
-    const summary = await build({ limits });
+    const summary = await build({ limits, full: true });
     expect(summary.files).toMatchObject({ removed: 0, failed: 1 });
     expect(summary.lost).toEqual(['guide/testing']);
     expect(summary.failures.map((f) => f.path)).toEqual(['guide/testing.mdx']);
-    const cli = await runCli(['ingest', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS, '--max-file-bytes', '5000']);
+    const cli = await runCli(['ingest', '--full', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS, '--max-file-bytes', '5000']);
     expect(cli.code).toBe(1);
     expect(cli.stderr).toMatch(/1 file could not be indexed and is not in the index: guide\/testing\.mdx \(file is \d+ bytes, over the 5000-byte limit/);
   });

@@ -146,8 +146,11 @@ export class DocStore {
   list(prefix?: string): NavNode[] {
     const p = prefix?.trim().replace(/^\/+|\/+$/g, '').toLowerCase();
     if (!p) return this.navigation;
-    const matches = (id?: string) => id !== undefined && (id.toLowerCase() === p || id.toLowerCase().startsWith(`${p}/`));
-    const collect = (nodes: NavNode[]): NavNode[] => nodes.flatMap((node) => (matches(node.id) ? [node] : collect(node.children)));
+    const under = (id: string) => id.toLowerCase() === p || id.toLowerCase().startsWith(`${p}/`);
+    const idsIn = (node: NavNode): string[] => [...(node.id !== undefined ? [node.id] : []), ...node.children.flatMap(idsIn)];
+    // A node without a page of its own (a group, a package) is taken whole when all it holds is under the prefix.
+    const whole = (node: NavNode) => node.id === undefined && node.children.length > 0 && idsIn(node).every(under);
+    const collect = (nodes: NavNode[]): NavNode[] => nodes.flatMap((node) => ((node.id !== undefined && under(node.id)) || whole(node) ? [node] : collect(node.children)));
     return collect(this.navigation);
   }
 

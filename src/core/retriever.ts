@@ -264,13 +264,17 @@ interface Filter {
   count: number;
 }
 
+/** `sso`: only docs under the prefix (any case); `!sdk`: every doc except those under it. */
 function sectionFilter(chunks: Chunk[], section: string | undefined): Filter | undefined {
-  const prefix = section?.trim().replace(/^\/+|\/+$/g, '').toLowerCase();
+  const spec = section?.trim() ?? '';
+  const exclude = spec.startsWith('!');
+  const prefix = spec.replace(/^!/, '').trim().replace(/^\/+|\/+$/g, '').toLowerCase();
   if (!prefix) return undefined;
   const allowed = new Uint8Array(chunks.length);
   let count = 0;
   chunks.forEach((c, i) => {
-    if (c.docId === prefix || c.docId.startsWith(`${prefix}/`)) {
+    const id = c.docId.toLowerCase();
+    if ((id === prefix || id.startsWith(`${prefix}/`)) !== exclude) {
       allowed[i] = 1;
       count++;
     }

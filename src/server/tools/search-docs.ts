@@ -18,7 +18,7 @@ const inputSchema = {
     .string()
     .max(200)
     .optional()
-    .describe('Only search docs under this id prefix, e.g. "sso", "authkit", "reference/authkit", "integrations".'),
+    .describe('Only search docs under this id prefix, e.g. "sso", "authkit", "reference/authkit", "integrations"; or, starting with "!", all docs except those under it (e.g. "!sdk" for the docs without the SDK sources).'),
 };
 
 const outputSchema = {
