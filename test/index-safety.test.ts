@@ -9,6 +9,7 @@ import { canMount, deadPid, mountTmpfs, snapshot } from './helpers/disk.js';
 import { copyFixtureDocs, FIXTURE_CHANGELOGS, tempDir } from './helpers/fixtures.js';
 import { indexFile } from './helpers/index-files.js';
 import { runCli } from './helpers/spawn.js';
+import { cliInProcess } from './helpers/cli.js';
 
 let work: { dir: string; cleanup: () => Promise<void> };
 let docs: string;
@@ -27,6 +28,7 @@ afterEach(async () => work.cleanup());
 
 describe('ingest never deletes what it did not create', () => {
   it('refuses --index . in a project folder and leaves every file in place', async () => {
+    // The built CLI in the project folder: `.` is its working directory, which a test process cannot change.
     const project = path.join(work.dir, 'project');
     await mkdir(path.join(project, 'src'), { recursive: true });
     await writeFile(path.join(project, 'package.json'), '{"name": "my-app"}');
@@ -41,7 +43,7 @@ describe('ingest never deletes what it did not create', () => {
 
   it('refuses --index pointing at the docs being indexed, and the docs stay', async () => {
     const before = await snapshot(docs);
-    const result = await runCli(['ingest', '--index', docs, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS]);
+    const result = await cliInProcess(['ingest', '--index', docs, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Refusing to write an index at .*docs: it is a folder that is not an index/);
     expect(await snapshot(docs)).toEqual(before);
@@ -75,7 +77,7 @@ describe('ingest never deletes what it did not create', () => {
     await build();
     await build({ full: true });
     loadIndex(index);
-    const result = await runCli(['search', 'wind tunnel', '--index', index]);
+    const result = await cliInProcess(['search', 'wind tunnel', '--index', index]);
     expect(result.code).toBe(0);
     for (const name of siblings) expect(await readFile(path.join(work.dir, name, 'backup.txt'), 'utf8')).toBe('keep me');
   });
@@ -105,7 +107,7 @@ describe('ingest does not replace a good index with a worse one', () => {
     const before = await manifestText();
     const empty = path.join(work.dir, 'empty');
     await mkdir(empty);
-    const result = await runCli(['ingest', '--index', index, '--docs', empty]);
+    const result = await cliInProcess(['ingest', '--index', index, '--docs', empty]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/No \.md or \.mdx files in .*empty, so nothing was built[\s\S]*--allow-empty/);
     expect(await manifestText()).toBe(before);
@@ -126,7 +128,7 @@ describe('ingest does not replace a good index with a worse one', () => {
     const refused = build();
     await expect(refused).rejects.toThrow(/would lose 2 of its 5 docs \(more than the limit of 10%\): guide\/testing, reference\/widgets\/create\. The previous index is unchanged\.[\s\S]*--allow-shrink/);
     expect(await manifestText()).toBe(before);
-    const cli = await runCli(['ingest', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS]);
+    const cli = await cliInProcess(['ingest', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS]);
     expect(cli.code).toBe(1);
     expect(cli.stderr).toMatch(/--allow-shrink/);
     expect(await manifestText()).toBe(before);
@@ -153,7 +155,7 @@ describe('ingest does not replace a good index with a worse one', () => {
     expect(summary.files).toMatchObject({ removed: 0, failed: 1 });
     expect(summary.lost).toEqual(['guide/testing']);
     expect(summary.failures.map((f) => f.path)).toEqual(['guide/testing.mdx']);
-    const cli = await runCli(['ingest', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS, '--max-file-bytes', '5000']);
+    const cli = await cliInProcess(['ingest', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS, '--max-file-bytes', '5000']);
     expect(cli.code).toBe(1);
     expect(cli.stderr).toMatch(/1 file could not be indexed and is not in the index: guide\/testing\.mdx \(file is \d+ bytes, over the 5000-byte limit/);
   });
@@ -227,7 +229,7 @@ describe('one ingest at a time; readers change nothing', () => {
     expect(second?.message).toMatch(new RegExp(`Another ingest \\(pid ${process.pid}, since .+\\) is building this index[\\s\\S]*ingest\\.lock`));
     expect(first.full).toBe(true);
     expect(existsSync(path.join(index, 'ingest.lock'))).toBe(false);
-    const cli = await runCli(['ingest', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS]);
+    const cli = await cliInProcess(['ingest', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS]);
     expect(cli.stderr).not.toMatch(/Another ingest/);
   });
 
@@ -249,13 +251,13 @@ describe('one ingest at a time; readers change nothing', () => {
     await cp(resolveIndexFolder(index).folder, path.join(work.dir, `index-data.old-1-1700000000000`), { recursive: true });
     const before = await snapshot(work.dir);
     loadIndex(index);
-    expect((await runCli(['search', 'wind tunnel', '--index', index])).code).toBe(0);
-    expect((await runCli(['stats', '--index', index])).code).toBe(0);
+    expect((await cliInProcess(['search', 'wind tunnel', '--index', index])).code).toBe(0);
+    expect((await cliInProcess(['stats', '--index', index])).code).toBe(0);
     expect(await snapshot(work.dir)).toEqual(before);
     // With the index folder gone, a reader reports it and does not "restore" the `.old` sibling.
     await rm(index, { recursive: true });
     const gone = await snapshot(work.dir);
-    const search = await runCli(['search', 'wind tunnel', '--index', index]);
+    const search = await cliInProcess(['search', 'wind tunnel', '--index', index]);
     expect(search.code).toBe(1);
     expect(search.stderr).toMatch(/manifest\.json: it does not exist/);
     expect(await snapshot(work.dir)).toEqual(gone);
