@@ -10,7 +10,10 @@ import { copyFixtureDocs, FIXTURE_CHANGELOGS, tempDir } from './helpers/fixtures
 import { indexFile } from './helpers/index-files.js';
 import { runCli } from './helpers/spawn.js';
 import { cliInProcess } from './helpers/cli.js';
+import { copyFixtureIndex } from './helpers/fixture-index.js';
 
+// Tests that need a good index to start from copy the run's shared fixture index (the same build of
+// the same docs); the builds under test are their own.
 let work: { dir: string; cleanup: () => Promise<void> };
 let docs: string;
 let index: string;
@@ -84,7 +87,7 @@ describe('ingest never deletes what it did not create', () => {
 
   it('loads an index of the older plain layout and upgrades it on the next ingest, keeping files it did not write', async () => {
     const built = path.join(work.dir, 'built');
-    await build({ indexDir: built });
+    await copyFixtureIndex(built);
     // The older layout: the index files directly in the folder, no CURRENT.
     await cp(resolveIndexFolder(built).folder, index, { recursive: true, filter: (src) => !src.endsWith('.workos-docs-mcp') });
     await writeFile(path.join(index, 'notes.txt'), 'mine');
@@ -103,7 +106,7 @@ describe('ingest never deletes what it did not create', () => {
 
 describe('ingest does not replace a good index with a worse one', () => {
   it('refuses an empty docs folder and leaves the index unchanged; --allow-empty builds an empty index on purpose', async () => {
-    await build();
+    await copyFixtureIndex(index);
     const before = await manifestText();
     const empty = path.join(work.dir, 'empty');
     await mkdir(empty);
@@ -121,7 +124,7 @@ describe('ingest does not replace a good index with a worse one', () => {
   });
 
   it('refuses a build that loses more than max(1, 10%) of the docs, naming them and --allow-shrink', async () => {
-    await build();
+    await copyFixtureIndex(index);
     const before = await manifestText();
     await rm(path.join(docs, 'guide', 'testing.mdx'));
     await rm(path.join(docs, 'reference', 'widgets', 'create.mdx'));
@@ -141,7 +144,8 @@ describe('ingest does not replace a good index with a worse one', () => {
     // A page that does not parse is indexed as plain Markdown or text (see hostile.test.ts); one over
     // the size limit cannot be indexed at all.
     const limits = { maxFileBytes: 5_000 };
-    await build({ limits });
+    // Every fixture file is under the limit: the shared fixture index is what this build would make.
+    await copyFixtureIndex(index);
     const oversized = (title: string) => `---\ntitle: ${title}\n---\n\n${'A long page about wind. '.repeat(300)}\n`;
     const testing = path.join(docs, 'guide', 'testing.mdx');
     const create = path.join(docs, 'reference', 'widgets', 'create.mdx');
@@ -161,7 +165,7 @@ describe('ingest does not replace a good index with a worse one', () => {
   });
 
   it('refuses to switch to an index whose HNSW file came out short (a full disk) and keeps the previous one', async () => {
-    await build();
+    await copyFixtureIndex(index);
     const before = resolveIndexFolder(index).version;
     await writeFile(path.join(docs, 'guide', 'kites.mdx'), '---\ntitle: Kites\n---\n\n## Kite strings\n\nKites fly on long strings.\n');
     // hnswlib ignores write errors: on a full disk it leaves a truncated file and reports success.
@@ -215,7 +219,7 @@ describe.skipIf(!canMount())('a real full or read-only disk (tmpfs; needs root)'
 
 describe('one ingest at a time; readers change nothing', () => {
   it('refuses a second ingest while one is building, naming the owner, and the first completes', async () => {
-    await build();
+    await copyFixtureIndex(index);
     let second: Error | undefined;
     const first = await build({
       full: true,
@@ -234,14 +238,14 @@ describe('one ingest at a time; readers change nothing', () => {
   });
 
   it('takes over the lock of an ingest that was killed', async () => {
-    await build();
+    await copyFixtureIndex(index);
     await writeFile(path.join(index, 'ingest.lock'), JSON.stringify({ pid: await deadPid(), start: '1', host: (await import('node:os')).hostname(), since: '2026-01-01T00:00:00Z' }));
     await build({ full: true });
     expect(existsSync(path.join(index, 'ingest.lock'))).toBe(false);
   });
 
   it('search, stats and loading rename or delete nothing, even beside leftovers of an interrupted build', async () => {
-    await build();
+    await copyFixtureIndex(index);
     // Leftovers: a stale lock, an unfinished version, a pointer temp file, and an old-style `.old` sibling.
     await writeFile(path.join(index, 'ingest.lock'), JSON.stringify({ pid: await deadPid(), start: '1', host: 'h', since: 'x' }));
     const unfinished = path.join(index, 'v-20260101T000000000Z-1-0a0b0c0d');
@@ -264,7 +268,7 @@ describe('one ingest at a time; readers change nothing', () => {
   });
 
   it('reports a damaged CURRENT pointer, and the next ingest replaces it', async () => {
-    await build();
+    await copyFixtureIndex(index);
     await writeFile(path.join(index, 'CURRENT'), '../../etc\n');
     expect(() => loadIndex(index)).toThrow(/CURRENT: it names "\.\.\/\.\.\/etc", which is not an index version folder/);
     const summary = await build();
@@ -273,7 +277,7 @@ describe('one ingest at a time; readers change nothing', () => {
   });
 
   it('never shows a reader a gap or a mix while ingests switch versions', async () => {
-    await build();
+    await copyFixtureIndex(index);
     let loads = 0;
     const failures: string[] = [];
     let stop = false;
