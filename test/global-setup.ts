@@ -14,35 +14,15 @@ declare module 'vitest' {
 
 /**
  * Once per run: rebuild dist/ when a source is newer than it (spawn tests run the built CLI, and
- * a stale build would test old code), and build the shared fixture index. Every project of
- * vitest.config.ts lists this file; the projects of one run share what the first one built.
+ * a stale build would test old code), and build the shared fixture index.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const run = globalThis as { [RUN]?: { prepared: Promise<{ dir: string; cleanup: () => Promise<void> }>; users: number } };
-  const shared = (run[RUN] ??= { prepared: prepare(), users: 0 });
-  shared.users++;
-  const { dir, cleanup } = await shared.prepared;
-  project.provide('fixtureIndexDir', dir);
-  return async () => {
-    if (--shared.users > 0) return;
-    delete run[RUN];
-    await cleanup();
-  };
-}
-
-const RUN = Symbol.for('workos-docs-mcp.test-run');
-
-async function prepare(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   buildDistIfStale();
   const work = await tempDir('wdm-fixture-');
   const dir = path.join(work.dir, 'index-data');
-  try {
-    await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, indexDir: dir, embedder: 'local', modelsDir: '' });
-  } catch (error) {
-    await work.cleanup();
-    throw error;
-  }
-  return { dir, cleanup: work.cleanup };
+  await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, indexDir: dir, embedder: 'local', modelsDir: '' });
+  project.provide('fixtureIndexDir', dir);
+  return work.cleanup;
 }
 
 function buildDistIfStale(): void {

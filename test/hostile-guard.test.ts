@@ -2,11 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deepJsx, delimiterRun } from '../scripts/hostile.js';
+import { cliInProcess } from './helpers/cli.js';
 import { tempDir, ROOT } from './helpers/fixtures.js';
 import { CLI, requireBuilt, runCli, runProcess } from './helpers/spawn.js';
 
 // The parse process's time and memory limits exist only in the built program (from the TypeScript
-// sources files are parsed inline), so these tests run `dist/`: `npm run build` first.
+// sources files are parsed inline), so these tests run `dist/` (built by test/global-setup.ts when
+// it is older than the sources); the option check needs no process of its own.
 
 let work: { dir: string; cleanup: () => Promise<void> };
 let slowDocs: string;
@@ -69,7 +71,7 @@ describe('the parse process of a built ingest', () => {
   });
 
   it('rejects a --max-file-bytes that is not a positive whole number', async () => {
-    const result = await runCli(['ingest', '--docs', slowDocs, '--index', path.join(work.dir, 'x'), '--max-file-bytes', '1e3x']);
+    const result = await cliInProcess(['ingest', '--docs', slowDocs, '--index', path.join(work.dir, 'x'), '--max-file-bytes', '1e3x']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/--max-file-bytes must be a whole number from 1 to \d+, got "1e3x"/);
   });
