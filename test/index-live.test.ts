@@ -111,9 +111,13 @@ describe('reindexing while serving', () => {
         const closed = new Promise((r) => child.once('close', r));
         let stderr = '';
         let timer: NodeJS.Timeout | undefined;
+        let seen = false;
         child.stderr.on('data', (d: Buffer) => {
           stderr += d.toString();
-          if (!timer && new RegExp(`^${stage}: `, 'm').test(stderr)) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+          if (seen || !new RegExp(`^${stage}: `, 'm').test(stderr)) return;
+          seen = true;
+          if (delayMs === 0) child.kill('SIGKILL');
+          else timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
         });
         await closed;
         clearTimeout(timer);
