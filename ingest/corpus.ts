@@ -319,8 +319,8 @@ function navigationOf(sources: SourceRecord[], navFiles: Array<NavigationFile & 
     const rest = [...(root?.children ?? []), ...nodes.filter((n) => n !== root)];
     const node: NavNode =
       source.kind === 'npm-package'
-        ? { title, children: [...(root ? [{ ...root, children: [] }] : []), ...rest] }
-        : { title, ...(root ? { id: source.prefix } : {}), children: rest };
+        ? { title, prefix: source.prefix, children: [...(root ? [{ ...root, children: [] }] : []), ...rest] }
+        : { title, ...(root ? { id: source.prefix } : { prefix: source.prefix }), children: rest };
     const [first] = source.prefix.split('/');
     if (!source.group || !first || first === source.prefix) {
       tree.push(node);
@@ -328,7 +328,7 @@ function navigationOf(sources: SourceRecord[], navFiles: Array<NavigationFile & 
     }
     let group = groups.get(first);
     if (!group) {
-      group = { title: source.group, children: [] };
+      group = { title: source.group, prefix: first, children: [] };
       groups.set(first, group);
       tree.push(group);
     }

@@ -3,8 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { commands } from '../cli/commands.js';
-import { runCli } from '../cli/run.js';
 import { openEngine } from '../src/core/engine.js';
+import { cliInProcess } from './helpers/cli.js';
 import { defaultIndex } from './helpers/default-index.js';
 import { FIXTURE_DOCS, tempDir } from './helpers/fixtures.js';
 import { connectClient } from './helpers/fixture-index.js';
@@ -24,12 +24,7 @@ afterAll(async () => {
   await work?.cleanup();
 });
 
-async function cli(...argv: string[]): Promise<{ code: number | undefined; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { env: {}, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTTY: false });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => cliInProcess(argv);
 
 describe('CLI help', () => {
   it.each(Object.keys(commands).filter((n) => n !== 'reindex'))('%s --help describes each of its options', async (name) => {

@@ -1,10 +1,9 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIndex } from '../ingest/build.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { IndexLoadError, loadIndex } from '../src/store/load.js';
-import { FIXTURE_DOCS, tempDir } from './helpers/fixtures.js';
+import { tempDir } from './helpers/fixtures.js';
 import { indexFile } from './helpers/index-files.js';
 
 // A crafted vectors.hnsw whose checksum is recomputed in the manifest passes the checksum check;
@@ -20,8 +19,8 @@ const DIMENSION_OFFSET = 24;
 
 beforeAll(async () => {
   work = await tempDir('wdm-hnsw-');
-  source = path.join(work.dir, 'index');
-  await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: null, indexDir: source, embedder: 'local', modelsDir: '' });
+  // The run's shared fixture index, read only: each crafted index is a copy of it.
+  source = inject('fixtureIndexDir');
   original = await readFile(indexFile(source, 'vectors.hnsw'));
   count = loadIndex(source).chunks.length;
 });

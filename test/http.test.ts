@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { buildIndex } from '../ingest/build.js';
-import { FIXTURE_CHANGELOGS, FIXTURE_DOCS, tempDir } from './helpers/fixtures.js';
 import { startHttp } from './helpers/spawn.js';
 
 const TOKEN = 'test-token-0123456789';
-let work: Awaited<ReturnType<typeof tempDir>>;
 let server: Awaited<ReturnType<typeof startHttp>>;
 beforeAll(async () => {
-  work = await tempDir();
-  const indexDir = path.join(work.dir, 'index-data');
-  await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, indexDir, embedder: 'local', modelsDir: '' });
-  server = await startHttp(['--index', indexDir], { WORKOS_DOCS_MCP_TOKEN: TOKEN });
+  server = await startHttp(['--index', inject('fixtureIndexDir')], { WORKOS_DOCS_MCP_TOKEN: TOKEN });
 });
 afterAll(async () => {
   await server?.stop();
-  await work?.cleanup();
 });
 
 const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };

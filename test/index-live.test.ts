@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
 import { ReloadingEngine } from '../src/core/reloading-engine.js';
 import { loadIndex } from '../src/store/load.js';
+import { cliInProcess } from './helpers/cli.js';
 import { copyFixtureDocs, FIXTURE_CHANGELOGS, tempDir } from './helpers/fixtures.js';
 import { CLI, runCli } from './helpers/spawn.js';
 import { indexFile } from './helpers/index-files.js';
@@ -27,8 +28,10 @@ describe('a damaged index through the CLI', () => {
       await writeFile(f, JSON.stringify({ ...m, embedder: { ...m.embedder, kind: 'transformers', model: 'Xenova/all-MiniLM-L6-v2' } }));
     }, /No transformers model "Xenova\/all-MiniLM-L6-v2"/],
   ])('search refuses %s, naming the file and the fix; ingest --full recovers', async (_label, file, damage, message) => {
+    // search and ingest run in this process (the code the bin runs); serve is the built bin, whose
+    // process must exit 1 rather than wait on stdin.
     await damage(indexFile(indexDir, file));
-    const search = await runCli(['search', 'wind tunnel', '--index', indexDir]);
+    const search = await cliInProcess(['search', 'wind tunnel', '--index', indexDir]);
     expect(search.code).toBe(1);
     expect(search.stderr).toMatch(message);
     expect(search.stderr).toMatch(/Fix:/);
@@ -36,12 +39,12 @@ describe('a damaged index through the CLI', () => {
     const serve = await runCli(['serve', '--index', indexDir]);
     expect(serve.code).toBe(1);
     expect(serve.stderr).toMatch(message);
-    const rebuild = await runCli(['ingest', '--full', '--index', indexDir, '--docs', path.join(work.dir, 'docs'), '--changelogs', FIXTURE_CHANGELOGS]);
+    const rebuild = await cliInProcess(['ingest', '--full', '--index', indexDir, '--docs', path.join(work.dir, 'docs'), '--changelogs', FIXTURE_CHANGELOGS]);
     // The fixture docs hold one file that is not valid MDX: it is indexed as plain Markdown, with a warning.
     expect(rebuild.stderr).toMatch(/broken\.mdx:7/);
     expect(rebuild.stderr).toMatch(/1 fallback, 0 failed/);
     expect(rebuild.code).toBe(0);
-    const again = await runCli(['search', 'wind tunnel', '--index', indexDir, '--json']);
+    const again = await cliInProcess(['search', 'wind tunnel', '--index', indexDir, '--json']);
     expect(JSON.parse(again.stdout).results[0].path).toBe('guide/testing');
   });
 });
@@ -87,31 +90,44 @@ describe('reindexing while serving', () => {
     }
   });
 
-  it('never leaves a broken index behind when a build is killed at a random point', async () => {
-    // A corpus of a few hundred generated pages builds in a second or two; kills land at spread
-    // fractions of a measured build, so each stage (parse, fit, embed, graph, write, switch) is hit
-    // whatever the machine's speed.
+  it('never leaves a broken index behind when a build is killed in any stage', async () => {
+    // Each kill is timed by the build's own progress lines, so it lands in its stage whatever the
+    // machine's speed: while parsing (the lock is held, nothing written yet), as the search
+    // structures start (the new version folder fills), and part way from there to the end (writing,
+    // checking, switching). The builds before and after the kills run in this process.
     const work = await tempDir();
     try {
-      const docs = await generatedCorpus(work.dir, 240);
+      const docs = await generatedCorpus(work.dir, 100);
       const indexDir = path.join(work.dir, 'index-data');
-      const started = Date.now();
-      const first = await runCli(['ingest', '--full', '--docs', docs, '--index', indexDir]);
-      expect(first.code).toBe(0);
-      const buildMs = Date.now() - started;
+      const options = { docsDir: docs, changelogsDir: null, indexDir, embedder: 'local' as const, modelsDir: '' };
+      let indexStageAt = 0;
+      await buildIndex({ ...options, full: true, progress: (stage) => (indexStageAt ||= stage === 'index' ? performance.now() : 0) });
+      const toTheEndMs = performance.now() - indexStageAt;
       const chunks = loadIndex(indexDir).chunks.length;
-      expect(chunks).toBeGreaterThan(200);
-      for (const fraction of [0.15, 0.4, 0.65, 0.9]) {
-        const child = spawn(process.execPath, [CLI, 'ingest', '--full', '--docs', docs, '--index', indexDir], { stdio: 'ignore' });
+      expect(chunks).toBeGreaterThan(100);
+      for (const [stage, delayMs] of [['parse', 0], ['index', 0], ['index', toTheEndMs / 2]] as const) {
+        const child = spawn(process.execPath, [CLI, 'ingest', '--full', '--docs', docs, '--index', indexDir], { stdio: ['ignore', 'ignore', 'pipe'] });
         // Listen before the kill: a build that finishes first must not leave the test waiting.
         const closed = new Promise((r) => child.once('close', r));
-        await new Promise((r) => setTimeout(r, Math.round(buildMs * fraction)));
-        child.kill('SIGKILL');
+        let stderr = '';
+        let timer: NodeJS.Timeout | undefined;
+        let seen = false;
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (seen || !new RegExp(`^${stage}: `, 'm').test(stderr)) return;
+          seen = true;
+          if (delayMs === 0) child.kill('SIGKILL');
+          else timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+        });
         await closed;
+        clearTimeout(timer);
+        expect(stderr, `no "${stage}:" progress line`).toMatch(new RegExp(`^${stage}: `, 'm'));
+        // A kill at the start of a stage always lands; a later one may find the build finished.
+        if (delayMs === 0) expect(child.signalCode, `killed at "${stage}:"`).toBe('SIGKILL');
         expect(loadIndex(indexDir).chunks.length).toBe(chunks);
       }
-      const next = await runCli(['ingest', '--docs', docs, '--index', indexDir]);
-      expect(next.code).toBe(0);
+      const next = await buildIndex(options);
+      expect(next.chunks).toBe(chunks);
       expect(loadIndex(indexDir).chunks.length).toBe(chunks);
     } finally {
       await work.cleanup();

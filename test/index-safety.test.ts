@@ -1,3 +1,4 @@
+import { DEFAULT_BASE_URL } from '../src/ids.js';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,12 +10,17 @@ import { canMount, deadPid, mountTmpfs, snapshot } from './helpers/disk.js';
 import { copyFixtureDocs, FIXTURE_CHANGELOGS, tempDir } from './helpers/fixtures.js';
 import { indexFile } from './helpers/index-files.js';
 import { runCli } from './helpers/spawn.js';
+import { cliInProcess } from './helpers/cli.js';
+import { copyFixtureIndex } from './helpers/fixture-index.js';
 
+// Tests that need a good index to start from copy the run's shared fixture index (the same build of
+// the same docs); the builds under test are their own.
 let work: { dir: string; cleanup: () => Promise<void> };
 let docs: string;
 let index: string;
 const build = (extra: Partial<Parameters<typeof buildIndex>[0]> = {}) =>
-  buildIndex({ docsDir: docs, changelogsDir: FIXTURE_CHANGELOGS, indexDir: index, embedder: 'local', modelsDir: '', ...extra });
+  // The shared fixture index's base URL: a build over a copy of it can reuse what it parsed.
+  buildIndex({ docsDir: docs, changelogsDir: FIXTURE_CHANGELOGS, baseUrl: DEFAULT_BASE_URL, indexDir: index, embedder: 'local', modelsDir: '', ...extra });
 const manifestText = () => readFile(indexFile(index, 'manifest.json'), 'utf8');
 const versions = async (dir = index) => (await readdir(dir)).filter((n) => VERSION_NAME.test(n)).sort();
 
@@ -27,6 +33,7 @@ afterEach(async () => work.cleanup());
 
 describe('ingest never deletes what it did not create', () => {
   it('refuses --index . in a project folder and leaves every file in place', async () => {
+    // The built CLI in the project folder: `.` is its working directory, which a test process cannot change.
     const project = path.join(work.dir, 'project');
     await mkdir(path.join(project, 'src'), { recursive: true });
     await writeFile(path.join(project, 'package.json'), '{"name": "my-app"}');
@@ -41,7 +48,7 @@ describe('ingest never deletes what it did not create', () => {
 
   it('refuses --index pointing at the docs being indexed, and the docs stay', async () => {
     const before = await snapshot(docs);
-    const result = await runCli(['ingest', '--index', docs, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS]);
+    const result = await cliInProcess(['ingest', '--index', docs, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Refusing to write an index at .*docs: it is a folder that is not an index/);
     expect(await snapshot(docs)).toEqual(before);
@@ -75,14 +82,14 @@ describe('ingest never deletes what it did not create', () => {
     await build();
     await build({ full: true });
     loadIndex(index);
-    const result = await runCli(['search', 'wind tunnel', '--index', index]);
+    const result = await cliInProcess(['search', 'wind tunnel', '--index', index]);
     expect(result.code).toBe(0);
     for (const name of siblings) expect(await readFile(path.join(work.dir, name, 'backup.txt'), 'utf8')).toBe('keep me');
   });
 
   it('loads an index of the older plain layout and upgrades it on the next ingest, keeping files it did not write', async () => {
     const built = path.join(work.dir, 'built');
-    await build({ indexDir: built });
+    await copyFixtureIndex(built);
     // The older layout: the index files directly in the folder, no CURRENT.
     await cp(resolveIndexFolder(built).folder, index, { recursive: true, filter: (src) => !src.endsWith('.workos-docs-mcp') });
     await writeFile(path.join(index, 'notes.txt'), 'mine');
@@ -101,11 +108,11 @@ describe('ingest never deletes what it did not create', () => {
 
 describe('ingest does not replace a good index with a worse one', () => {
   it('refuses an empty docs folder and leaves the index unchanged; --allow-empty builds an empty index on purpose', async () => {
-    await build();
+    await copyFixtureIndex(index);
     const before = await manifestText();
     const empty = path.join(work.dir, 'empty');
     await mkdir(empty);
-    const result = await runCli(['ingest', '--index', index, '--docs', empty]);
+    const result = await cliInProcess(['ingest', '--index', index, '--docs', empty]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/No \.md or \.mdx files in .*empty, so nothing was built[\s\S]*--allow-empty/);
     expect(await manifestText()).toBe(before);
@@ -119,14 +126,14 @@ describe('ingest does not replace a good index with a worse one', () => {
   });
 
   it('refuses a build that loses more than max(1, 10%) of the docs, naming them and --allow-shrink', async () => {
-    await build();
+    await copyFixtureIndex(index);
     const before = await manifestText();
     await rm(path.join(docs, 'guide', 'testing.mdx'));
     await rm(path.join(docs, 'reference', 'widgets', 'create.mdx'));
     const refused = build();
     await expect(refused).rejects.toThrow(/would lose 2 of its 5 docs \(more than the limit of 10%\): guide\/testing, reference\/widgets\/create\. The previous index is unchanged\.[\s\S]*--allow-shrink/);
     expect(await manifestText()).toBe(before);
-    const cli = await runCli(['ingest', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS]);
+    const cli = await cliInProcess(['ingest', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS]);
     expect(cli.code).toBe(1);
     expect(cli.stderr).toMatch(/--allow-shrink/);
     expect(await manifestText()).toBe(before);
@@ -139,7 +146,8 @@ describe('ingest does not replace a good index with a worse one', () => {
     // A page that does not parse is indexed as plain Markdown or text (see hostile.test.ts); one over
     // the size limit is refused before it is read.
     const limits = { maxFileBytes: 5_000 };
-    await build({ limits });
+    // Every fixture file is under the limit: the shared fixture index is what this build would make.
+    await copyFixtureIndex(index);
     const oversized = (title: string) => `---\ntitle: ${title}\n---\n\n${'A long page about wind. '.repeat(300)}\n`;
     const testing = path.join(docs, 'guide', 'testing.mdx');
     const create = path.join(docs, 'reference', 'widgets', 'create.mdx');
@@ -158,13 +166,13 @@ describe('ingest does not replace a good index with a worse one', () => {
     expect(summary.files).toMatchObject({ removed: 0, failed: 1 });
     expect(summary.lost).toEqual(['guide/testing']);
     expect(summary.failures.map((f) => f.path)).toEqual(['guide/testing.mdx']);
-    const cli = await runCli(['ingest', '--full', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS, '--max-file-bytes', '5000']);
+    const cli = await cliInProcess(['ingest', '--full', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS, '--max-file-bytes', '5000']);
     expect(cli.code).toBe(1);
     expect(cli.stderr).toMatch(/1 file could not be indexed and is not in the index: guide\/testing\.mdx \(file is \d+ bytes, over the 5000-byte limit/);
   });
 
   it('refuses to switch to an index whose HNSW file came out short (a full disk) and keeps the previous one', async () => {
-    await build();
+    await copyFixtureIndex(index);
     const before = resolveIndexFolder(index).version;
     await writeFile(path.join(docs, 'guide', 'kites.mdx'), '---\ntitle: Kites\n---\n\n## Kite strings\n\nKites fly on long strings.\n');
     // hnswlib ignores write errors: on a full disk it leaves a truncated file and reports success.
@@ -218,7 +226,7 @@ describe.skipIf(!canMount())('a real full or read-only disk (tmpfs; needs root)'
 
 describe('one ingest at a time; readers change nothing', () => {
   it('refuses a second ingest while one is building, naming the owner, and the first completes', async () => {
-    await build();
+    await copyFixtureIndex(index);
     let second: Error | undefined;
     const first = await build({
       full: true,
@@ -232,19 +240,19 @@ describe('one ingest at a time; readers change nothing', () => {
     expect(second?.message).toMatch(new RegExp(`Another ingest \\(pid ${process.pid}, since .+\\) is building this index[\\s\\S]*ingest\\.lock`));
     expect(first.full).toBe(true);
     expect(existsSync(path.join(index, 'ingest.lock'))).toBe(false);
-    const cli = await runCli(['ingest', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS]);
+    const cli = await cliInProcess(['ingest', '--index', index, '--docs', docs, '--changelogs', FIXTURE_CHANGELOGS]);
     expect(cli.stderr).not.toMatch(/Another ingest/);
   });
 
   it('takes over the lock of an ingest that was killed', async () => {
-    await build();
+    await copyFixtureIndex(index);
     await writeFile(path.join(index, 'ingest.lock'), JSON.stringify({ pid: await deadPid(), start: '1', host: (await import('node:os')).hostname(), since: '2026-01-01T00:00:00Z' }));
     await build({ full: true });
     expect(existsSync(path.join(index, 'ingest.lock'))).toBe(false);
   });
 
   it('search, stats and loading rename or delete nothing, even beside leftovers of an interrupted build', async () => {
-    await build();
+    await copyFixtureIndex(index);
     // Leftovers: a stale lock, an unfinished version, a pointer temp file, and an old-style `.old` sibling.
     await writeFile(path.join(index, 'ingest.lock'), JSON.stringify({ pid: await deadPid(), start: '1', host: 'h', since: 'x' }));
     const unfinished = path.join(index, 'v-20260101T000000000Z-1-0a0b0c0d');
@@ -254,20 +262,20 @@ describe('one ingest at a time; readers change nothing', () => {
     await cp(resolveIndexFolder(index).folder, path.join(work.dir, `index-data.old-1-1700000000000`), { recursive: true });
     const before = await snapshot(work.dir);
     loadIndex(index);
-    expect((await runCli(['search', 'wind tunnel', '--index', index])).code).toBe(0);
-    expect((await runCli(['stats', '--index', index])).code).toBe(0);
+    expect((await cliInProcess(['search', 'wind tunnel', '--index', index])).code).toBe(0);
+    expect((await cliInProcess(['stats', '--index', index])).code).toBe(0);
     expect(await snapshot(work.dir)).toEqual(before);
     // With the index folder gone, a reader reports it and does not "restore" the `.old` sibling.
     await rm(index, { recursive: true });
     const gone = await snapshot(work.dir);
-    const search = await runCli(['search', 'wind tunnel', '--index', index]);
+    const search = await cliInProcess(['search', 'wind tunnel', '--index', index]);
     expect(search.code).toBe(1);
     expect(search.stderr).toMatch(/manifest\.json: it does not exist/);
     expect(await snapshot(work.dir)).toEqual(gone);
   });
 
   it('reports a damaged CURRENT pointer, and the next ingest replaces it', async () => {
-    await build();
+    await copyFixtureIndex(index);
     await writeFile(path.join(index, 'CURRENT'), '../../etc\n');
     expect(() => loadIndex(index)).toThrow(/CURRENT: it names "\.\.\/\.\.\/etc", which is not an index version folder/);
     const summary = await build();
@@ -276,7 +284,7 @@ describe('one ingest at a time; readers change nothing', () => {
   });
 
   it('never shows a reader a gap or a mix while ingests switch versions', async () => {
-    await build();
+    await copyFixtureIndex(index);
     let loads = 0;
     const failures: string[] = [];
     let stop = false;

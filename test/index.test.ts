@@ -7,6 +7,7 @@ import { openEngine } from '../src/core/engine.js';
 import { IndexLoadError, loadIndex } from '../src/store/load.js';
 import { FORMAT_VERSION } from '../src/store/format/manifest.js';
 import { TOKENIZER_VERSION } from '../src/text/tokenize.js';
+import { copyFixtureIndex } from './helpers/fixture-index.js';
 import { copyFixtureDocs, FIXTURE_CHANGELOGS, tempDir } from './helpers/fixtures.js';
 import { indexFile } from './helpers/index-files.js';
 
@@ -23,6 +24,8 @@ beforeEach(async () => {
 });
 afterEach(async () => work.cleanup());
 
+// The first test builds its index; the others start from a copy of the run's shared fixture
+// index (the same build of the same docs), then damage it or build on it.
 describe('building and loading an index', () => {
   it('round-trips: build, load, and answer a query from the fixture docs', async () => {
     const summary = await build();
@@ -39,7 +42,8 @@ describe('building and loading an index', () => {
   });
 
   it('re-embeds only the chunks of an edited file on an incremental run', async () => {
-    const first = await build();
+    await copyFixtureIndex(index);
+    const chunksBefore = loadIndex(index).chunks.length;
     const before = loadIndex(index).chunks.filter((c) => c.docId === 'guide/testing');
     const file = path.join(docs, 'guide', 'testing.mdx');
     await writeFile(file, (await readFile(file, 'utf8')).replace('simulates gusts', 'simulates strong gusts and rain'));
@@ -50,11 +54,11 @@ describe('building and loading an index', () => {
     expect(second.chunksEmbedded).toBe(changed);
     expect(second.files).toMatchObject({ changed: 1, added: 0, removed: 0, parsed: 1 });
     expect(second.refitted).toBe(false);
-    expect(second.chunks).toBe(first.chunks);
+    expect(second.chunks).toBe(chunksBefore);
   });
 
   it('re-parses the pages that use a shared description when the file defining it changes, and only those', async () => {
-    await build();
+    await copyFixtureIndex(index);
     const widgetText = () => loadIndex(index).chunks.filter((c) => c.docId === 'reference/widgets/create').map((c) => c.text).join('\n');
     expect(widgetText()).toContain('Identifies the hangar that makes the request.');
     const file = path.join(docs, 'reference', 'index.mdx');
@@ -68,7 +72,7 @@ describe('building and loading an index', () => {
   });
 
   it('drops the chunks of a deleted file', async () => {
-    await build();
+    await copyFixtureIndex(index);
     expect(loadIndex(index).chunks.some((c) => c.docId === 'guide/testing')).toBe(true);
     await rm(path.join(docs, 'guide', 'testing.mdx'));
     const summary = await build();
@@ -79,21 +83,21 @@ describe('building and loading an index', () => {
   });
 
   it('refuses a corrupt manifest with the file name and the fix', async () => {
-    await build();
+    await copyFixtureIndex(index);
     await writeFile(indexFile(index, 'manifest.json'), '{"formatVersion": 1, "oops"');
     expect(() => loadIndex(index)).toThrow(IndexLoadError);
     expect(() => loadIndex(index)).toThrow(/manifest\.json: it is not valid JSON[\s\S]*ingest --full/);
   });
 
   it('refuses a manifest of another format version', async () => {
-    await build();
+    await copyFixtureIndex(index);
     const file = indexFile(index, 'manifest.json');
     await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), formatVersion: 99 }));
     expect(() => loadIndex(index)).toThrow(new RegExp(`format version 99, this program reads version ${FORMAT_VERSION}[\\s\\S]*ingest --full`));
   });
 
   it('refuses to serve an index built with another tokenizer; an incremental build refits and re-embeds it without re-parsing', async () => {
-    await build();
+    await copyFixtureIndex(index);
     const file = indexFile(index, 'manifest.json');
     await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), tokenizerVersion: 1 }));
     expect(() => loadIndex(index)).toThrow(/tokenizer version 1[\s\S]*ingest --full/);
@@ -106,13 +110,13 @@ describe('building and loading an index', () => {
   });
 
   it('refuses a truncated vector file', async () => {
-    await build();
+    await copyFixtureIndex(index);
     await truncate(indexFile(index, 'vectors.bin'), 100);
     expect(() => loadIndex(index)).toThrow(/vectors\.bin: it is 100 bytes, the manifest says \d+/);
   });
 
   it('refuses a bit-flipped file whose size is unchanged', async () => {
-    await build();
+    await copyFixtureIndex(index);
     const file = indexFile(index, 'vectors.hnsw');
     const bytes = await readFile(file);
     const at = Math.floor(bytes.length / 2);
@@ -122,7 +126,7 @@ describe('building and loading an index', () => {
   });
 
   it('keeps the previous index loadable when a build fails halfway', async () => {
-    await build();
+    await copyFixtureIndex(index);
     const manifestBefore = await readFile(indexFile(index, 'manifest.json'), 'utf8');
     await appendFile(path.join(docs, 'guide', 'testing.mdx'), '\n\n## New section\n\nMore text.\n');
     await expect(build({ beforeWrite: () => Promise.reject(new Error('disk full (simulated)')) })).rejects.toThrow(/simulated/);
@@ -132,7 +136,7 @@ describe('building and loading an index', () => {
   });
 
   it('recovers with a full build after damage', async () => {
-    await build();
+    await copyFixtureIndex(index);
     await truncate(indexFile(index, 'lexical.bin'), 0);
     expect(() => loadIndex(index)).toThrow(/lexical\.bin/);
     const summary = await build({ full: true });

@@ -8,10 +8,11 @@ import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk
 import { buildIndex } from '../ingest/build.js';
 import { ReloadingEngine } from '../src/core/reloading-engine.js';
 import { createServer } from '../src/server/create-server.js';
+import { copyFixtureIndex } from './helpers/fixture-index.js';
 import { copyFixtureDocs, FIXTURE_CHANGELOGS, tempDir } from './helpers/fixtures.js';
 import { CLI, requireBuilt } from './helpers/spawn.js';
 
-// A fixture index in a temp dir that each test rebuilds with one more doc while a server serves it.
+// A copy of the shared fixture index in a temp dir that each test rebuilds with one more doc while a server serves it.
 let work: Awaited<ReturnType<typeof tempDir>>;
 let docs: string;
 const indexFor = (name: string) => path.join(work.dir, name);
@@ -21,7 +22,7 @@ const addKites = () => writeFile(path.join(docs, 'guide', 'kites.mdx'), '---\nti
 beforeAll(async () => {
   work = await tempDir();
   docs = await copyFixtureDocs(work.dir);
-  await Promise.all([build(indexFor('memory')), build(indexFor('stdio'))]);
+  await Promise.all([copyFixtureIndex(indexFor('memory')), copyFixtureIndex(indexFor('stdio'))]);
   await addKites();
 });
 afterAll(async () => work?.cleanup());

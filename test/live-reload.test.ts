@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
 import { ReloadingEngine } from '../src/core/reloading-engine.js';
 import { createServer } from '../src/server/create-server.js';
+import { copyFixtureIndex } from './helpers/fixture-index.js';
 import { copyFixtureDocs, FIXTURE_CHANGELOGS, tempDir } from './helpers/fixtures.js';
 import { indexFile } from './helpers/index-files.js';
 
@@ -19,7 +20,7 @@ beforeEach(async () => {
   work = await tempDir();
   docs = await copyFixtureDocs(work.dir);
   index = path.join(work.dir, 'index-data');
-  await build();
+  await copyFixtureIndex(index);
 });
 afterEach(async () => work.cleanup());
 

@@ -119,7 +119,7 @@ describe('lexical top-k search', () => {
     const vocab = Array.from({ length: 300 }, (_, i) => `w${i}x`);
     const word = () => vocab[Math.floor(vocab.length * rand() ** 3)] as string;
     const text = (n: number) => Array.from({ length: n }, word).join(' ');
-    const docs = Array.from({ length: 2000 }, () => ({ title: text(3), heading: text(4), body: text(20 + Math.floor(rand() * 200)) }));
+    const docs = Array.from({ length: 1000 }, () => ({ title: text(3), heading: text(4), body: text(20 + Math.floor(rand() * 200)) }));
     const index = LexicalIndex.build(docs);
     let compared = 0;
     for (let q = 0; q < 200; q++) {
@@ -128,8 +128,10 @@ describe('lexical top-k search', () => {
       const allow = q % 3 === 0 ? (i: number) => i % 7 !== 0 : undefined;
       const fast = index.search(query, limit, allow);
       const exact = index.searchExhaustive(query, limit, allow);
-      expect(fast.map((r) => r.score)).toEqual(exact.map((r) => expect.closeTo(r.score, 9)) as unknown as number[]);
-      for (const r of fast) expect(allow ? allow(r.index) : true).toBe(true);
+      // One expect per query, not one matcher per result (up to 500): the comparison is what costs.
+      const differ = fast.length === exact.length ? fast.findIndex((r, i) => Math.abs(r.score - (exact[i]?.score ?? NaN)) >= 5e-10) : 0;
+      expect(differ === -1 ? [] : { query, limit, at: differ, fast: fast.map((r) => r.score), exact: exact.map((r) => r.score) }).toEqual([]);
+      expect(fast.filter((r) => allow && !allow(r.index))).toEqual([]);
       compared += exact.length;
     }
     expect(compared).toBeGreaterThan(10_000);

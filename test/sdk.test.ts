@@ -9,11 +9,14 @@ import { fetchPinnedPackage, integrityOf, PackageSourceError } from '../ingest/s
 import { ROOT, tempDir } from './helpers/fixtures.js';
 
 const FAKE_SDK = path.join(ROOT, 'test', 'fixtures', 'sdk', 'acme-node');
+/** The fake SDK's signatures, extracted once for the file: each extraction compiles its declarations with the TypeScript compiler. */
+let extracted: SdkSignatures | undefined;
+const fakeSdk = () => (extracted ??= extractSdkSignatures(FAKE_SDK, { clientClass: 'Acme', clientVar: 'acme' }));
 
 describe('SDK signatures from type declarations', () => {
   let sdk: SdkSignatures;
   beforeAll(() => {
-    sdk = extractSdkSignatures(FAKE_SDK, { clientClass: 'Acme', clientVar: 'acme' });
+    sdk = fakeSdk();
   });
 
   it('lists every public method of every service namespace, and nothing from plumbing or private members', () => {
@@ -78,7 +81,7 @@ describe('SDK method pages', () => {
   });
 
   it('renders a call built from the required fields only, the signature, fields, returns and examples', () => {
-    const sdk = extractSdkSignatures(FAKE_SDK, { clientClass: 'Acme', clientVar: 'acme' });
+    const sdk = fakeSdk();
     const exchange = sdk.methods.find((m) => m.name === 'exchangeCode');
     if (!exchange) throw new Error('exchangeCode not extracted');
     const page = renderMethodPage(exchange, { packageName: '@acme/node', version: '2.1.0', referencePages: [{ id: 'reference/login/exchange', title: 'Exchange a code', url: 'https://acme.test/docs/reference/login/exchange' }] });
@@ -147,7 +150,7 @@ describe('pinned package tarballs', () => {
 });
 
 describe('matching calls in the docs to the pinned SDK', () => {
-  const sdk = extractSdkSignatures(FAKE_SDK, { clientClass: 'Acme', clientVar: 'acme' });
+  const sdk = fakeSdk();
   const name = (m: ReturnType<typeof matchSdkCall>) => (m && m.kind !== 'missing' ? `${m.kind} ${m.method.namespace}.${m.method.name}` : m ? `missing ${m.candidates.map((c) => c.name).join(',')}` : 'none');
 
   it('finds a call by namespace and name, in any spelling the docs use', () => {

@@ -8,6 +8,7 @@ import { openEngine, type DocsEngine } from '../src/core/engine.js';
 import { readManifest } from '../src/store/load.js';
 import { connectClient, textOf } from './helpers/fixture-index.js';
 import { tempDir } from './helpers/fixtures.js';
+import { cliInProcess } from './helpers/cli.js';
 import { requireBuilt, runCli } from './helpers/spawn.js';
 
 /**
@@ -133,7 +134,7 @@ describe('several sources in one index', () => {
       }),
     );
     requireBuilt();
-    const { code, stderr } = await runCli(['ingest'], {}, work.dir);
+    const { code, stderr } = await runCli(['ingest'], {}, work.dir); // the config file is found in the working folder
     expect(stderr).toContain(`config: ${config}`);
     expect(code).toBe(0);
     engine = await openEngine(indexDir, { modelsDir: '' });
@@ -166,14 +167,14 @@ describe('several sources in one index', () => {
     } finally {
       await close();
     }
-    const stats = await runCli(['stats', '--index', indexDir]);
+    const stats = await cliInProcess(['stats', '--index', indexDir]);
     expect(stats.stdout).toContain('sources:    Lumen (');
     expect(stats.stdout).toContain('Rivet (');
     expect(stats.stdout).toContain(', ids under rivet/, https://rivet.example/docs/');
   });
 
   it('rebuilds from the sources the index records when ingest is given only --index', async () => {
-    const { code, stderr } = await runCli(['ingest', '--index', indexDir, '--full']);
+    const { code, stderr } = await cliInProcess(['ingest', '--index', indexDir, '--full']);
     expect(code).toBe(0);
     expect(stderr).toContain('sources: as recorded in the index (Lumen, Rivet)');
     expect(stderr).toContain('8 docs');
@@ -185,7 +186,7 @@ describe('bad sources and unreadable files', () => {
   it('refuses a config file that does not match, naming the field and showing an example', async () => {
     const config = path.join(work.dir, 'bad.config.json');
     await writeFile(config, JSON.stringify({ sources: [{ docs: './lumen-docs', baseUrl: 7 }] }));
-    const { code, stderr } = await runCli(['ingest', '--config', config, '--index', path.join(work.dir, 'never')]);
+    const { code, stderr } = await cliInProcess(['ingest', '--config', config, '--index', path.join(work.dir, 'never')]);
     expect(code).not.toBe(0);
     expect(stderr).toContain(`The config file ${config} is not valid at sources.0`);
     expect(stderr).toContain('Expected e.g. {"index": "./my-index", "sources": [');
@@ -193,7 +194,7 @@ describe('bad sources and unreadable files', () => {
   });
 
   it('refuses --name without --docs with a one-line fix', async () => {
-    const { code, stderr } = await runCli(['ingest', '--name', 'Lumen', '--index', path.join(work.dir, 'never')]);
+    const { code, stderr } = await cliInProcess(['ingest', '--name', 'Lumen', '--index', path.join(work.dir, 'never')]);
     expect(code).not.toBe(0);
     expect(stderr).toContain('--name, --base-url and --changelogs describe a docs folder: pass it with --docs DIR too');
   });
@@ -212,7 +213,7 @@ describe('bad sources and unreadable files', () => {
     const engine = await openEngine(indexDir, { modelsDir: '' });
     expect(engine.docs.resolve('Guides/Dashboards').doc.markdown).toContain('Charts refresh every ten seconds.');
     expect(readManifest(indexDir).stale.map((s) => s.path)).toEqual(['Guides/Dashboards.md']);
-    const stats = await runCli(['stats', '--index', indexDir]);
+    const stats = await cliInProcess(['stats', '--index', indexDir]);
     expect(stats.stdout).toContain('stale:      1 doc kept from an earlier build (could not be read): Guides/Dashboards.md');
   });
 });

@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { PassThrough, Writable } from 'node:stream';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { buildIndex } from '../ingest/build.js';
 import { openEngine, type DocsEngine } from '../src/core/engine.js';
 import { createServer } from '../src/server/create-server.js';
 import { readTopLevelId } from '../src/server/jsonrpc-check.js';
 import { LineStdioTransport, type StdioLimits } from '../src/server/stdio-transport.js';
-import { FIXTURE_CHANGELOGS, FIXTURE_DOCS, tempDir } from './helpers/fixtures.js';
 
 // The stdio transport over real streams with the real MCP server on the fixture index.
-let work: Awaited<ReturnType<typeof tempDir>>;
 let engine: DocsEngine;
 beforeAll(async () => {
-  work = await tempDir();
-  const indexDir = path.join(work.dir, 'index-data');
-  await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, indexDir, embedder: 'local', modelsDir: '' });
-  engine = await openEngine(indexDir, { modelsDir: '' });
+  engine = await openEngine(inject('fixtureIndexDir'), { modelsDir: '' });
 });
-afterAll(async () => work?.cleanup());
 
 interface Reply {
   id: string | number | null;

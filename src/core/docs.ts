@@ -147,10 +147,9 @@ export class DocStore {
     const p = prefix?.trim().replace(/^\/+|\/+$/g, '').toLowerCase();
     if (!p) return this.navigation;
     const under = (id: string) => id.toLowerCase() === p || id.toLowerCase().startsWith(`${p}/`);
-    const idsIn = (node: NavNode): string[] => [...(node.id !== undefined ? [node.id] : []), ...node.children.flatMap(idsIn)];
-    // A node without a page of its own (a group, a package) is taken whole when all it holds is under the prefix.
-    const whole = (node: NavNode) => node.id === undefined && node.children.length > 0 && idsIn(node).every(under);
-    const collect = (nodes: NavNode[]): NavNode[] => nodes.flatMap((node) => ((node.id !== undefined && under(node.id)) || whole(node) ? [node] : collect(node.children)));
+    // A node that stands for a source (or a group of them) is taken whole when its prefix is under the one asked for.
+    const collect = (nodes: NavNode[]): NavNode[] =>
+      nodes.flatMap((node) => ((node.id !== undefined && under(node.id)) || (node.prefix !== undefined && under(node.prefix)) ? [node] : collect(node.children)));
     return collect(this.navigation);
   }
 

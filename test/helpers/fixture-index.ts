@@ -1,3 +1,4 @@
+import { cp } from 'node:fs/promises';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -14,6 +15,17 @@ export async function fixtureServer(): Promise<{ client: Client; engine: DocsEng
   const indexDir = inject('fixtureIndexDir');
   const engine = await openEngine(indexDir, { modelsDir: '' });
   return { engine, indexDir, ...(await connectClient(engine)) };
+}
+
+/**
+ * A writable copy of the run's shared fixture index at `indexDir`: the index that ingest of the
+ * fixture docs and changelogs builds (local embedder), for a test that damages an index or builds
+ * on one without building its own first (a build costs about ten times a copy). Incremental builds
+ * from a copy of the fixture docs reuse it as they would their own: an index records the docs by
+ * path and hash, not by folder.
+ */
+export async function copyFixtureIndex(indexDir: string): Promise<void> {
+  await cp(inject('fixtureIndexDir'), indexDir, { recursive: true });
 }
 
 /** A real MCP client connected in memory to a server built on `engine`. */

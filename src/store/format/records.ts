@@ -49,10 +49,12 @@ export interface NavNode {
   title: string;
   /** Doc id, when the node links to a doc. */
   id?: string;
+  /** The id prefix every doc under it has, on a node that stands for a source or a group of sources. */
+  prefix?: string;
   children: NavNode[];
 }
 /** The top level of the nav tree is checked; deeper nodes are trusted like the sampled arrays. */
-export const navTopSchema = z.object({ title: z.string(), id: z.string().optional(), children: z.array(z.unknown()) }) as unknown as z.ZodType<NavNode>;
+export const navTopSchema = z.object({ title: z.string(), id: z.string().optional(), prefix: z.string().optional(), children: z.array(z.unknown()) }) as unknown as z.ZodType<NavNode>;
 
 export const changelogEntrySchema = z.object({ date: z.string(), title: z.string(), url: z.string(), text: z.string() });
 export type ChangelogEntry = z.infer<typeof changelogEntrySchema>;
