@@ -60,7 +60,7 @@ export interface BuildOptions {
   allowEmpty?: boolean;
   /** Replace an index even when the build drops more than SHRINK_LIMIT of its docs. */
   allowShrink?: boolean;
-  /** Leave the WorkOS SDK packages out of the default sources (docs and changelog only). */
+  /** false: leave the WorkOS SDK packages out (docs and changelog only); true: add them to the sources an index records. */
   sdks?: boolean;
   /** Where pinned package tarballs are cached (default: $WORKOS_DOCS_MCP_CACHE or .cache/sources in the package). */
   cacheDir?: string;
@@ -178,6 +178,7 @@ export function sourcesToBuild(options: Pick<BuildOptions, 'sources' | 'docsDir'
   }
   const recorded = recordedSources(options.indexDir);
   if (recorded && options.sdks === false) return recorded.filter((s) => s.preset !== 'workos-sdks');
+  if (recorded && options.sdks === true && !recorded.some((s) => s.preset === 'workos-sdks')) return [...recorded, ...workosSdkSources()];
   if (recorded) {
     log(`sources: as recorded in the index (${recorded.map((s) => s.name).join(', ')})`);
     return recorded;

@@ -43,4 +43,12 @@ run([path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfi
 // Incremental when index-data/ is current (under a second); a full build when it is missing or
 // was made by an older version of this program.
 log(indexed ? 'updating index-data/' : 'indexing the default corpus into index-data/');
-run([path.join(root, 'dist', 'cli', 'main.js'), 'ingest']);
+const ingest = [path.join(root, 'dist', 'cli', 'main.js'), 'ingest'];
+const first = spawnSync(process.execPath, ingest, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+if (first.status !== 0) {
+  // The SDK sources need the npm registry once (their tarballs are cached after that): offline,
+  // the install still gets a working index of the docs, and says how to add the SDKs later.
+  log('indexing with the SDK packages failed (see above); indexing the docs without them');
+  run([...ingest, '--no-sdks']);
+  log('the index has no SDK packages: run `npx workos-docs-mcp ingest --sdks` when the npm registry can be reached to add them');
+}

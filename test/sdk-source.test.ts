@@ -52,7 +52,7 @@ function acmeSource(overrides: Partial<SourceRecord> = {}): SourceRecord {
     version: '2.1.0',
     signatures: true,
     client: { className: 'Acme', variable: 'acme' },
-    group: 'SDKs',
+    group: 'SDK packages',
     framework: 'node',
     ...overrides,
   };
@@ -70,7 +70,8 @@ beforeAll(async () => {
   for (const [name, text] of Object.entries(DOCS)) await writeFile(path.join(docsDir, name), text);
   indexDir = path.join(work.dir, 'index');
   summary = await buildIndex({
-    sources: [folderSource({ docs: docsDir, name: 'Acme', baseUrl: 'https://acme.dev/docs' }), acmeSource()],
+    // As `ingest --sdk-dir` does: the package from a folder (an installed copy), whatever the pin says.
+    sources: [folderSource({ docs: docsDir, name: 'Acme', baseUrl: 'https://acme.dev/docs' }), acmeSource({ version: '2.0.0' })],
     packageDirs: { '@acme/node': ACME_DIR },
     indexDir,
     embedder: 'local',
@@ -89,7 +90,7 @@ describe('an SDK package as a source', () => {
     expect(hits.map((h) => h.path)).toContain('sdk/acme');
     const chunk = engine.index.chunks.find((c) => c.docId === 'sdk/acme' && c.text.includes('## Sign users in'));
     expect(chunk?.url).toBe('https://www.npmjs.com/package/@acme/node/v/2.1.0#acme-node-sdk');
-    expect(chunk?.context).toEqual(['SDKs', '@acme/node 2.1.0']);
+    expect(chunk?.context).toEqual(['SDK packages', '@acme/node 2.1.0']);
     // The code block is kept whole.
     expect(chunk?.text).toContain("const { accessToken, user } = await acme.login.exchangeCode({ code, clientId: 'client_123' });\n  return Response.json({ user });\n}\n```");
   });
@@ -102,6 +103,7 @@ describe('an SDK package as a source', () => {
       const hits = await engine.retriever.search(query, { limit: 3 });
       expect(hits.map((h) => h.path), query).toContain('sdk/acme/login/exchange-code');
     }
+    // The version of the folder it was read from, not the pin's.
     expect(readManifest(indexDir).sources[1]).toMatchObject({ name: '@acme/node', version: '2.1.0', prefix: 'sdk/acme' });
   });
 

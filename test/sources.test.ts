@@ -193,6 +193,14 @@ describe('bad sources and unreadable files', () => {
     expect(existsSync(path.join(work.dir, 'never'))).toBe(false);
   });
 
+  it('refuses an --sdk-dir that is not an installed @workos-inc/node, naming what it holds', async () => {
+    const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'sdk', 'acme-node');
+    const { code, stderr } = await cliInProcess(['ingest', '--sdk-dir', fixture, '--index', path.join(work.dir, 'never')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`--sdk-dir must be the folder of @workos-inc/node, but ${fixture} holds @acme/node.`);
+    expect(existsSync(path.join(work.dir, 'never'))).toBe(false);
+  });
+
   it('refuses --name without --docs with a one-line fix', async () => {
     const { code, stderr } = await cliInProcess(['ingest', '--name', 'Lumen', '--index', path.join(work.dir, 'never')]);
     expect(code).not.toBe(0);

@@ -61,7 +61,7 @@ export function workosSdkSources(): SourceRecord[] {
     package: p.name,
     version: p.version,
     integrity: p.integrity,
-    group: 'SDKs',
+    group: 'SDK packages',
     ...(p.framework ? { framework: p.framework } : {}),
     ...(p.signatures ? { signatures: true } : {}),
   }));

@@ -27,7 +27,7 @@ export function aboutIndex(manifest: Pick<Manifest, 'sources' | 'topics' | 'coun
   return {
     name,
     docs: docsPhrase(name),
-    topics: manifest.topics.map((t) => t.title),
+    topics: [...new Set(manifest.topics.map((t) => t.title))],
     browse: manifest.topics.filter((t) => t.id).map((t) => t.id as string),
     sources: manifest.sources,
     changelogEntries: manifest.counts.changelog,
@@ -75,5 +75,8 @@ export function otherSources(about: IndexAbout): string {
   const others = about.sources.slice(1);
   if (others.length === 0) return '';
   const named = others.map((s) => `${s.name}${s.version ? ` ${s.version}` : ''}${s.prefix ? ` (${s.prefix}/)` : ''}`);
+  if (others.every((s) => s.kind === 'npm-package')) {
+    return `SDK packages indexed beside the docs (their READMEs, and method pages for those with signatures; code examples come from these versions): ${named.join(', ')}.`;
+  }
   return `Also indexed: ${named.join(', ')}.`;
 }
