@@ -194,7 +194,7 @@ async function buildInto(writer: IndexWriter, options: BuildOptions, context: Bu
   const { previous, plan } = planStage(options, wantedSettings(options, context.sources), context.log);
   const parsed = await parseStage(options, context, previous, plan);
   const contentHash = hashCorpus(parsed.corpus.files, parsed.changelog.length);
-  const embedded = await embedChunks({ ...options, chunks: parsed.chunks, texts: parsed.texts, contentHash }, previous, plan);
+  const embedded = await embedChunks({ ...options, chunks: parsed.chunks, texts: parsed.texts, contentHash, fitOn: docsSourcesOnly(parsed.corpus.sources) }, previous, plan);
   const { files, navigation } = parsed.corpus;
   const search = await buildSearchStructures(writer, { ...options, chunks: parsed.chunks, docs: files.map((f) => f.doc), navigation, vectors: embedded.vectors });
   await options.beforeWrite?.();
@@ -469,4 +469,15 @@ function sdkExamples(corpus: Corpus): SdkExample[] {
     }
   }
   return examples;
+}
+
+/**
+ * The local model learns the language of the docs sources: package sources (READMEs, generated
+ * method pages) are projected into that space rather than fitted on, so adding an SDK leaves the
+ * docs' vectors, and with them the docs' rankings, as they were.
+ */
+function docsSourcesOnly(sources: SourceRecord[]): ((chunk: Chunk) => boolean) | undefined {
+  const packages = sources.filter((s) => s.kind === 'npm-package' && s.prefix).map((s) => s.prefix);
+  if (packages.length === 0 || packages.length === sources.length) return undefined;
+  return (chunk) => !packages.some((p) => chunk.docId === p || chunk.docId.startsWith(`${p}/`));
 }

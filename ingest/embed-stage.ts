@@ -17,6 +17,8 @@ export interface EmbedInput {
   texts: string[];
   /** Recorded as what a freshly fitted local model was fitted on. */
   contentHash: string;
+  /** Which chunks the local model is fitted on (default: all); the others are projected into its space. */
+  fitOn?: (chunk: Chunk) => boolean;
 }
 
 export interface Embedded {
@@ -56,7 +58,8 @@ export async function embedChunks(input: EmbedInput, previous: PreviousBuild | u
       fit = { fittedOn: previous.manifest.embedder.fittedOn, fittedChunks: previous.manifest.embedder.fittedChunks };
     } else {
       input.progress?.('fit', 0, 1);
-      local = LocalEmbedder.fit(texts, DEFAULT_LOCAL_PARAMS);
+      const fitTexts = input.fitOn ? texts.filter((_, i) => input.fitOn?.(chunks[i] as Chunk)) : texts;
+      local = LocalEmbedder.fit(fitTexts.length > 0 ? fitTexts : texts, DEFAULT_LOCAL_PARAMS);
       refitted = true;
       fit = { fittedOn: input.contentHash, fittedChunks: chunks.length };
       oldVectors.clear();

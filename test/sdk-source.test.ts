@@ -6,7 +6,9 @@ import { buildIndex } from '../ingest/build.js';
 import { folderSource } from '../ingest/sources/sources.js';
 import type { SourceRecord } from '../src/store/format/manifest.js';
 import { openEngine, type DocsEngine } from '../src/core/engine.js';
+import { DEFAULT_RETRIEVER_PARAMS, Retriever } from '../src/core/retriever.js';
 import { readManifest } from '../src/store/load.js';
+import { tokenize } from '../src/text/tokenize.js';
 import { connectClient, textOf } from './helpers/fixture-index.js';
 import { ROOT, tempDir } from './helpers/fixtures.js';
 import { integrityOf } from '../ingest/sources/npm-package.js';
@@ -141,6 +143,33 @@ describe('an SDK package as a source', () => {
     } finally {
       await close();
     }
+  });
+
+  it('fits the local model on the docs sources only: words only the SDK uses are not in its vocabulary', () => {
+    const model = engine.index.localEmbedder as { terms: string[] } | undefined;
+    const terms = new Set(model?.terms ?? []);
+    expect(terms.size).toBeGreaterThan(0);
+    // "widget" is in both; "verifier" and "colour" are only in the SDK's README and declarations.
+    expect(terms.has(tokenize('widgets')[0] ?? '')).toBe(true);
+    for (const word of ['verifier', 'colour']) expect(terms.has(tokenize(word)[0] ?? ''), word).toBe(false);
+  });
+
+  it('ranks SDK pages below docs pages of the same score (packageWeight), and not at all with section "!sdk"', async () => {
+    const query = 'exchange the code for the user and tokens';
+    const flat = new Retriever(
+      { chunks: engine.index.chunks, docIds: engine.index.docs.map((d) => d.id), vectors: engine.index.vectors, vectorIndex: engine.index.vectorIndex, lexical: engine.index.lexical, embedder: engine.embedder },
+      { ...DEFAULT_RETRIEVER_PARAMS, packageWeight: 1 },
+    );
+    const weighted = await engine.retriever.search(query, { limit: 20 });
+    const unweighted = await flat.search(query, { limit: 20 });
+    const sdk = unweighted.find((r) => r.path.startsWith('sdk/'));
+    const same = weighted.find((r) => r.path === sdk?.path && r.url === sdk?.url);
+    expect(same?.score).toBeCloseTo((sdk?.score ?? 0) * DEFAULT_RETRIEVER_PARAMS.packageWeight, 3);
+    const docs = weighted.find((r) => !r.path.startsWith('sdk/'));
+    expect(docs?.score).toBe(unweighted.find((r) => r.path === docs?.path && r.url === docs?.url)?.score);
+    const without = await engine.retriever.search(query, { limit: 20, section: '!sdk' });
+    expect(without.length).toBeGreaterThan(0);
+    expect(without.every((r) => !r.path.startsWith('sdk/'))).toBe(true);
   });
 
   it('fails the ingest when a pinned tarball does not match its integrity, naming the package, and keeps the previous index', async () => {

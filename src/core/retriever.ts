@@ -28,6 +28,8 @@ export interface RetrieverParams {
   docCentroidWeight: number;
   /** Weight of the ranking by exact code identifiers in the query (method, event, error names). */
   identifierWeight: number;
+  /** Fused scores of package-source chunks (SDK READMEs, method pages) are multiplied by this beside docs sources. */
+  packageWeight: number;
   /** At most this many sections of one doc among the results, unless nothing else is relevant. */
   maxPerDoc: number;
   /** A section filter matching at most this many chunks is searched exactly instead of via HNSW. */
@@ -44,6 +46,7 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   docFulltextWeight: 0.5,
   docCentroidWeight: 1,
   identifierWeight: 1,
+  packageWeight: 0.85,
   maxPerDoc: 2,
   exactBelow: 3000,
 };
@@ -69,10 +72,12 @@ export interface RetrieverParts {
   /** chunks: one entry per chunk; docs (title, description, headings) and fulltext (whole text): one per doc, in `docIds` order. */
   lexical: LexicalIndexes;
   embedder: Embedder;
+  /** Doc id prefixes of the package sources (SDK READMEs and method pages), ranked below the docs by `packageWeight`. */
+  packagePrefixes?: string[];
 }
 
 /** The parts of a loaded (or just built) index that retrieval searches. */
-export type SearchableIndex = Pick<LoadedIndex, 'chunks' | 'docs' | 'vectors' | 'vectorIndex' | 'lexical'>;
+export type SearchableIndex = Pick<LoadedIndex, 'chunks' | 'docs' | 'vectors' | 'vectorIndex' | 'lexical'> & { manifest?: Pick<LoadedIndex['manifest'], 'sources'> };
 
 interface Candidate {
   index: number;
@@ -91,12 +96,20 @@ export class Retriever {
     this.centroids = params.docCentroidWeight > 0 ? docCentroids(parts.chunks, parts.vectors, parts.docIds) : new Float32Array(0);
     const row = new Map(parts.docIds.map((id, i) => [id, i]));
     this.chunkDocRow = Int32Array.from(parts.chunks, (c) => row.get(c.docId) ?? -1);
+    const prefixes = parts.packagePrefixes ?? [];
+    this.fromPackage = Uint8Array.from(parts.chunks, (c) => (prefixes.some((p) => c.docId === p || c.docId.startsWith(`${p}/`)) ? 1 : 0));
   }
+
+  /** 1 for chunks of package sources (see RetrieverParts.packagePrefixes). */
+  private readonly fromPackage: Uint8Array;
 
   /** The retriever of an index, querying with `embedder` (the one the index was built with). */
   static fromIndex(index: SearchableIndex, embedder: Embedder, params: RetrieverParams = DEFAULT_RETRIEVER_PARAMS): Retriever {
     const { chunks, vectors, vectorIndex, lexical } = index;
-    return new Retriever({ chunks, docIds: index.docs.map((d) => d.id), vectors, vectorIndex, lexical, embedder }, params);
+    const sources = index.manifest?.sources ?? [];
+    // Package sources beside docs sources: the docs answer first, an SDK page when it is clearly the better answer.
+    const packagePrefixes = sources.some((s) => s.kind !== 'npm-package') ? sources.filter((s) => s.kind === 'npm-package' && s.prefix).map((s) => s.prefix) : [];
+    return new Retriever({ chunks, docIds: index.docs.map((d) => d.id), vectors, vectorIndex, lexical, embedder, packagePrefixes }, params);
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
@@ -109,7 +122,7 @@ export class Retriever {
     const queryVector = await this.parts.embedder.embedQuery(text);
     const dense = this.dense(queryVector, n, allow);
     const exactIds = this.identifierRanking(text, n, allow);
-    const docRankings = this.docLevel(text, n);
+    const docRankings = this.docLevel(text, n, allow);
     const centroid = this.centroidRanking(queryVector, [lexical, dense, exactIds]);
     if (centroid) docRankings.push(centroid);
     const fused = this.fuse(lexical, dense, docRankings, exactIds);
@@ -181,10 +194,13 @@ export class Retriever {
   }
 
   /** Docs ranked by their title, description and headings, and by their whole text: [ranked ids, weight] pairs. */
-  private docLevel(query: string, n: number): Array<[string[], number]> {
+  private docLevel(query: string, n: number, allow?: Filter): Array<[string[], number]> {
     const { lexical, docIds } = this.parts;
     const out: Array<[string[], number]> = [];
-    const ranked = (index: LexicalIndex) => index.search(query, n).map((s) => docIds[s.index] ?? '');
+    // With a section filter, only the docs it lets through rank (as in an index of those docs alone).
+    const allowedDocs = allow ? new Set(this.parts.chunks.filter((_, i) => allow.test(i)).map((c) => c.docId)) : undefined;
+    const docAllowed = allowedDocs ? (i: number) => allowedDocs.has(docIds[i] ?? '') : undefined;
+    const ranked = (index: LexicalIndex) => index.search(query, n, docAllowed).map((s) => docIds[s.index] ?? '');
     if (this.params.docLexicalWeight > 0) out.push([ranked(lexical.docs), this.params.docLexicalWeight]);
     if (this.params.docFulltextWeight > 0) out.push([ranked(lexical.fulltext), this.params.docFulltextWeight]);
     return out;
@@ -220,6 +236,8 @@ export class Retriever {
       }
       for (const [index, score] of scores) scores.set(index, score + (docRanks.get(this.parts.chunks[index]?.docId ?? '') ?? 0));
     }
+    const { packageWeight } = this.params;
+    if (packageWeight !== 1) for (const [index, score] of scores) if (this.fromPackage[index]) scores.set(index, score * packageWeight);
     return [...scores.entries()].map(([index, score]) => ({ index, score })).sort((a, b) => b.score - a.score || a.index - b.index);
   }
 
