@@ -20,6 +20,11 @@ const inputSchema = {
     .describe('Only search docs under this id prefix, e.g. "sso", "authkit", "reference/authkit", "integrations".'),
 };
 
+/**
+ * The structured copy carries each result's fields but not its text: the text block, which is what
+ * agents read, has every section's text once. Sending it twice doubled every answer (about 20,000
+ * characters at limit 10) for no new information.
+ */
 const outputSchema = {
   query: z.string(),
   results: z.array(
@@ -29,7 +34,6 @@ const outputSchema = {
       title: z.string(),
       heading: z.array(z.string()),
       score: z.number(),
-      text: z.string().describe('The section text; in a long result it may be shortened here (marked) while the text content carries it in full.'),
     }),
   ),
 };
@@ -57,7 +61,7 @@ export function registerSearchDocsTool(server: McpServer, deps: ServerDeps): str
       return fitItems(results, {
         render: (forText, forStructured, omitted) => ({
           content: [{ type: 'text', text: formatSearch(text, forText, section) + omittedNote(omitted) }],
-          structuredContent: { query: text, results: forStructured },
+          structuredContent: { query: text, results: forStructured.map(({ path, url, title, heading, score }) => ({ path, url, title, heading, score })) },
         }),
         textNote: (r) => `[truncated: read the full section with get_doc path="${r.path}"${anchorOf(r) ? ` section="${anchorOf(r)}"` : ''}]`,
       });
