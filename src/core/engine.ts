@@ -1,7 +1,7 @@
 import { LocalEmbedder } from '../embed/local.js';
 import { createTransformersEmbedder } from '../embed/transformers.js';
 import { EmbedderError, type Embedder } from '../embed/types.js';
-import { loadIndex, loadIndexInBackground, type LoadedIndex } from '../store/load.js';
+import { loadIndex, loadIndexForServing, loadIndexInBackground, type LoadedIndex } from '../store/load.js';
 import { Changelog } from './changelog.js';
 import { DocStore } from './docs.js';
 import { ExampleFinder } from './examples.js';
@@ -26,17 +26,42 @@ export async function openEngine(indexDir: string, options: EngineOptions): Prom
   return engineOf(loadIndex(indexDir), options);
 }
 
+/**
+ * The engine a server starts with: the index opened with only what search needs checked and read
+ * (loadIndexForServing); the caller verifies its checksums once serving.
+ */
+export async function openEngineForServing(indexDir: string, options: EngineOptions): Promise<DocsEngine> {
+  return engineOf(loadIndexForServing(indexDir), options);
+}
+
 /** The same, loading in steps that let the event loop answer requests meanwhile (for reloads). */
 export async function openEngineInBackground(indexDir: string, options: EngineOptions): Promise<DocsEngine> {
   return engineOf(await loadIndexInBackground(indexDir), options);
 }
 
+/** The doc store, the example finder and the changelog are built on first use: search needs none of them. */
 async function engineOf(index: LoadedIndex, options: EngineOptions): Promise<DocsEngine> {
   const embedder = await queryEmbedder(index, options);
-  const retriever = Retriever.fromIndex(index, embedder);
-
-  const docs = new DocStore(index.docs, index.navigation, index.manifest.corpus.baseUrl);
-  return { index, embedder, retriever, docs, examples: new ExampleFinder(retriever, docs), changelog: new Changelog(index.changelog) };
+  const { chunks, docIds, vectors, vectorIndex, lexical } = index;
+  const retriever = new Retriever({ chunks, docIds, vectors, vectorIndex, lexical, embedder });
+  let docs: DocStore | undefined;
+  let examples: ExampleFinder | undefined;
+  let changelog: Changelog | undefined;
+  const engine: DocsEngine = {
+    index,
+    embedder,
+    retriever,
+    get docs() {
+      return (docs ??= new DocStore(index.docs, index.navigation, index.manifest.corpus.baseUrl));
+    },
+    get examples() {
+      return (examples ??= new ExampleFinder(retriever, engine.docs));
+    },
+    get changelog() {
+      return (changelog ??= new Changelog(index.changelog));
+    },
+  };
+  return engine;
 }
 
 /** The embedder the index was built with, and no other: queries must land in the same vector space. */

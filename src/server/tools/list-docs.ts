@@ -30,7 +30,7 @@ export function registerListDocsTool(server: McpServer, deps: ServerDeps): strin
     },
     async ({ prefix }) => {
       const p = prefix ? clean(prefix).trim() : '';
-      const all = flatten(deps.engine().docs.list(p));
+      const all = flatten((await deps.engine()).docs.list(p));
       if (all.length === 0) {
         const text = `No docs under "${p}". Call list_docs without a prefix to see the product areas.`;
         return { content: [{ type: 'text', text }], structuredContent: { prefix: p || null, entries: [], truncated: false } };

@@ -55,7 +55,7 @@ export function registerSearchDocsTool(server: McpServer, deps: ServerDeps): str
     async ({ query, limit, section }) => {
       const text = clean(query).trim();
       if (!text) throw new Error('query is empty: pass a question or keywords, e.g. "rotate SSO signing certificate".');
-      const engine = deps.engine();
+      const engine = await deps.engine();
       const found = await engine.retriever.search(text, { limit, section: section ? clean(section) : undefined });
       const results = found.map((r) => ({ ...r, text: compactPlaceholders(r.text, r.url) }));
       return fitItems(results, {
