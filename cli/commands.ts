@@ -279,6 +279,7 @@ const serve: Command = {
         token: io.env.WORKOS_DOCS_MCP_TOKEN,
         insecure: Boolean(values.insecure),
         allowedHosts: str(values['allowed-hosts'])?.split(',').map((h) => h.trim()).filter(Boolean),
+        early: values.http ? undefined : io.earlyStdio,
       },
       (line) => io.stderr(`${line}\n`),
     );

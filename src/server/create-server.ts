@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerDeps } from './deps.js';
+import { INSTRUCTIONS, SERVER_NAME, SERVER_VERSION } from './identity.js';
 import { checkToolCall, guardHandler, refuseCursor } from './edge.js';
 import { registerDocResources } from './resources.js';
 import { registerGetChangelogTool } from './tools/get-changelog.js';
@@ -11,18 +12,10 @@ import { registerSearchDocsTool } from './tools/search-docs.js';
 export type { ServerDeps };
 
 
-const INSTRUCTIONS = `Answers questions about the WorkOS developer docs (AuthKit, SSO, Directory Sync, RBAC and FGA, Audit Logs, Admin Portal, Vault, Radar, Widgets, Events, the API reference and SDKs, identity-provider integrations) from a local index.
-- search_docs first, for any question or identifier (method, event, error code, parameter). It returns the answering sections with their doc id (path).
-- get_doc to read a whole page or one section (by anchor) once you know its path; long pages are paged.
-- list_docs to browse what exists under a prefix such as "sso", "integrations" or "reference/authkit".
-- get_examples for code to adapt (filter by language or framework): whole code blocks with the sentence that introduces them.
-- get_changelog for what changed recently on the WorkOS platform.
-Cite the url of the sections you use.`;
-
 /** Builds the MCP server from injected parts: no env, no transport, no side effects. */
 export function createServer(deps: ServerDeps): McpServer {
   const server = new McpServer(
-    { name: 'workos-docs-mcp', version: deps.version ?? '0.1.0' },
+    { name: SERVER_NAME, version: deps.version ?? SERVER_VERSION },
     { instructions: INSTRUCTIONS, capabilities: { tools: {}, resources: {} } },
   );
   const tools = [

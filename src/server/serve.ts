@@ -1,6 +1,7 @@
 import { ReloadingEngine } from '../core/reloading-engine.js';
 import { readManifest } from '../store/load.js';
 import { createServer } from './create-server.js';
+import type { EarlyStdio } from './early-initialize.js';
 import { checkHttpSecurity } from './http-security.js';
 import { LineStdioTransport } from './stdio-transport.js';
 
@@ -17,6 +18,8 @@ export interface ServeOptions {
   insecure?: boolean;
   /** Host names accepted besides the bind address (behind a proxy, or for a wildcard bind). */
   allowedHosts?: string[];
+  /** Over stdio: the entry's early reader of stdin (see early-initialize.ts), handed over to the transport. */
+  early?: EarlyStdio;
 }
 
 /**
@@ -68,7 +71,7 @@ export async function serveCommand(options: ServeOptions, log: (line: string) =>
     };
   };
   const server = createServer({ ...deps, onReload });
-  const transport = new LineStdioTransport(process.stdin, process.stdout);
+  const transport = new LineStdioTransport(process.stdin, process.stdout, {}, options.early?.handOver());
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
   });
