@@ -38,6 +38,8 @@ const givenIndex = has('--index') ? path.resolve(flag('--index', '')) : undefine
 const ORIGINAL = path.join(ROOT, 'node_modules', '@workos', 'mcp-docs-server', 'dist', 'index.js');
 const MINISEARCH = path.join(ROOT, 'dist', 'scripts', 'minisearch-server.js');
 const median = (xs: number[]) => pct(xs, 50);
+/** A server that is only `node -e`: answers every request with an empty result as soon as it reads it. */
+const BARE_NODE = `let b='';process.stdin.on('data',d=>{b+=d;let i;while((i=b.indexOf('\\n'))>=0){const m=JSON.parse(b.slice(0,i));b=b.slice(i+1);if(m.id!==undefined)process.stdout.write(JSON.stringify({jsonrpc:'2.0',id:m.id,result:{protocolVersion:'2025-06-18',capabilities:{},serverInfo:{name:'bare',version:'1'},content:[]}})+'\\n')}})`;
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 const setFile = path.resolve(flag('--set', path.join(ROOT, 'test', 'eval', 'dev.jsonl')));
 const rows: Array<[string, string, string]> = [];
@@ -121,10 +123,12 @@ try {
   if (before && beforeIndex) servers.push({ ...ours, name: 'before', args: [path.join(before, 'dist', 'cli', 'main.js'), 'serve', '--index', beforeIndex] });
   const original: ServerUnderTest = { name: 'original', command: process.execPath, args: [ORIGINAL], tool: 'workos_search', searchArgs: (query, limit) => ({ query, maxResults: limit }) };
   const minisearch: ServerUnderTest = { name: 'MiniSearch', command: process.execPath, args: [MINISEARCH, '--index', indexDir], tool: 'search_docs', searchArgs: (query, limit) => ({ query, limit }) };
+  // The floor: a Node process that loads nothing and answers initialize (and its one call) at once.
+  const bare: ServerUnderTest = { name: 'bare Node', command: process.execPath, args: ['-e', BARE_NODE], tool: 'none', searchArgs: () => ({}) };
   log(`servers: ${coldRuns} cold starts each, in alternation`);
   const cold = new Map<string, ColdStart[]>();
   for (let run = 0; run < coldRuns; run++) {
-    for (const server of [...servers, original]) {
+    for (const server of [...servers, original, bare]) {
       const list = cold.get(server.name) ?? [];
       list.push(await coldStart(server, queries[run % queries.length] ?? 'sso'));
       cold.set(server.name, list);
@@ -136,7 +140,12 @@ try {
   };
   const us = coldOf(ours.name);
   const them = coldOf(original.name);
-  rows.push([`spawn → initialize answered, median of ${coldRuns} (original server: ${ms(them.initialize)})`, `${ms(us.initialize)} = ${ratio(us.initialize, them.initialize)}${before ? `; before: ${ms(coldOf('before').initialize)}` : ''}`, '≤ 0.5× the original']);
+  const floor = coldOf(bare.name);
+  rows.push([
+    `spawn → initialize answered, median of ${coldRuns} (original server: ${ms(them.initialize)}; bare Node answering at once: ${ms(floor.initialize)} = ${ratio(floor.initialize, them.initialize)})`,
+    `${ms(us.initialize)} = ${ratio(us.initialize, them.initialize)}${before ? `; before: ${ms(coldOf('before').initialize)}` : ''}`,
+    '≤ 0.5× the original',
+  ]);
   rows.push([`spawn → first search answered (limit 10), median of ${coldRuns} (original server: ${ms(them.first)})`, `${ms(us.first)} = ${ratio(us.first, them.first)}${before ? `; before: ${ms(coldOf('before').first)}` : ''}`, '≤ 0.6× the original']);
   figures.cold = Object.fromEntries([...cold].map(([name, list]) => [name, { ...coldOf(name), runs: list }]));
 
