@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // The one entry point: parses argv, owns process (stdio, env, exit). Commands get plain values.
 // `serve` over stdio answers the client's `initialize` while the rest of the program loads:
-// only the small early-initialize module is imported before that.
+// only the small early-initialize module is imported before that. `serve` then runs from the
+// bundle (scripts/bundle.mjs) when there is one at least as new as tsc's run.js.
+import { statSync } from 'node:fs';
 import { answerInitializeEarly } from '../src/server/early-initialize.js';
 
 const argv = process.argv.slice(2);
 const stdioServe = argv[0] === 'serve' && !argv.some((a) => a === '--http' || a === '--help' || a === '-h');
 const earlyStdio = stdioServe ? answerInitializeEarly(process.stdin, process.stdout) : undefined;
-const { runCli } = await import('./run.js');
+const { runCli } = (await import(argv[0] === 'serve' && bundleIsCurrent() ? './bundle/run.js' : './run.js')) as typeof import('./run.js');
 
 const code = await runCli(argv, {
   env: process.env,
@@ -19,3 +21,12 @@ const code = await runCli(argv, {
 // A serve that failed before it took stdin over must not be kept alive by the early reader.
 earlyStdio?.handOver();
 if (code !== undefined) process.exitCode = code;
+
+/** Whether dist/cli/bundle/run.js exists and was built from the current tsc output (not an older build). */
+function bundleIsCurrent(): boolean {
+  try {
+    return statSync(new URL('./bundle/run.js', import.meta.url)).mtimeMs >= statSync(new URL('./run.js', import.meta.url)).mtimeMs;
+  } catch {
+    return false;
+  }
+}
