@@ -18,28 +18,26 @@ export interface LexicalIndexes {
 }
 
 /**
- * Builds the three lexical indexes of an index folder: a doc's full text is its description and its
- * chunks' bodies. Texts are passed as strings, which the build tokenizes one at a time: holding the
- * tokens of every chunk at once (twice, per chunk and per doc) made up most of a large build's peak.
+ * Builds the three lexical indexes of an index folder, tokenizing each text once: a doc's full
+ * text is the concatenation of its chunks' bodies.
  */
 export function buildLexicalIndexes(chunks: Chunk[], docs: DocRecord[], navigation: NavNode[]): LexicalIndexes {
   const crumbs = breadcrumbs(navigation);
   const bodies = new Map<string, string[]>();
   const chunkDocs = chunks.map((c) => {
-    const body = searchableText(c.text);
+    const body = tokenize(searchableText(c.text));
     const list = bodies.get(c.docId);
-    if (list) list.push(body);
-    else bodies.set(c.docId, [body]);
+    if (list) for (const t of body) list.push(t);
+    else bodies.set(c.docId, [...body]);
     return { ...lexicalFields(c), body };
   });
-  const chunkIndex = LexicalIndex.build(chunkDocs);
   const headings = (d: DocRecord) => tokenize(d.sections.map((s) => s.heading[s.heading.length - 1] ?? '').join(' '));
   const docFields = docs.map((d) => ({ title: tokenize(d.title), heading: headings(d), context: tokenize((crumbs.get(d.id) ?? []).join(' ')) }));
   return {
-    chunks: chunkIndex,
+    chunks: LexicalIndex.build(chunkDocs),
     docs: LexicalIndex.build(docs.map((d, i) => ({ ...(docFields[i] as (typeof docFields)[number]), body: d.description })), DOC_LEXICAL_PARAMS),
     fulltext: LexicalIndex.build(
-      docs.map((d, i) => ({ ...(docFields[i] as (typeof docFields)[number]), body: [d.description, ...(bodies.get(d.id) ?? [])].join('\n\n') })),
+      docs.map((d, i) => ({ ...(docFields[i] as (typeof docFields)[number]), body: [...tokenize(d.description), ...(bodies.get(d.id) ?? [])] })),
       DOC_FULLTEXT_PARAMS,
     ),
   };
