@@ -59,7 +59,9 @@ function runNode(nodeArgs: string[]): Promise<{ ms: number; peakMb: number; stde
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`node ${nodeArgs.join(' ')} exited ${code}: ${stderr}`));
-      resolve({ ms: performance.now() - start, peakMb: Number(/\[peak-rss\] (\d+)/.exec(stderr)?.[1] ?? 0), stderr });
+      // Every process that loaded the preload reports (ingest's parse process too): the largest counts.
+      const peaks = [...stderr.matchAll(/\[peak-rss\] (\d+)/g)].map((m) => Number(m[1]));
+      resolve({ ms: performance.now() - start, peakMb: Math.max(0, ...peaks), stderr });
     });
   });
 }
