@@ -1,3 +1,5 @@
+import type { EarlyStdio } from '../src/server/early-initialize.js';
+
 /** What a CLI command is: its options, its help and how it runs. Shared by the commands and the runner. */
 
 export interface CliIO {
@@ -5,6 +7,8 @@ export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   stderrIsTTY: boolean;
+  /** For `serve` over stdio: the entry's early reader of stdin, which may have answered `initialize` already. */
+  earlyStdio?: EarlyStdio;
 }
 
 export type Values = Record<string, string | boolean | undefined>;

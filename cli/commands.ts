@@ -30,7 +30,7 @@ const search: Command = {
     ...readIndex,
     limit: { type: 'string', value: 'N', description: 'most results to print, 1-20 (default 5)' },
     section: { type: 'string', value: 'PREFIX', description: 'only docs whose id is under this prefix, e.g. sso or reference/authkit' },
-    ...jsonOption('the results (the search_docs tool\'s structuredContent)'),
+    ...jsonOption('the results (the search_docs tool\'s structuredContent, with each section\'s text)'),
     ...allowRemoteOption,
   },
   async run(values, positionals, io) {
@@ -306,6 +306,7 @@ const serve: Command = {
         token: io.env.WORKOS_DOCS_MCP_TOKEN,
         insecure: Boolean(values.insecure),
         allowedHosts: str(values['allowed-hosts'])?.split(',').map((h) => h.trim()).filter(Boolean),
+        early: values.http ? undefined : io.earlyStdio,
       },
       (line) => io.stderr(`${line}\n`),
     );

@@ -3,11 +3,11 @@
 // keyword search gets on a query set, next to this project's hybrid search.
 // Usage: node dist/scripts/minisearch-baseline.js --set FILE.jsonl [--index DIR]
 import { readFileSync } from 'node:fs';
-import MiniSearch from 'minisearch';
 import { evaluate, formatReport, parseQuerySet } from '../src/core/eval.js';
 import { loadIndex } from '../src/store/load.js';
 import type { SearchResult } from '../src/types.js';
 import { flag } from './args.js';
+import { miniSearchOver, sectionsOf } from './minisearch-sections.js';
 
 const set = flag('--set');
 if (!set) {
@@ -16,35 +16,9 @@ if (!set) {
 }
 const index = loadIndex(flag('--index') ?? 'index-data');
 
-interface SectionDoc {
-  id: number;
-  path: string;
-  url: string;
-  title: string;
-  heading: string;
-  text: string;
-}
-const sections: SectionDoc[] = [];
-for (const doc of index.docs) {
-  doc.sections.forEach((section, i) => {
-    const end = doc.sections[i + 1]?.offset ?? doc.markdown.length;
-    sections.push({
-      id: sections.length,
-      path: doc.id,
-      url: doc.url + (section.anchor ? `#${section.anchor}` : ''),
-      title: doc.title,
-      heading: section.heading.join(' '),
-      text: doc.markdown.slice(section.offset, end),
-    });
-  });
-}
+const sections = sectionsOf(index.docs);
 const started = performance.now();
-const mini = new MiniSearch<SectionDoc>({
-  fields: ['title', 'heading', 'text'],
-  storeFields: ['path', 'url', 'title'],
-  searchOptions: { boost: { title: 3, heading: 2 }, prefix: true, fuzzy: 0.2 },
-});
-mini.addAll(sections);
+const mini = miniSearchOver(sections);
 const buildMs = performance.now() - started;
 const searcher = {
   async search(query: string, options: { limit?: number } = {}): Promise<SearchResult[]> {

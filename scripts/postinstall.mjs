@@ -40,6 +40,7 @@ if (process.env.npm_command === 'exec' && existsSync(path.join(root, 'dist', 'cl
 
 log('building TypeScript');
 run([path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+run([path.join(root, 'scripts', 'bundle.mjs')]);
 // Incremental when index-data/ is current (under a second); a full build when it is missing or
 // was made by an older version of this program.
 log(indexed ? 'updating index-data/' : 'indexing the default corpus into index-data/');

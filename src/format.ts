@@ -20,12 +20,14 @@ export function formatSearch(
       `Try other words (${examples ? `section names such as ${examples}, ` : ''}or exact identifiers such as method, event or error names), drop the section filter, or ${browse}.`,
     ].join('\n');
   }
+  // Each result: its breadcrumb, its URL (which names the doc: get_doc takes it as a path), its text.
+  // Path and score are left to the structured copy: one line each, ten times, for little to read.
   const parts = [`Results for "${oneLine(query)}"${section ? ` under "${section}"` : ''}:`];
   results.forEach((r, i) => {
     const crumb = [r.title, ...r.heading].join(' > ');
-    parts.push(`## ${i + 1}. ${crumb}\n\npath: ${r.path}\nurl: ${r.url}\nscore: ${r.score}\n\n${r.text}`);
+    parts.push(`## ${i + 1}. ${crumb}\n${r.url}\n\n${r.text}`);
   });
-  return parts.join('\n\n---\n\n');
+  return parts.join('\n\n');
 }
 
 /** The docs tree flattened in navigation order: depth 0 is a product area. */

@@ -26,6 +26,28 @@ describe('the Streamable HTTP transport', () => {
     await client.close();
   });
 
+  it('answers a notification with 202 and no body, and still checks its headers', async () => {
+    const initialized = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    const res = await post({ authorization: `Bearer ${TOKEN}` }, initialized);
+    expect(res.status).toBe(202);
+    expect(await res.text()).toBe('');
+    expect((await post({ authorization: `Bearer ${TOKEN}`, accept: 'application/json' }, initialized)).status).toBe(406);
+  });
+
+  it('gives each of 30 clients at once the answer to its own question, on servers reused between requests', async () => {
+    const questions = ['wind tunnel sandbox', 'plane.landed', 'hangar.createWidget wingSpan'];
+    const answered = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const client = new Client({ name: `burst-${i}`, version: '1' });
+        await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } }));
+        const result = await client.callTool({ name: 'search_docs', arguments: { query: questions[i % 3] ?? '', limit: 1 } });
+        await client.close();
+        return (result.structuredContent as { query: string; results: Array<{ path: string }> }).query;
+      }),
+    );
+    expect(answered).toEqual(Array.from({ length: 30 }, (_, i) => questions[i % 3]));
+  });
+
   it('refuses a request without the token, or with a wrong one, with 401', async () => {
     expect((await post({})).status).toBe(401);
     expect((await post({ authorization: 'Bearer wrong' })).status).toBe(401);

@@ -37,15 +37,33 @@ describe('the MCP surface', () => {
       title: 'Testing planes',
       heading: ['Wind tunnel sandbox'],
     });
-    expect(structured.results[0]?.text).toContain('simulates gusts');
-    expect(textOf(result)).toContain('## 1. Testing planes > Wind tunnel sandbox');
+    expect(textOf(result)).toContain('## 1. Testing planes > Wind tunnel sandbox\nhttps://workos.com/docs/guide/testing#wind-tunnel-sandbox\n\n');
+    expect(textOf(result)).toContain('simulates gusts');
+  });
+
+  it('search_docs sends each section text once: in the text block, with the fields alone in structuredContent', async () => {
+    const result = await call('search_docs', { query: 'how do I test a plane without going outside?', limit: 3 });
+    const structured = result.structuredContent as { results: Array<Record<string, unknown>> };
+    expect(structured.results.length).toBe(3);
+    for (const r of structured.results) expect(Object.keys(r).sort()).toEqual(['heading', 'path', 'score', 'title', 'url']);
+    // Every field is in the text block too, so an agent that reads only the text loses nothing but the score.
+    for (const r of structured.results) expect(textOf(result)).toContain(`${[r.title, ...(r.heading as string[])].join(' > ')}\n${r.url}\n`);
+    expect(JSON.stringify(result.structuredContent)).not.toContain('simulates gusts');
+  });
+
+  it('get_doc reads the section a search_docs url names', async () => {
+    const result = await call('get_doc', { path: 'https://workos.com/docs/guide/testing#wind-tunnel-sandbox' });
+    expect(result.isError).toBeFalsy();
+    expect((result.structuredContent as { path: string; markdown: string }).path).toBe('guide/testing');
+    expect((result.structuredContent as { markdown: string }).markdown).toContain('simulates gusts');
   });
 
   it('search_docs finds exact identifiers: event names and SDK methods', async () => {
     const event = await call('search_docs', { query: 'plane.landed', limit: 1 });
     expect((event.structuredContent as { results: Array<{ path: string }> }).results[0]?.path).toBe('guide/testing');
     const method = await call('search_docs', { query: 'hangar.createWidget wingSpan', limit: 1 });
-    expect((method.structuredContent as { results: Array<{ path: string; text: string }> }).results[0]?.text).toContain('`wing_span` (`number`, optional)');
+    expect((method.structuredContent as { results: Array<{ path: string }> }).results[0]?.path).toBe('reference/widgets/create');
+    expect(textOf(method)).toContain('`wing_span` (`number`, optional)');
   });
 
   it('search_docs restricts results to a section prefix', async () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Manifest, SourceRecord } from '../store/format/manifest.js';
 
 /**
@@ -21,6 +23,9 @@ export interface IndexAbout {
 
 const MAX_TOPIC_CHARS = 360;
 
+/** The words for an index not read yet: nothing claimed about it. */
+export const UNKNOWN_INDEX: IndexAbout = { name: '', docs: 'the docs', topics: [], browse: [], sources: [], changelogEntries: 0 };
+
 export function aboutIndex(manifest: Pick<Manifest, 'sources' | 'topics' | 'counts'>): IndexAbout {
   const primary = manifest.sources[0];
   const name = primary?.name ?? '';
@@ -32,6 +37,22 @@ export function aboutIndex(manifest: Pick<Manifest, 'sources' | 'topics' | 'coun
     sources: manifest.sources,
     changelogEntries: manifest.counts.changelog,
   };
+}
+
+/**
+ * What the index in a folder is about, from its manifest alone (read without checks: this is for
+ * words, and the server checks the index before it serves it); UNKNOWN_INDEX when it cannot be read.
+ * Used by the early `initialize` answer, before the rest of the program has loaded.
+ */
+export function aboutIndexFolder(indexDir: string): IndexAbout {
+  try {
+    const current = readFileSync(path.join(indexDir, 'CURRENT'), 'utf8').trim();
+    const manifest = JSON.parse(readFileSync(path.join(indexDir, path.basename(current), 'manifest.json'), 'utf8')) as Partial<Manifest>;
+    if (!Array.isArray(manifest.sources) || !Array.isArray(manifest.topics) || typeof manifest.counts !== 'object') return UNKNOWN_INDEX;
+    return aboutIndex(manifest as Manifest);
+  } catch {
+    return UNKNOWN_INDEX;
+  }
 }
 
 /** How tools and instructions name a source's docs: "the WorkOS docs", "the Acme documentation", "the docs". */

@@ -2,7 +2,7 @@ import { LocalEmbedder } from '../embed/local.js';
 import type { SourceRecord } from '../store/format/manifest.js';
 import { createTransformersEmbedder } from '../embed/transformers.js';
 import { EmbedderError, type Embedder } from '../embed/types.js';
-import { loadIndex, loadIndexInBackground, type LoadedIndex } from '../store/load.js';
+import { loadIndex, loadIndexForServing, loadIndexInBackground, type LoadedIndex } from '../store/load.js';
 import { Changelog } from './changelog.js';
 import { DocStore } from './docs.js';
 import { ExampleFinder } from './examples.js';
@@ -27,17 +27,41 @@ export async function openEngine(indexDir: string, options: EngineOptions): Prom
   return engineOf(loadIndex(indexDir), options);
 }
 
+/**
+ * The engine a server starts with: the index opened with only what search needs checked and read
+ * (loadIndexForServing); the caller verifies its checksums once serving.
+ */
+export async function openEngineForServing(indexDir: string, options: EngineOptions): Promise<DocsEngine> {
+  return engineOf(loadIndexForServing(indexDir), options);
+}
+
 /** The same, loading in steps that let the event loop answer requests meanwhile (for reloads). */
 export async function openEngineInBackground(indexDir: string, options: EngineOptions): Promise<DocsEngine> {
   return engineOf(await loadIndexInBackground(indexDir), options);
 }
 
+/** The doc store, the example finder and the changelog are built on first use: search needs none of them. */
 async function engineOf(index: LoadedIndex, options: EngineOptions): Promise<DocsEngine> {
   const embedder = await queryEmbedder(index, options);
   const retriever = Retriever.fromIndex(index, embedder);
-
-  const docs = new DocStore(index.docs, index.navigation, index.manifest.sources[0]?.baseUrl);
-  return { index, embedder, retriever, docs, examples: new ExampleFinder(retriever, docs, sourceOfDoc(index.manifest.sources)), changelog: new Changelog(index.changelog) };
+  let docs: DocStore | undefined;
+  let examples: ExampleFinder | undefined;
+  let changelog: Changelog | undefined;
+  const engine: DocsEngine = {
+    index,
+    embedder,
+    retriever,
+    get docs() {
+      return (docs ??= new DocStore(index.docs, index.navigation, index.manifest.sources[0]?.baseUrl));
+    },
+    get examples() {
+      return (examples ??= new ExampleFinder(retriever, engine.docs, sourceOfDoc(index.manifest.sources)));
+    },
+    get changelog() {
+      return (changelog ??= new Changelog(index.changelog));
+    },
+  };
+  return engine;
 }
 
 /** The embedder the index was built with, and no other: queries must land in the same vector space. */

@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { resolveIndexFolder } from '../store/index-dir.js';
-import { openEngine, openEngineInBackground, type DocsEngine, type EngineOptions } from './engine.js';
+import { verifyChecksums } from '../store/load.js';
+import { openEngine, openEngineForServing, openEngineInBackground, type DocsEngine, type EngineOptions } from './engine.js';
 
 export interface ReloadingEngineOptions extends EngineOptions {
   log?: (line: string) => void;
@@ -9,6 +10,12 @@ export interface ReloadingEngineOptions extends EngineOptions {
   checkMs?: number;
   /** After a failed load, wait this long (ms, doubling up to a minute) before trying the same index again. Default 5000. */
   retryMs?: number;
+  /**
+   * Open the first index the way a server starts: without hashing its files or reading its docs
+   * (openEngineForServing), then verify its checksums this many ms later, in the background. A
+   * damaged file found then makes every access fail with how to fix it, until a rebuilt index loads.
+   */
+  verifyAfterMs?: number;
 }
 
 /**
@@ -26,6 +33,8 @@ export class ReloadingEngine {
   private loading: Promise<void> | undefined;
   private readonly reloadListeners = new Set<(engine: DocsEngine) => void>();
   private failed: { stamp: string; at: number; count: number } | undefined;
+  private damaged: Error | undefined;
+  private verifying: Promise<void> | undefined;
 
   private constructor(
     private engine: DocsEngine,
@@ -41,10 +50,14 @@ export class ReloadingEngine {
 
   static async open(indexDir: string, options: ReloadingEngineOptions): Promise<ReloadingEngine> {
     const stamp = indexStamp(indexDir);
-    const engine = await openEngine(indexDir, options);
-    return new ReloadingEngine(engine, indexDir, options, options.log ?? (() => {}), options.checkMs ?? 1000, options.retryMs ?? 5000, stamp);
+    const serving = options.verifyAfterMs !== undefined;
+    const engine = serving ? await openEngineForServing(indexDir, options) : await openEngine(indexDir, options);
+    const live = new ReloadingEngine(engine, indexDir, options, options.log ?? (() => {}), options.checkMs ?? 1000, options.retryMs ?? 5000, stamp);
+    if (serving) live.verifyLater(options.verifyAfterMs ?? 0);
+    return live;
   }
 
+  /** The engine to answer from; throws while the index is known to be damaged. */
   current(): DocsEngine {
     const now = Date.now();
     if (now - this.lastCheck >= this.checkMs && !this.loading) {
@@ -52,7 +65,26 @@ export class ReloadingEngine {
       const stamp = indexStamp(this.indexDir);
       if (stamp && stamp !== this.stamp && this.mayTry(stamp, now)) this.loading = this.reload(stamp);
     }
+    if (this.damaged) throw this.damaged;
     return this.engine;
+  }
+
+  /** Resolves when the background checksum verification (verifyAfterMs) has run. */
+  async verified(): Promise<void> {
+    await this.verifying;
+  }
+
+  private verifyLater(afterMs: number): void {
+    const engine = this.engine;
+    this.verifying = new Promise<void>((resolve) => {
+      setTimeout(resolve, afterMs).unref();
+    }).then(async () => {
+      const damage = await verifyChecksums(engine.index.dir, engine.index.manifest).catch((error: Error) => error);
+      // A reload meanwhile brought a verified index: what was found no longer serves.
+      if (!damage || this.engine !== engine) return;
+      this.damaged = damage;
+      this.log(`the index is damaged; tool calls fail until it is rebuilt: ${damage.message.split('\n')[0]}`);
+    });
   }
 
   /** Calls `listener` after each successful reload, with the new engine; returns the unsubscribe. */
@@ -78,6 +110,7 @@ export class ReloadingEngine {
       this.engine = await openEngineInBackground(this.indexDir, this.options);
       this.stamp = stamp;
       this.failed = undefined;
+      this.damaged = undefined;
       this.log(`index reloaded: ${this.engine.index.manifest.counts.chunks} chunks built ${this.engine.index.manifest.createdAt}`);
       for (const listener of this.reloadListeners) {
         try {

@@ -77,7 +77,8 @@ export interface RetrieverParts {
 }
 
 /** The parts of a loaded (or just built) index that retrieval searches. */
-export type SearchableIndex = Pick<LoadedIndex, 'chunks' | 'docs' | 'vectors' | 'vectorIndex' | 'lexical'> & { manifest?: Pick<LoadedIndex['manifest'], 'sources'> };
+/** What search reads of an index (not the docs' markdown, which serving loads on first use). */
+export type SearchableIndex = Pick<LoadedIndex, 'chunks' | 'docIds' | 'vectors' | 'vectorIndex' | 'lexical'> & { manifest?: Pick<LoadedIndex['manifest'], 'sources'> };
 
 interface Candidate {
   index: number;
@@ -109,7 +110,7 @@ export class Retriever {
     const sources = index.manifest?.sources ?? [];
     // Package sources beside docs sources: the docs answer first, an SDK page when it is clearly the better answer.
     const packagePrefixes = sources.some((s) => s.kind !== 'npm-package') ? sources.filter((s) => s.kind === 'npm-package' && s.prefix).map((s) => s.prefix) : [];
-    return new Retriever({ chunks, docIds: index.docs.map((d) => d.id), vectors, vectorIndex, lexical, embedder, packagePrefixes }, params);
+    return new Retriever({ chunks, docIds: index.docIds, vectors, vectorIndex, lexical, embedder, packagePrefixes }, params);
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {

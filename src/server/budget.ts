@@ -100,6 +100,9 @@ export interface FitOptions<T extends { text: string }> {
   budget?: number;
 }
 
+/** Room a fitted result may leave unused rather than try again. */
+const SLACK = 256;
+
 /** Marks a text cut in the structured copy. */
 export const STRUCTURED_NOTE = '[shortened here; the text content of this result has the full text]';
 
@@ -120,18 +123,25 @@ export function fitItems<T extends { text: string }>(items: T[], options: FitOpt
   const blank = empty(kept);
 
   // Shares the room left beside `show(blank)` among the sources by need; re-measures, since notes
-  // and JSON escaping make the first estimate a little short.
+  // and JSON escaping make the first estimate a little short, and cuts at block boundaries leave
+  // some room unused, which a next attempt hands out again.
   const fit = (sources: T[], note: (item: T) => string, show: (cut: T[]) => ToolResultShape): { cut: T[]; result: ToolResultShape } => {
     let room = budget - resultSize(show(blank));
+    let best: { cut: T[]; result: ToolResultShape; size: number } | undefined;
     for (let attempt = 0; attempt < 6 && room > 0; attempt++) {
       const shares = shareByNeed(sources.map((s) => jsonLength(s.text)), room);
       const cut = sources.map((s, i) => ({ ...s, text: cutText(s.text, shares[i] ?? 0, note(s)) }));
       const result = show(cut);
-      const over = resultSize(result) - budget;
-      if (over <= 0) return { cut, result };
-      room -= over + 16;
+      const size = resultSize(result);
+      if (size > budget) {
+        room -= size - budget + 16;
+        continue;
+      }
+      if (!best || size > best.size) best = { cut, result, size };
+      if (budget - size <= SLACK) break;
+      room += budget - size;
     }
-    return { cut: blank, result: show(blank) };
+    return best ?? { cut: blank, result: show(blank) };
   };
 
   const forText = fit(kept, options.textNote, (cut) => render(cut, blank, omitted)).cut;

@@ -1,6 +1,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { aboutIndex, otherSources, topicList, type IndexAbout } from '../core/about.js';
-import type { ServerDeps, ToolDeps } from './deps.js';
+import type { ServerDeps } from './deps.js';
+import { instructionsFor, SERVER_NAME, SERVER_VERSION } from './identity.js';
+import { aboutIndex, UNKNOWN_INDEX } from '../core/about.js';
+import type { ToolDeps } from './deps.js';
 import { checkToolCall, guardHandler, refuseCursor } from './edge.js';
 import { registerDocResources } from './resources.js';
 import { registerGetChangelogTool } from './tools/get-changelog.js';
@@ -12,25 +14,11 @@ import { registerSearchDocsTool } from './tools/search-docs.js';
 export type { ServerDeps };
 
 
-/** The server's instructions, in the words of the index it serves. */
-export function instructionsFor(about: IndexAbout): string {
-  const browse = about.browse.slice(0, 3).map((p) => `"${p}"`);
-  return [
-    `Answers questions about ${about.docs}${topicList(about)} from a local index.${about.sources.length > 1 ? ` ${otherSources(about)}` : ''}`,
-    '- search_docs first, for any question or identifier (method, event, error code, parameter). It returns the answering sections with their doc id (path).',
-    '- get_doc to read a whole page or one section (by anchor) once you know its path; long pages are paged.',
-    `- list_docs to browse what exists${browse.length ? ` under a prefix such as ${browse.join(', ')}` : ' (optionally under a doc id prefix)'}.`,
-    '- get_examples for code to adapt (filter by language or framework): whole code blocks with the sentence that introduces them.',
-    about.changelogEntries > 0 ? `- get_changelog for what changed recently (${about.changelogEntries} dated entries).` : '- get_changelog: this index has no changelog entries.',
-    'Cite the url of the sections you use.',
-  ].join('\n');
-}
-
 /** Builds the MCP server from injected parts: no env, no transport, no side effects. */
 export function createServer(serverDeps: ServerDeps): McpServer {
-  const deps: ToolDeps = { ...serverDeps, about: serverDeps.about ?? aboutIndex(serverDeps.engine().index.manifest) };
+  const deps: ToolDeps = { ...serverDeps, about: serverDeps.about ?? aboutOfEngine(serverDeps) };
   const server = new McpServer(
-    { name: 'workos-docs-mcp', version: deps.version ?? '0.1.0' },
+    { name: SERVER_NAME, version: deps.version ?? SERVER_VERSION },
     { instructions: instructionsFor(deps.about), capabilities: { tools: {}, resources: {} } },
   );
   const tools = [
@@ -61,4 +49,14 @@ function announceReloads(server: McpServer, onReload: NonNullable<ServerDeps['on
     stop();
     previous?.();
   };
+}
+
+/** What the index is about, from the engine when it is loaded already (serve passes it from the manifest). */
+function aboutOfEngine(deps: ServerDeps) {
+  const engine = deps.engine();
+  if (engine instanceof Promise) {
+    engine.catch(() => {});
+    return UNKNOWN_INDEX;
+  }
+  return aboutIndex(engine.index.manifest);
 }

@@ -3,8 +3,12 @@ import type { DocsEngine } from '../core/engine.js';
 
 /** What the MCP server is built from: the tool and resource files take it too. */
 export interface ServerDeps {
-  /** The engine to answer from; a function so that a rebuilt index can be swapped in between requests. */
-  engine: () => DocsEngine;
+  /**
+   * The engine to answer from; a function so that a rebuilt index can be swapped in between
+   * requests. A promise while the index is still loading: the server answers `initialize` and
+   * `tools/list` at once and tool calls wait for it.
+   */
+  engine: () => DocsEngine | Promise<DocsEngine>;
   /**
    * Subscribes to "the index was reloaded" (returns the unsubscribe). Pass it only where the
    * transport can deliver a notification outside a request (stdio): then the server advertises

@@ -2,11 +2,13 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { createServer, type ServerDeps } from './create-server.js';
 import { checkHttpSecurity, isLoopback } from './http-security.js';
 
 /**
- * Streamable HTTP transport, stateless: each POST gets a fresh MCP server over the shared engine.
+ * Streamable HTTP transport, stateless: each POST gets an MCP server of its own over the shared
+ * engine (one reused from an earlier request when one is idle).
  * Guards, in order: path, method, Host (DNS rebinding), Origin (browsers), bearer token (when
  * configured), body size, JSON well-formedness. Binds to loopback unless told otherwise; refuses
  * (throws HttpSecurityError) to serve another address without a token unless `insecure` is set.
@@ -38,6 +40,10 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions): P
   const security = checkHttpSecurity(options);
   const tokenHash = security.token ? digest(security.token) : undefined;
   let port = options.port;
+  // Servers whose request is done, closed and ready to connect to the next one: building one
+  // (registering the tools and their schemas) cost about as much as answering a search, and 50
+  // clients connecting at once queued 100 such builds ahead of their first calls.
+  const idle: McpServer[] = [];
   const http: Server = createHttpServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       log(`http: ${(error as Error).message}`);
@@ -88,11 +94,20 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions): P
     } catch {
       return reply(res, 400, jsonRpcError(-32700, 'Parse error: the body is not valid JSON'));
     }
-    const server = createServer(deps);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    if (!hasRequest(parsed)) {
+      // Notifications (notifications/initialized after each connect) change nothing on a stateless
+      // server: the transport checks the headers and answers 202 without a server behind it.
+      res.on('close', () => void transport.close());
+      await transport.handleRequest(req, res, parsed);
+      return;
+    }
+    const server = idle.pop() ?? createServer(deps);
     res.on('close', () => {
       void transport.close();
-      void server.close();
+      void server.close().then(() => {
+        if (idle.length < MAX_IDLE_SERVERS) idle.push(server);
+      });
     });
     await server.connect(transport);
     await transport.handleRequest(req, res, parsed);
@@ -113,6 +128,15 @@ export async function startHttpServer(deps: ServerDeps, options: HttpOptions): P
         http.close(() => resolve());
       }),
   };
+}
+
+/** Idle servers kept for reuse at most; a burst beyond this builds servers that are then dropped. */
+const MAX_IDLE_SERVERS = 64;
+
+/** Whether a JSON-RPC body (one message or a batch) holds a request, i.e. anything with an id and a method. */
+function hasRequest(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((m) => typeof m !== 'object' || m === null || !('method' in m) || 'id' in m);
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {

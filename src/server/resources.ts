@@ -20,7 +20,7 @@ export function registerDocResources(server: McpServer, deps: ToolDeps): void {
   const read = (uri: string) => readDoc(deps, uri);
   const template = new ResourceTemplate('docs://{+path}', { list: undefined });
   server.registerResource('doc', template, { title: `${deps.about.name ? `${deps.about.name} ` : ''}doc`, description: `A page of ${deps.about.docs} as markdown, by doc id.`, mimeType: 'text/markdown' }, async (uri) => read(uri.href));
-  setRawHandler(server, 'resources/list', async (params) => listPage(deps.engine().docs.docs, decodeCursor(params.cursor)));
+  setRawHandler(server, 'resources/list', async (params) => listPage((await deps.engine()).docs.docs, decodeCursor(params.cursor)));
   setRawHandler(server, 'resources/read', async (params) => {
     const { uri } = params;
     if (typeof uri !== 'string' || uri === '') {
@@ -31,12 +31,13 @@ export function registerDocResources(server: McpServer, deps: ToolDeps): void {
 }
 
 /** The whole doc behind a docs:// URI, or -32002 with the closest URIs. */
-function readDoc(deps: ServerDeps, uri: string): { contents: Array<{ uri: string; mimeType: string; text: string }> } {
+async function readDoc(deps: ServerDeps, uri: string): Promise<{ contents: Array<{ uri: string; mimeType: string; text: string }> }> {
   if (!uri.startsWith(SCHEME)) {
     throw new ProtocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.slice(0, 200)}. This server serves docs as ${SCHEME}{id} URIs, e.g. docs://sso; see resources/list.`, { uri: uri.slice(0, 2000) });
   }
+  const engine = await deps.engine();
   try {
-    const { doc } = deps.engine().docs.resolve(uri);
+    const { doc } = engine.docs.resolve(uri);
     return { contents: [{ uri, mimeType: 'text/markdown', text: doc.markdown }] };
   } catch (error) {
     if (!(error instanceof DocNotFoundError)) throw error;

@@ -1,5 +1,8 @@
 import { ReloadingEngine } from '../core/reloading-engine.js';
+import { readManifest } from '../store/load.js';
+import { aboutIndex } from '../core/about.js';
 import { createServer } from './create-server.js';
+import type { EarlyStdio } from './early-initialize.js';
 import { checkHttpSecurity } from './http-security.js';
 import { LineStdioTransport } from './stdio-transport.js';
 
@@ -16,6 +19,8 @@ export interface ServeOptions {
   insecure?: boolean;
   /** Host names accepted besides the bind address (behind a proxy, or for a wildcard bind). */
   allowedHosts?: string[];
+  /** Over stdio: the entry's early reader of stdin (see early-initialize.ts), handed over to the transport. */
+  early?: EarlyStdio;
 }
 
 /**
@@ -28,25 +33,62 @@ export interface ServeOptions {
 export async function serveCommand(options: ServeOptions, log: (line: string) => void): Promise<number | undefined> {
   // Refuse an unsafe HTTP setup before the index is loaded, so the mistake is reported at once.
   const security = options.http ? checkHttpSecurity(options) : undefined;
-  const live = await ReloadingEngine.open(options.indexDir, { modelsDir: options.modelsDir, allowRemote: options.allowRemote, log });
-  const m = live.current().index.manifest;
-  const deps = { engine: () => live.current() };
+  // The manifest alone says whether there is an index this program can serve: a missing or foreign
+  // index is refused before anything is served.
+  const m = readManifest(options.indexDir);
+  // The rest loads while the server already answers initialize and tools/list; tool calls wait for it.
+  const opening = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+    ReloadingEngine.open(options.indexDir, { modelsDir: options.modelsDir, allowRemote: options.allowRemote, log, verifyAfterMs: VERIFY_AFTER_MS }),
+  );
+  let live: ReloadingEngine | undefined;
+  const loaded = opening.then(
+    (engine) => {
+      live = engine;
+      return undefined;
+    },
+    (error: Error) => error,
+  );
+  // The tools' words come from the manifest: known before the rest of the index has loaded.
+  const deps = { engine: () => (live ? live.current() : opening.then((engine) => engine.current())), about: aboutIndex(m) };
   if (options.http) {
     const { startHttpServer } = await import('./http.js');
     const running = await startHttpServer(deps, { host: options.host, port: options.port, token: security?.token, insecure: options.insecure, allowedHosts: options.allowedHosts, log });
+    const failure = await loaded;
+    if (failure) {
+      await running.close();
+      throw failure;
+    }
     log(`workos-docs-mcp: ${m.counts.chunks} chunks from ${m.counts.docs} docs; MCP over HTTP at ${running.url}${security?.token ? ' (bearer token required)' : ''}`);
     if (security?.warning) log(`warning: ${security.warning}`);
     return undefined;
   }
   // stdio can carry a notification at any time, so this server announces reloads (HTTP is stateless).
-  const server = createServer({ ...deps, onReload: (listener) => live.onReload(listener) });
-  const transport = new LineStdioTransport(process.stdin, process.stdout);
+  const onReload = (listener: () => void) => {
+    let stop: (() => void) | undefined;
+    let stopped = false;
+    opening.then((engine) => (stopped ? undefined : (stop = engine.onReload(listener))), () => undefined);
+    return () => {
+      stopped = true;
+      stop?.();
+    };
+  };
+  const server = createServer({ ...deps, onReload });
+  const transport = new LineStdioTransport(process.stdin, process.stdout, {}, options.early?.handOver());
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
   });
   transport.onerror = (error) => log(`stdio: ${error.message}`);
   await server.connect(transport);
   log(`workos-docs-mcp: ${m.counts.chunks} chunks from ${m.counts.docs} docs; MCP over stdio`);
+  // An index that cannot be loaded ends the server, with the reason, as it did before serving began.
+  const failure = await Promise.race([loaded, closed.then(() => loaded)]);
+  if (failure) {
+    await transport.close();
+    throw failure;
+  }
   await closed;
   return 0;
 }
+
+/** How long after start-up the server hashes the index files against the manifest (in the background). */
+const VERIFY_AFTER_MS = 2000;

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { EarlyInput } from './early-initialize.js';
 import { describeInvalidMessage, readTopLevelId, type WireId } from './jsonrpc-check.js';
 
 /**
@@ -69,12 +70,18 @@ export class LineStdioTransport implements Transport {
   private pendingWrites = 0;
   private drainTimer: NodeJS.Timeout | undefined;
 
+  /** The id of the `initialize` request the entry answered before this transport started, whose second answer is dropped. */
+  private answeredEarly: string | undefined;
+
+  /** `early`: what the entry read (and answered) before the server was ready (see early-initialize.ts). */
   constructor(
     private readonly input: Readable,
     private readonly output: Writable,
     limits: Partial<StdioLimits> = {},
+    private readonly early?: EarlyInput,
   ) {
     this.limits = { ...DEFAULT_STDIO_LIMITS, ...limits };
+    if (early?.answered !== undefined) this.answeredEarly = idKey(early.answered);
   }
 
   async start(): Promise<void> {
@@ -85,10 +92,23 @@ export class LineStdioTransport implements Transport {
     this.input.on('error', this.onInputError);
     this.output.on('error', this.onOutputError);
     this.output.on('drain', this.onDrain);
+    if (this.early) {
+      for (const chunk of this.early.chunks) this.onData(chunk);
+      if (this.early.ended) this.onEnd();
+      // The entry paused the input when it handed it over.
+      else this.input.resume();
+    }
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
-    if ('id' in message && ('result' in message || 'error' in message) && message.id !== undefined) this.settle(idKey(message.id));
+    if ('id' in message && ('result' in message || 'error' in message) && message.id !== undefined) {
+      const key = idKey(message.id);
+      this.settle(key);
+      if (key === this.answeredEarly) {
+        this.answeredEarly = undefined;
+        return;
+      }
+    }
     await this.write(message);
   }
 

@@ -1,6 +1,6 @@
 import { IndexLoadError } from './errors.js';
 import { resolveIndexFolder } from './index-dir.js';
-import { readIndex, readIndexSteps, readManifestIn, type LoadedIndex, type ManifestCheck, type PreviousBuild } from './format/index-format.js';
+import { readIndex, readIndexForServing, readIndexSteps, readManifestIn, verifyChecksums, type LoadedIndex, type ManifestCheck, type PreviousBuild } from './format/index-format.js';
 import type { Manifest } from './format/manifest.js';
 
 /**
@@ -8,7 +8,7 @@ import type { Manifest } from './format/manifest.js';
  * when an ingest switches versions mid-load. What the files hold and how they are checked is the
  * index format's (format/index-format.ts).
  */
-export { IndexLoadError };
+export { IndexLoadError, verifyChecksums };
 export type { LoadedIndex, PreviousBuild };
 
 /** The manifest of the current index of an index folder. */
@@ -22,6 +22,15 @@ export function readManifest(indexDir: string, check?: ManifestCheck): Manifest 
  */
 export function loadIndex(indexDir: string): LoadedIndex {
   return stable(indexDir, readIndex);
+}
+
+/**
+ * Opens the current index of an index folder for serving: sizes checked, search structures decoded
+ * and checked, no file hashed, docs and changelog read on first use (see readIndexForServing); the
+ * caller verifies the checksums afterwards with verifyChecksums(index.dir, index.manifest).
+ */
+export function loadIndexForServing(indexDir: string): LoadedIndex {
+  return stable(indexDir, readIndexForServing);
 }
 
 /**

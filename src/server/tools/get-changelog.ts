@@ -31,7 +31,7 @@ export function registerGetChangelogTool(server: McpServer, deps: ToolDeps): str
       annotations: { title: `Read the ${deps.about.name ? `${deps.about.name} ` : ''}changelog`, ...READ_ONLY },
     },
     async ({ query, since, limit }) => {
-      const entries = deps.engine().changelog.find({ query: query ? clean(query) : undefined, since, limit });
+      const entries = (await deps.engine()).changelog.find({ query: query ? clean(query) : undefined, since, limit });
       return fitItems(entries, {
         render: (forText, forStructured, omitted) => ({
           content: [{ type: 'text', text: formatChangelog(forText) + (omitted ? `\n\n[${omitted} more entries left out to stay within the result size; narrow with since, query or a lower limit]` : '') }],

@@ -48,7 +48,7 @@ export function registerGetDocTool(server: McpServer, deps: ToolDeps): string {
       annotations: { title: `Read a page of ${deps.about.docs}`, ...READ_ONLY },
     },
     async ({ path, section, page }) => {
-      const docs = deps.engine().docs;
+      const docs = (await deps.engine()).docs;
       const result = docs.read(clean(path), { section: section ? clean(section) : undefined, page, pageSize: TOOL_PAGE_SIZE });
       const { doc } = result;
       const url = docs.url(doc.id, result.anchor);

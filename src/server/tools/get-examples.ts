@@ -45,7 +45,7 @@ export function registerGetExamplesTool(server: McpServer, deps: ServerDeps): st
     async ({ query, language, framework, limit }) => {
       const text = clean(query).trim();
       if (!text) throw new Error('query is empty: say what the code should do, e.g. "exchange the callback code for a session".');
-      const found = await deps.engine().examples.find(text, { limit, language: language ? clean(language) : undefined, framework: framework ? clean(framework) : undefined });
+      const found = await (await deps.engine()).examples.find(text, { limit, language: language ? clean(language) : undefined, framework: framework ? clean(framework) : undefined });
       const { examples, omitted } = fitExamples(found);
       return {
         content: [{ type: 'text', text: formatExamples(text, examples, { language, framework, omitted }) }],

@@ -36,7 +36,7 @@ export function registerListDocsTool(server: McpServer, deps: ToolDeps): string 
     },
     async ({ prefix }) => {
       const p = prefix ? clean(prefix).trim() : '';
-      const all = flatten(deps.engine().docs.list(p));
+      const all = flatten((await deps.engine()).docs.list(p));
       if (all.length === 0) {
         const text = `No docs under "${p}". Call list_docs without a prefix to see the top-level sections.`;
         return { content: [{ type: 'text', text }], structuredContent: { prefix: p || null, entries: [], truncated: false } };

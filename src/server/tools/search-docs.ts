@@ -21,6 +21,11 @@ const inputSchema = {
     .describe('Only search docs under this id prefix, e.g. "sso", "authkit", "reference/authkit", "integrations"; or, starting with "!", all docs except those under it (e.g. "!sdk" for the docs without the SDK sources).'),
 };
 
+/**
+ * The structured copy carries each result's fields but not its text: the text block, which is what
+ * agents read, has every section's text once. Sending it twice doubled every answer (about 20,000
+ * characters at limit 10) for no new information.
+ */
 const outputSchema = {
   query: z.string(),
   results: z.array(
@@ -30,7 +35,6 @@ const outputSchema = {
       title: z.string(),
       heading: z.array(z.string()),
       score: z.number(),
-      text: z.string().describe('The section text; in a long result it may be shortened here (marked) while the text content carries it in full.'),
     }),
   ),
 };
@@ -52,13 +56,13 @@ export function registerSearchDocsTool(server: McpServer, deps: ToolDeps): strin
     async ({ query, limit, section }) => {
       const text = clean(query).trim();
       if (!text) throw new Error('query is empty: pass a question or keywords, e.g. "rotate SSO signing certificate".');
-      const engine = deps.engine();
+      const engine = await deps.engine();
       const found = await engine.retriever.search(text, { limit, section: section ? clean(section) : undefined });
       const results = found.map((r) => ({ ...r, text: compactPlaceholders(r.text, r.url) }));
       return fitItems(results, {
         render: (forText, forStructured, omitted) => ({
           content: [{ type: 'text', text: formatSearch(text, forText, section, undefined, deps.about) + omittedNote(omitted) }],
-          structuredContent: { query: text, results: forStructured },
+          structuredContent: { query: text, results: forStructured.map(({ path, url, title, heading, score }) => ({ path, url, title, heading, score })) },
         }),
         textNote: (r) => `[truncated: read the full section with get_doc path="${r.path}"${anchorOf(r) ? ` section="${anchorOf(r)}"` : ''}]`,
       });

@@ -91,6 +91,11 @@ export const hnswCodec = {
 export const CODECS = {
   chunks: jsonCodec<Chunk[]>('chunks.json', sampled(chunkSchema)),
   docs: jsonCodec<DocsFile>('docs.json', z.object({ docs: sampled(docRecordSchema), navigation: z.array(navTopSchema) })),
+  /**
+   * The doc ids in `docs` order, apart from the docs: search needs only these (to name what the
+   * doc-level indexes rank), so a server can search before it has read any doc's markdown.
+   */
+  docIds: jsonCodec<string[]>('doc-ids.json', z.array(z.string())),
   changelog: jsonCodec<ChangelogEntry[]>('changelog.json', z.array(changelogEntrySchema)),
   /** Each reference file's part of the YAML registry, reused by incremental builds. */
   registry: jsonCodec<RegistryParts>('registry.json', registryPartsSchema),

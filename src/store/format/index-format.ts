@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LocalEmbedder } from '../../embed/local.js';
 import { TOKENIZER_VERSION } from '../../text/tokenize.js';
@@ -7,7 +9,7 @@ import { sha256 } from '../index-dir.js';
 import type { IndexWriter } from '../index-writer.js';
 import type { LexicalIndexes } from '../lexical-indexes.js';
 import type { HnswParams, VectorIndex } from '../vector-index.js';
-import { ARTIFACTS, CODECS, hnswCodec, type Codec, type Vectors } from './codecs.js';
+import { ARTIFACTS, CODECS, hnswCodec, type Codec, type DocsFile, type Vectors } from './codecs.js';
 import { FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.js';
 import type { ChangelogEntry, Chunk, DocRecord, NavNode, RegistryParts } from './records.js';
 
@@ -37,6 +39,9 @@ export interface LoadedIndex {
   dir: string;
   manifest: Manifest;
   chunks: Chunk[];
+  /** The doc ids in `docs` order (what search needs of the docs). */
+  docIds: string[];
+  /** Read on first use when the index was opened with readIndexForServing. */
   docs: DocRecord[];
   navigation: NavNode[];
   changelog: ChangelogEntry[];
@@ -73,6 +78,7 @@ export async function writeIndex(writer: IndexWriter, parts: IndexParts, fields:
   const files = [
     encoded(CODECS.chunks, parts.chunks),
     encoded(CODECS.docs, { docs: parts.docs, navigation: parts.navigation }),
+    encoded(CODECS.docIds, parts.docs.map((d) => d.id)),
     encoded(CODECS.changelog, parts.changelog),
     encoded(CODECS.registry, parts.registryParts),
     encoded(CODECS.vectors, parts.vectors),
@@ -148,18 +154,10 @@ export function* readIndexSteps(dir: string, search: boolean, check: ManifestChe
   const manifest = readManifestIn(dir, check);
   yield;
   const read = (name: string): Buffer => {
+    checkedSize(dir, name, manifest);
     const file = path.join(dir, name);
-    const expected = manifest.artifacts[name];
-    if (!expected) throw new IndexLoadError(file, 'the manifest does not list it');
-    let size: number;
-    try {
-      size = statSync(file).size;
-    } catch {
-      throw new IndexLoadError(file, 'it is missing');
-    }
-    if (size !== expected.bytes) throw new IndexLoadError(file, `it is ${size} bytes, the manifest says ${expected.bytes} (truncated or replaced)`);
     const bytes = readFileSync(file);
-    if (sha256(bytes) !== expected.sha256) throw new IndexLoadError(file, 'its checksum does not match the manifest (the file is damaged)');
+    if (sha256(bytes) !== manifest.artifacts[name]?.sha256) throw new IndexLoadError(file, 'its checksum does not match the manifest (the file is damaged)');
     return bytes;
   };
   const decode = <T, C>(codec: Codec<T, C>, context: C): T => {
@@ -169,6 +167,8 @@ export function* readIndexSteps(dir: string, search: boolean, check: ManifestChe
   const chunks = decode(CODECS.chunks, undefined);
   yield;
   const { docs, navigation } = decode(CODECS.docs, undefined);
+  const docIds = decode(CODECS.docIds, undefined);
+  guard(path.join(dir, CODECS.docIds.file), () => checkDocIds(docIds, docs));
   yield;
   const dimension = manifest.embedder.dimension;
   const { flat } = decode(CODECS.vectors, { count: chunks.length, dimension });
@@ -190,7 +190,115 @@ export function* readIndexSteps(dir: string, search: boolean, check: ManifestChe
   yield;
   const lexicalFulltext = decode(CODECS.lexicalFulltext, { size: docs.length, what: 'docs' });
   const lexical: LexicalIndexes = { chunks: lexicalChunks, docs: lexicalDocs, fulltext: lexicalFulltext };
-  return { dir, manifest, chunks, docs, navigation, changelog, vectors, vectorIndex, lexical, localEmbedder };
+  return { dir, manifest, chunks, docIds, docs, navigation, changelog, vectors, vectorIndex, lexical, localEmbedder };
+}
+
+/**
+ * Opens the index version in `dir` for a server, doing at start only what search needs: every
+ * file's size is checked against the manifest, the search structures are decoded and checked as
+ * readIndex does (the HNSW file's whole structure is checked before hnswlib reads it, so a damaged
+ * graph cannot crash the process), but no file is hashed (verifyChecksums does that once the
+ * server is up), and the docs, navigation and changelog are read on first use. Hashing every file
+ * and parsing every doc's markdown took about a third of the start-up.
+ */
+export function readIndexForServing(dir: string): LoadedIndex {
+  const manifest = readManifestIn(dir);
+  for (const name of Object.keys(manifest.artifacts)) checkedSize(dir, name, manifest);
+  const read = (name: string) => readFileSync(path.join(dir, name));
+  const decode = <T, C>(codec: Codec<T, C>, context: C): T => {
+    const bytes = read(codec.file);
+    return guard(path.join(dir, codec.file), () => codec.decode(bytes, context));
+  };
+  const chunks = decode(CODECS.chunks, undefined);
+  const docIds = decode(CODECS.docIds, undefined);
+  const dimension = manifest.embedder.dimension;
+  const { flat } = decode(CODECS.vectors, { count: chunks.length, dimension });
+  const vectors = chunks.map((_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
+  const localEmbedder = manifest.embedder.kind === 'local' ? decode(CODECS.localModel, { dimension }) : undefined;
+  const hnswFile = path.join(dir, hnswCodec.file);
+  const hnswContext = { dimension, count: chunks.length, efSearch: manifest.hnsw.efSearch, m: manifest.hnsw.m };
+  const vectorIndex = guard(hnswFile, () => hnswCodec.read(hnswFile, read(hnswCodec.file), hnswContext));
+  const lexical: LexicalIndexes = {
+    chunks: decode(CODECS.lexicalChunks, { size: chunks.length, what: 'chunks' }),
+    docs: decode(CODECS.lexicalDocs, { size: docIds.length, what: 'docs' }),
+    fulltext: decode(CODECS.lexicalFulltext, { size: docIds.length, what: 'docs' }),
+  };
+  let docsFile: DocsFile | undefined;
+  const docsFileOnce = (): DocsFile => {
+    if (!docsFile) {
+      const loaded = decode(CODECS.docs, undefined);
+      guard(path.join(dir, CODECS.docIds.file), () => checkDocIds(docIds, loaded.docs));
+      docsFile = loaded;
+    }
+    return docsFile;
+  };
+  let changelog: ChangelogEntry[] | undefined;
+  return {
+    dir,
+    manifest,
+    chunks,
+    docIds,
+    get docs() {
+      return docsFileOnce().docs;
+    },
+    get navigation() {
+      return docsFileOnce().navigation;
+    },
+    get changelog() {
+      return (changelog ??= decode(CODECS.changelog, undefined));
+    },
+    vectors,
+    vectorIndex,
+    lexical,
+    localEmbedder,
+  };
+}
+
+/**
+ * Hashes every file of the index version in `dir` against the manifest, in slices that leave the
+ * event loop free between them; resolves with the IndexLoadError of the first damaged file, or
+ * undefined when all match.
+ */
+export async function verifyChecksums(dir: string, manifest: Manifest): Promise<IndexLoadError | undefined> {
+  // About a millisecond of hashing per slice: a request that arrives meanwhile waits at most that long.
+  const SLICE = 256 * 1024;
+  for (const [name, expected] of Object.entries(manifest.artifacts)) {
+    const file = path.join(dir, name);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch {
+      return new IndexLoadError(file, 'it is missing');
+    }
+    const hash = createHash('sha256');
+    for (let at = 0; at < bytes.length; at += SLICE) {
+      hash.update(bytes.subarray(at, at + SLICE));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (bytes.length !== expected.bytes || hash.digest('hex') !== expected.sha256) {
+      return new IndexLoadError(file, 'its checksum does not match the manifest (the file is damaged or was replaced)');
+    }
+  }
+  return undefined;
+}
+
+function checkedSize(dir: string, name: string, manifest: Manifest): void {
+  const file = path.join(dir, name);
+  const expected = manifest.artifacts[name];
+  if (!expected) throw new IndexLoadError(file, 'the manifest does not list it');
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new IndexLoadError(file, 'it is missing');
+  }
+  if (size !== expected.bytes) throw new IndexLoadError(file, `it is ${size} bytes, the manifest says ${expected.bytes} (truncated or replaced)`);
+}
+
+function checkDocIds(docIds: string[], docs: DocRecord[]): void {
+  if (docIds.length !== docs.length || docs.some((d, i) => d.id !== docIds[i])) {
+    throw new Error(`its ${docIds.length} doc ids do not match the ${docs.length} docs of docs.json`);
+  }
 }
 
 /** Every file name a version folder may hold besides manifest.json. */
