@@ -8,7 +8,7 @@ import path from 'node:path';
 import { answerInitializeEarly } from '../src/server/early-initialize.js';
 import { instructionsFor } from '../src/server/identity.js';
 import { aboutIndexFolder } from '../src/core/about.js';
-import { PACKAGE_ROOT } from '../ingest/package-root.js';
+import { PACKAGE_ROOT } from '../src/package-root.js';
 
 const argv = process.argv.slice(2);
 const stdioServe = argv[0] === 'serve' && !argv.some((a) => a === '--http' || a === '--help' || a === '-h');

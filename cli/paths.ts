@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { PACKAGE_ROOT } from '../ingest/package-root.js';
+import { PACKAGE_ROOT } from '../src/package-root.js';
 
 export { PACKAGE_ROOT };
-export { defaultCacheDir } from '../ingest/package-root.js';
+export { defaultCacheDir } from '../src/package-root.js';
 
 export function defaultIndexDir(env: NodeJS.ProcessEnv): string {
   return env.WORKOS_DOCS_MCP_INDEX ?? path.join(PACKAGE_ROOT, 'index-data');

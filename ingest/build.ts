@@ -23,7 +23,7 @@ import { defaultCorpus } from './discover.js';
 import { z } from 'zod';
 import { sourceRecordSchema } from '../src/store/format/manifest.js';
 import { arrangeSources, folderSource, presetSources, workosDocsSource, workosSdkSources, type SourceRecord } from './sources/sources.js';
-import { defaultCacheDir } from './package-root.js';
+import { defaultCacheDir } from '../src/package-root.js';
 import { frameworkKey, pointPlaceholders, type SdkExample } from './sdk/placeholders.js';
 import type { PackFn } from './sources/npm-package.js';
 import { embedChunks, type Embedded } from './embed-stage.js';

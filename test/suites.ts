@@ -20,4 +20,5 @@ export const PROCESS_TESTS = [
   'test/http.test.ts',
   'test/stdio-e2e.test.ts',
   'test/sources.test.ts',
+  'test/early-initialize.test.ts',
 ];
