@@ -172,6 +172,17 @@ describe('an SDK package as a source', () => {
     expect(without.every((r) => !r.path.startsWith('sdk/'))).toBe(true);
   });
 
+  it('puts a docs page before the SDK method page it links to, when both are found', async () => {
+    for (const query of ['exchangeCode', 'login.exchangeCode clientId codeVerifier']) {
+      const paths = (await engine.retriever.search(query, { limit: 10 })).map((r) => r.path);
+      const docs = paths.indexOf('login');
+      const sdk = paths.indexOf('sdk/acme/login/exchange-code');
+      expect(sdk, query).toBeGreaterThanOrEqual(0);
+      expect(docs, query).toBeGreaterThanOrEqual(0);
+      expect(docs, query).toBeLessThan(sdk);
+    }
+  });
+
   it('fails the ingest when a pinned tarball does not match its integrity, naming the package, and keeps the previous index', async () => {
     const tarball = path.join(work.dir, 'acme.tgz');
     await create({ gzip: true, file: tarball, cwd: path.dirname(ACME_DIR), prefix: '', portable: true }, [path.basename(ACME_DIR)]);

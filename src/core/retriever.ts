@@ -103,6 +103,46 @@ export class Retriever {
 
   /** 1 for chunks of package sources (see RetrieverParts.packagePrefixes). */
   private readonly fromPackage: Uint8Array;
+  /** SDK method page id → the docs page that names it ("SDK page: `…`" on its Node line), found on first use. */
+  private companions?: Map<string, string>;
+
+  /**
+   * A docs page and the SDK method page it links to describe the same endpoint: when both are
+   * candidates and the SDK page ranks first, the docs page moves up to just before it (the docs
+   * answer, the SDK page gives the code), keeping the SDK page's place otherwise.
+   */
+  private docsBeforeTheirSdkPages(ranked: Candidate[]): Candidate[] {
+    if (!this.fromPackage.includes(1)) return ranked;
+    if (!this.companions) {
+      this.companions = new Map();
+      for (const c of this.parts.chunks) {
+        if (!c.text.includes('SDK page: `')) continue;
+        for (const [, id] of c.text.matchAll(/SDK page: `([^`]+)`/g)) if (id && !this.companions.has(id)) this.companions.set(id, c.docId);
+      }
+    }
+    const out = [...ranked];
+    const firstOf = new Map<string, number>();
+    out.forEach((c, i) => {
+      const doc = this.parts.chunks[c.index]?.docId ?? '';
+      if (!firstOf.has(doc)) firstOf.set(doc, i);
+    });
+    for (let i = 0; i < out.length; i++) {
+      const c = out[i] as Candidate;
+      if (!this.fromPackage[c.index]) continue;
+      const companion = this.companions.get(this.parts.chunks[c.index]?.docId ?? '');
+      const at = companion === undefined ? undefined : firstOf.get(companion);
+      if (at === undefined || at < i) continue;
+      const [moved] = out.splice(at, 1);
+      if (!moved) continue;
+      out.splice(i, 0, { index: moved.index, score: Math.max(moved.score, c.score) });
+      firstOf.clear();
+      out.forEach((x, k) => {
+        const doc = this.parts.chunks[x.index]?.docId ?? '';
+        if (!firstOf.has(doc)) firstOf.set(doc, k);
+      });
+    }
+    return out;
+  }
 
   /** The retriever of an index, querying with `embedder` (the one the index was built with). */
   static fromIndex(index: SearchableIndex, embedder: Embedder, params: RetrieverParams = DEFAULT_RETRIEVER_PARAMS): Retriever {
@@ -126,7 +166,7 @@ export class Retriever {
     const docRankings = this.docLevel(text, n, allow);
     const centroid = this.centroidRanking(queryVector, [lexical, dense, exactIds]);
     if (centroid) docRankings.push(centroid);
-    const fused = this.fuse(lexical, dense, docRankings, exactIds);
+    const fused = this.docsBeforeTheirSdkPages(this.fuse(lexical, dense, docRankings, exactIds));
     return this.diversify(fused, limit, options.maxPerDoc ?? this.params.maxPerDoc).map((c) => this.toResult(c));
   }
 
