@@ -194,9 +194,10 @@ async function buildInto(writer: IndexWriter, options: BuildOptions, context: Bu
   const { previous, plan } = planStage(options, wantedSettings(options, context.sources), context.log);
   const parsed = await parseStage(options, context, previous, plan);
   const contentHash = hashCorpus(parsed.corpus.files, parsed.changelog.length);
-  const embedded = await embedChunks({ ...options, chunks: parsed.chunks, texts: parsed.texts, contentHash, fitOn: docsSourcesOnly(parsed.corpus.sources) }, previous, plan);
+  const docsOnly = docsSourcesOnly(parsed.corpus.sources);
+  const embedded = await embedChunks({ ...options, chunks: parsed.chunks, texts: parsed.texts, contentHash, ...(docsOnly ? { fitOn: (c: Chunk) => docsOnly(c.docId) } : {}) }, previous, plan);
   const { files, navigation } = parsed.corpus;
-  const search = await buildSearchStructures(writer, { ...options, chunks: parsed.chunks, docs: files.map((f) => f.doc), navigation, vectors: embedded.vectors });
+  const search = await buildSearchStructures(writer, { ...options, chunks: parsed.chunks, docs: files.map((f) => f.doc), navigation, vectors: embedded.vectors, ...(docsOnly ? { inStats: docsOnly } : {}) });
   await options.beforeWrite?.();
   return writeStage(writer, options, context, { previous, parsed, embedded, search, contentHash });
 }
@@ -472,12 +473,13 @@ function sdkExamples(corpus: Corpus): SdkExample[] {
 }
 
 /**
- * The local model learns the language of the docs sources: package sources (READMEs, generated
- * method pages) are projected into that space rather than fitted on, so adding an SDK leaves the
- * docs' vectors, and with them the docs' rankings, as they were.
+ * Beside package sources (READMEs, generated method pages), what the model and the term
+ * statistics are learned from: the docs sources. The local model is fitted on them (package
+ * chunks are projected into its space) and the lexical indexes take document frequencies and
+ * lengths over them, so adding an SDK leaves the docs' vectors and term weights as they were.
  */
-function docsSourcesOnly(sources: SourceRecord[]): ((chunk: Chunk) => boolean) | undefined {
+function docsSourcesOnly(sources: SourceRecord[]): ((docId: string) => boolean) | undefined {
   const packages = sources.filter((s) => s.kind === 'npm-package' && s.prefix).map((s) => s.prefix);
   if (packages.length === 0 || packages.length === sources.length) return undefined;
-  return (chunk) => !packages.some((p) => chunk.docId === p || chunk.docId.startsWith(`${p}/`));
+  return (docId) => !packages.some((p) => docId === p || docId.startsWith(`${p}/`));
 }

@@ -12,6 +12,8 @@ export interface SearchInput {
   docs: DocRecord[];
   navigation: NavNode[];
   vectors: Vectors;
+  /** Which docs the lexical term statistics are taken over (default all; see buildLexicalIndexes). */
+  inStats?: (docId: string) => boolean;
   progress?: (stage: string, done: number, total: number) => void;
   /** Test hook: called when the HNSW library has written its file, before the file is checked. */
   afterHnswWrite?: (file: string) => void | Promise<void>;
@@ -26,7 +28,7 @@ export async function buildSearchStructures(writer: IndexWriter, input: SearchIn
   const { file: hnswFile, built: hnswBuilt } = await startHnsw(writer, input.vectors, DEFAULT_HNSW_PARAMS);
   let lexical: LexicalIndexes;
   try {
-    lexical = buildLexicalIndexes(input.chunks, input.docs, input.navigation);
+    lexical = buildLexicalIndexes(input.chunks, input.docs, input.navigation, input.inStats);
   } finally {
     await hnswBuilt.catch(() => {});
   }

@@ -154,6 +154,21 @@ describe('an SDK package as a source', () => {
     for (const word of ['verifier', 'colour']) expect(terms.has(tokenize(word)[0] ?? ''), word).toBe(false);
   });
 
+  it('ranks and embeds the docs as an index of the docs alone would: same chunks, vectors and, without the SDK, same results', async () => {
+    const docsOnly = path.join(work.dir, 'docs-only');
+    await buildIndex({ sources: [folderSource({ docs: docsDir, name: 'Acme', baseUrl: 'https://acme.dev/docs' })], indexDir: docsOnly, embedder: 'local', modelsDir: '' });
+    const alone = await openEngine(docsOnly, { modelsDir: '' });
+    // The SDK notes in the docs pages are shown but not searched: the chunks embed the same text.
+    const docsChunks = engine.index.chunks.filter((c) => !c.docId.startsWith('sdk/'));
+    expect(docsChunks.map((c) => [c.id, c.hash])).toEqual(alone.index.chunks.map((c) => [c.id, c.hash]));
+    const vectorOf = (e: DocsEngine, id: string) => Array.from(e.index.vectors[e.index.chunks.findIndex((c) => c.id === id)] ?? []);
+    for (const c of alone.index.chunks) expect(vectorOf(engine, c.id), c.id).toEqual(vectorOf(alone, c.id));
+    for (const query of ['exchange the code in your callback', 'widgets a page at a time', 'acme login hosted page']) {
+      const without = (await engine.retriever.search(query, { limit: 5, section: '!sdk' })).map((r) => [r.path, r.url, r.score]);
+      expect(without, query).toEqual((await alone.retriever.search(query, { limit: 5 })).map((r) => [r.path, r.url, r.score]));
+    }
+  });
+
   it('ranks SDK pages below docs pages of the same score (packageWeight), and not at all with section "!sdk"', async () => {
     const query = 'exchange the code for the user and tokens';
     const flat = new Retriever(

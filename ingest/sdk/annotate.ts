@@ -55,7 +55,8 @@ export function annotateSdkCalls(sections: Section[], sdk: SdkTable | undefined)
         notes.set(written, `\`${written}\` is not in ${pkg}${nearest(match.candidates)}`);
       }
     }
-    if (notes.size > 0) text = `${text.trimEnd()}\n\n> **SDK note:** ${[...notes.values()].join('; ')}.`;
+    // Appended as is (no trimming): search drops exactly this, so the text searched is unchanged.
+    if (notes.size > 0) text = `${text}\n\n> **SDK note:** ${[...notes.values()].join('; ')}.`;
     return text === section.text ? section : { ...section, text };
   });
 }

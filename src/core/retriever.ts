@@ -46,7 +46,7 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   docFulltextWeight: 0.5,
   docCentroidWeight: 1,
   identifierWeight: 1,
-  packageWeight: 0.85,
+  packageWeight: 0.9,
   maxPerDoc: 2,
   exactBelow: 3000,
 };

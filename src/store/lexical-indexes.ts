@@ -21,7 +21,8 @@ export interface LexicalIndexes {
  * Builds the three lexical indexes of an index folder, tokenizing each text once: a doc's full
  * text is the concatenation of its chunks' bodies.
  */
-export function buildLexicalIndexes(chunks: Chunk[], docs: DocRecord[], navigation: NavNode[]): LexicalIndexes {
+/** `inStats(docId)`: the doc counts in the term statistics (beside package sources, the docs sources only); default all. */
+export function buildLexicalIndexes(chunks: Chunk[], docs: DocRecord[], navigation: NavNode[], inStats?: (docId: string) => boolean): LexicalIndexes {
   const names = navNames(navigation);
   const titles = new Map(docs.map((d) => [d.id, d.title]));
   // A doc is found by every name the navigation gives it: its labels (when they are not its title)
@@ -42,12 +43,15 @@ export function buildLexicalIndexes(chunks: Chunk[], docs: DocRecord[], navigati
   });
   const headings = (d: DocRecord) => tokenize(d.sections.map((s) => s.heading[s.heading.length - 1] ?? '').join(' '));
   const docFields = docs.map((d) => ({ title: tokenize(d.title), heading: headings(d), ...navFields(d.id) }));
+  const chunkStats = inStats ? chunks.map((c) => inStats(c.docId)) : undefined;
+  const docStats = inStats ? docs.map((d) => inStats(d.id)) : undefined;
   return {
-    chunks: LexicalIndex.build(chunkDocs),
-    docs: LexicalIndex.build(docs.map((d, i) => ({ ...(docFields[i] as (typeof docFields)[number]), body: d.description })), DOC_LEXICAL_PARAMS),
+    chunks: LexicalIndex.build(chunkDocs, undefined, chunkStats),
+    docs: LexicalIndex.build(docs.map((d, i) => ({ ...(docFields[i] as (typeof docFields)[number]), body: d.description })), DOC_LEXICAL_PARAMS, docStats),
     fulltext: LexicalIndex.build(
       docs.map((d, i) => ({ ...(docFields[i] as (typeof docFields)[number]), body: [...tokenize(d.description), ...(bodies.get(d.id) ?? [])] })),
       DOC_FULLTEXT_PARAMS,
+      docStats,
     ),
   };
 }

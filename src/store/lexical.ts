@@ -56,6 +56,11 @@ export class LexicalIndex {
     /** Per term, the largest impact in its posting list. */
     readonly termMax: Float32Array,
     readonly docLengths: Float32Array,
+    /**
+     * Term statistics taken over part of the documents (the docs sources, beside package sources):
+     * per term, how many of them hold it, and how many there are. Without it, over all documents.
+     */
+    readonly stats?: { df: Uint32Array; size: number },
   ) {}
 
   /**
@@ -76,7 +81,8 @@ export class LexicalIndex {
     return undefined;
   }
 
-  static build(docs: LexicalDoc[], params: LexicalParams = DEFAULT_LEXICAL_PARAMS): LexicalIndex {
+  /** `inStats[i]`: document i counts in the term statistics (document frequency, average length); default all. */
+  static build(docs: LexicalDoc[], params: LexicalParams = DEFAULT_LEXICAL_PARAMS, inStats?: ArrayLike<boolean>): LexicalIndex {
     // Postings are collected flat (term, doc, tf) in doc order and then grouped by term with a
     // counting sort, so that a build allocates per term, not per posting.
     const ids = new Map<string, number>();
@@ -130,7 +136,10 @@ export class LexicalIndex {
     }
     for (let r = 0; r < terms.length; r++) offsets[r + 1] = (offsets[r + 1] as number) + (offsets[r] as number);
     const total = pTerm.length;
-    const avg = (docs.length ? docLengths.reduce((x, y) => x + y, 0) / docs.length : 1) || 1;
+    const counted = inStats ? docs.map((_, i) => Boolean(inStats[i])) : undefined;
+    const statsSize = counted ? counted.filter(Boolean).length : docs.length;
+    const avg = (statsSize ? docLengths.reduce((x, y, i) => x + (counted && !counted[i] ? 0 : y), 0) / statsSize : 1) || 1;
+    const statsDf = counted ? new Uint32Array(terms.length) : undefined;
     const { k1, b } = params;
     const postingDocs = new Uint32Array(total);
     const postingImpacts = new Float32Array(total);
@@ -146,9 +155,10 @@ export class LexicalIndex {
       fill[r] = at + 1;
       postingDocs[at] = doc;
       postingImpacts[at] = impact;
+      if (statsDf && counted?.[doc]) statsDf[r] = (statsDf[r] as number) + 1;
       if (impact > (termMax[r] as number)) termMax[r] = impact;
     }
-    return new LexicalIndex(params, terms, offsets, postingDocs, postingImpacts, termMax, docLengths);
+    return new LexicalIndex(params, terms, offsets, postingDocs, postingImpacts, termMax, docLengths, statsDf ? { df: statsDf, size: statsSize } : undefined);
   }
 
   get size(): number {
@@ -236,14 +246,14 @@ export class LexicalIndex {
 
   private queryLists(query: string | Map<string, number>): Array<{ start: number; end: number; weight: number; bound: number }> {
     const weights = typeof query === 'string' ? this.queryTerms(query) : query;
-    const n = this.size;
+    const n = this.stats?.size ?? this.size;
     const lists: Array<{ start: number; end: number; weight: number; bound: number }> = [];
     for (const [term, w] of weights) {
       const id = this.termId(term);
       if (id === undefined || !(w > 0)) continue;
       const start = this.offsets[id] ?? 0;
       const end = this.offsets[id + 1] ?? start;
-      const df = end - start;
+      const df = this.stats ? (this.stats.df[id] as number) : end - start;
       const weight = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * w;
       if (end > start && weight > 0) lists.push({ start, end, weight, bound: weight * (this.termMax[id] ?? 0) });
     }
@@ -252,13 +262,20 @@ export class LexicalIndex {
 
   toPacked(): { meta: unknown; arrays: Record<string, PackedArray> } {
     return {
-      meta: { params: this.params, terms: this.terms },
-      arrays: { offsets: this.offsets, postingDocs: this.postingDocs, postingImpacts: this.postingImpacts, termMax: this.termMax, docLengths: this.docLengths },
+      meta: { params: this.params, terms: this.terms, ...(this.stats ? { statsSize: this.stats.size } : {}) },
+      arrays: {
+        offsets: this.offsets,
+        postingDocs: this.postingDocs,
+        postingImpacts: this.postingImpacts,
+        termMax: this.termMax,
+        docLengths: this.docLengths,
+        ...(this.stats ? { statsDf: this.stats.df } : {}),
+      },
     };
   }
 
-  static fromPacked(meta: { params: LexicalParams; terms: string[] }, arrays: Record<string, PackedArray>): LexicalIndex {
-    const { offsets, postingDocs, postingImpacts, termMax, docLengths } = arrays;
+  static fromPacked(meta: { params: LexicalParams; terms: string[]; statsSize?: number }, arrays: Record<string, PackedArray>): LexicalIndex {
+    const { offsets, postingDocs, postingImpacts, termMax, docLengths, statsDf } = arrays;
     if (
       !(offsets instanceof Uint32Array) ||
       !(postingDocs instanceof Uint32Array) ||
@@ -276,7 +293,11 @@ export class LexicalIndex {
     ) {
       throw new Error('lexical index arrays do not agree in length');
     }
-    return new LexicalIndex(meta.params, meta.terms, offsets, postingDocs, postingImpacts, termMax, docLengths);
+    if (statsDf !== undefined && (!(statsDf instanceof Uint32Array) || statsDf.length !== meta.terms.length || typeof meta.statsSize !== 'number')) {
+      throw new Error('lexical index term statistics do not agree with its terms');
+    }
+    const stats = statsDf instanceof Uint32Array && typeof meta.statsSize === 'number' ? { df: statsDf, size: meta.statsSize } : undefined;
+    return new LexicalIndex(meta.params, meta.terms, offsets, postingDocs, postingImpacts, termMax, docLengths, stats);
   }
 
 }

@@ -7,12 +7,27 @@ import type { LexicalDoc } from '../store/lexical.js';
  * lacks its code, so search leaves these lines out.
  */
 export const MISSING_CODE_SENTENCE = 'is not included in the offline docs: see';
-/** A missing sample's placeholder line, and the pointer to the closest SDK example that may follow it. */
-const PLACEHOLDER_LINE = /^[ \t]*_(?:Code sample .* is not included in the offline docs: see .*|Closest SDK example: .*)_[ \t]*$/gm;
+/** A missing sample's placeholder line. */
+const PLACEHOLDER_LINE = /^[ \t]*_Code sample .* is not included in the offline docs: see .*_[ \t]*$/gm;
+/** The pointer ingest may add on the line after a placeholder (ingest/sdk/placeholders.ts), with its line break. */
+const POINTER_LINE = /\n[ \t]*_Closest SDK example: [^\n]*_[ \t]*(?=\n|$)/g;
 
-/** Chunk or doc text as search sees it: without missing-code placeholders. */
+/** What ingest adds to a docs page about the pinned SDK (ingest/sdk/annotate.ts): read, not searched. */
+const SDK_LINK = / — (?:SDK page: `[^`\n]*`|\*\*renamed:\*\* [^\n]*|\*\*not in [^\n]*)/g;
+const SDK_NOTE = /\n\n> \*\*SDK note:\*\* [^\n]*/g;
+
+/**
+ * Chunk or doc text as search sees it: without missing-code placeholders and without the notes
+ * that link a docs page to the SDK, so that a docs page ranks (and embeds) the same with or
+ * without SDK sources in the index; the notes still show in what is returned.
+ */
 export function searchableText(text: string): string {
-  return text.includes(MISSING_CODE_SENTENCE) ? text.replace(PLACEHOLDER_LINE, '') : text;
+  let out = text;
+  if (out.includes('_Closest SDK example: ')) out = out.replace(POINTER_LINE, '');
+  if (out.includes(MISSING_CODE_SENTENCE)) out = out.replace(PLACEHOLDER_LINE, '');
+  if (out.includes('SDK page: `') || out.includes('**renamed:**') || out.includes('**not in ')) out = out.replace(SDK_LINK, '');
+  if (out.includes('> **SDK note:**')) out = out.replace(SDK_NOTE, '');
+  return out;
 }
 
 /**
