@@ -21,11 +21,13 @@ export function formatSearch(
     ].join('\n');
   }
   // Each result: its breadcrumb, its URL (which names the doc: get_doc takes it as a path), its text.
-  // Path and score are left to the structured copy: one line each, ten times, for little to read.
+  // Path and score are left to the structured copy: one line each, ten times, for little to read;
+  // the path is shown when the URL does not hold it (an SDK page's URL is its package's npm page).
   const parts = [`Results for "${oneLine(query)}"${section ? ` under "${section}"` : ''}:`];
   results.forEach((r, i) => {
     const crumb = [r.title, ...r.heading].join(' > ');
-    parts.push(`## ${i + 1}. ${crumb}\n${r.url}\n\n${r.text}`);
+    const path = r.url.includes(r.path) ? '' : `\npath: ${r.path}`;
+    parts.push(`## ${i + 1}. ${crumb}\n${r.url}${path}\n\n${r.text}`);
   });
   return parts.join('\n\n');
 }

@@ -198,7 +198,7 @@ async function searchAtLimit20(query: string, section?: string) {
   const raw = (await engine.retriever.search(query, { limit: 20, section })).map((r) => ({ ...r, text: compactPlaceholders(r.text, r.url) }));
   const shown = textOf(result);
   // Results are found by their whole header: two results can share a score.
-  const header = (r: (typeof raw)[number]) => `. ${[r.title, ...r.heading].join(' > ')}\n${r.url}\n\n`;
+  const header = (r: (typeof raw)[number]) => `. ${[r.title, ...r.heading].join(' > ')}\n${r.url}${r.url.includes(r.path) ? '' : `\npath: ${r.path}`}\n\n`;
   const whole = raw.filter((r) => shown.includes(`${header(r)}${r.text}\n\n## `) || shown.endsWith(`${header(r)}${r.text}`));
   const cut = raw
     .filter((r) => !whole.includes(r))

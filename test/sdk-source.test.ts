@@ -97,6 +97,19 @@ describe('an SDK package as a source', () => {
     expect(chunk?.text).toContain("const { accessToken, user } = await acme.login.exchangeCode({ code, clientId: 'client_123' });\n  return Response.json({ user });\n}\n```");
   });
 
+  it('names an SDK result by its path in the text agents read, since its URL is the package page', async () => {
+    const { client, close } = await connectClient(engine);
+    try {
+      const result = await client.callTool({ name: 'search_docs', arguments: { query: 'exchangeCode codeVerifier', limit: 3 } });
+      expect(textOf(result)).toContain('https://www.npmjs.com/package/@acme/node/v/2.1.0\npath: sdk/acme/login/exchange-code\n');
+      const docs = await client.callTool({ name: 'search_docs', arguments: { query: 'widgets a page at a time', limit: 1, section: '!sdk' } });
+      expect(textOf(docs)).toContain('https://acme.dev/docs/widgets\n\n');
+      expect(textOf(docs)).not.toContain('path:');
+    } finally {
+      await close();
+    }
+  });
+
   it('makes one page per public method, readable with get_doc and found by every spelling of its name', async () => {
     const page = engine.docs.resolve('sdk/acme/login/exchange-code').doc;
     expect(page.markdown).toContain('`code` (`string`)');
