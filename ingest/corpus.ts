@@ -346,9 +346,12 @@ function prefixIds(nodes: NavNode[], source: SourceRecord): NavNode[] {
   return nodes.map((n) => ({ ...n, ...(n.id !== undefined ? { id: globalDocId(source, n.id) } : {}), children: prefixIds(n.children, source) }));
 }
 
-/** Does a file call the SDK client (`workos.sso.…`)? Its SDK notes change with the SDK. */
+/**
+ * Can a file's SDK notes change with the SDK? Those that call the client (`workos.sso.…`) and
+ * reference pages, whose SDK method lines come from their YAML.
+ */
 function callsClient(source: string, clientVar: string): boolean {
-  return source.includes(`${clientVar}.`) || source.includes('- Node:') || /\bnode\b/i.test(source);
+  return source.includes(`${clientVar}.`) || definesRegistry(source);
 }
 
 /** One generated page per SDK method, linking back to the docs pages that describe it. */

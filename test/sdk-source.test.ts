@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { create } from 'tar';
 import { buildIndex } from '../ingest/build.js';
@@ -209,6 +209,23 @@ describe('an SDK package as a source', () => {
       expect(docs, query).toBeGreaterThanOrEqual(0);
       expect(docs, query).toBeLessThan(sdk);
     }
+  });
+
+  it('re-links the docs in an incremental build when the SDK renames a method', async () => {
+    const sdk = path.join(work.dir, 'acme-next');
+    await cp(ACME_DIR, sdk, { recursive: true });
+    const declarations = path.join(sdk, 'lib', 'index.d.ts');
+    await writeFile(declarations, (await readFile(declarations, 'utf8')).replaceAll('exchangeCode(', 'exchangeAuthorizationCode('));
+    await writeFile(path.join(sdk, 'package.json'), (await readFile(path.join(sdk, 'package.json'), 'utf8')).replace('"2.1.0"', '"3.0.0"'));
+    const incremental = path.join(work.dir, 'incremental');
+    const build = (dir: string) =>
+      buildIndex({ sources: [folderSource({ docs: docsDir, name: 'Acme', baseUrl: 'https://acme.dev/docs' }), acmeSource()], packageDirs: { '@acme/node': dir }, indexDir: incremental, embedder: 'local', modelsDir: '' });
+    await build(ACME_DIR);
+    const summary = await build(sdk);
+    expect(summary.full).toBe(false);
+    const login = (await openEngine(incremental, { modelsDir: '' })).docs.resolve('login').doc.markdown;
+    expect(login).toContain('- Node: `login.exchangeCode()` — parameters: `code`, `clientId` — **renamed:** @acme/node 3.0.0 calls it `login.exchangeAuthorizationCode()`');
+    expect(login).not.toContain('SDK page: `sdk/acme/login/exchange-code`');
   });
 
   it('fails the ingest when a pinned tarball does not match its integrity, naming the package, and keeps the previous index', async () => {
