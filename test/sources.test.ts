@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIndex } from '../ingest/build.js';
+import { arrangeSources, folderSource } from '../ingest/sources/sources.js';
 import { openEngine, type DocsEngine } from '../src/core/engine.js';
 import { readManifest } from '../src/store/load.js';
 import { connectClient, textOf } from './helpers/fixture-index.js';
@@ -199,6 +200,29 @@ describe('bad sources and unreadable files', () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`--sdk-dir must be the folder of @workos-inc/node, but ${fixture} holds @acme/node.`);
     expect(existsSync(path.join(work.dir, 'never'))).toBe(false);
+  });
+
+  it('refuses sources whose id prefixes collide or nest, and a base URL that is not a web address', () => {
+    const a = folderSource({ docs: lumenDocs, name: 'Lumen' });
+    expect(() => arrangeSources([a, folderSource({ docs: rivetDocs, name: 'Rivet', prefix: 'jobs' }), folderSource({ docs: rivetDocs, name: 'Jobs' })])).toThrow(
+      'Two sources would share the id prefix "jobs": Rivet and Jobs. Give one of them its own "prefix" in the config file',
+    );
+    expect(() => arrangeSources([a, folderSource({ docs: rivetDocs, name: 'Rivet', prefix: 'jobs' }), folderSource({ docs: rivetDocs, name: 'Cron', prefix: 'jobs/cron' })])).toThrow(
+      'The id prefix "jobs/cron" of Cron lies inside the prefix "jobs" of Rivet',
+    );
+    expect(() => folderSource({ docs: lumenDocs, baseUrl: 'lumen.dev/docs' })).toThrow('--base-url must be an absolute URL such as https://example.com/docs, got "lumen.dev/docs".');
+    expect(arrangeSources([a, folderSource({ docs: rivetDocs, name: 'Rivet Jobs' })]).map((s) => s.prefix)).toEqual(['', 'rivet-jobs']);
+  });
+
+  it('names the missing folder of a recorded source and how to fix it', async () => {
+    const gone = await writeDocs(path.join(work.dir, 'gone-docs'), { 'a.md': '# A\n\nA page.\n' });
+    const indexDir = path.join(work.dir, 'gone-index');
+    await buildIndex({ docsDir: gone, name: 'Gone', indexDir, embedder: 'local', modelsDir: '' });
+    await rm(gone, { recursive: true });
+    const { code, stderr } = await cliInProcess(['ingest', '--index', indexDir]);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(`Docs folder of Gone not found: ${gone}. Pass --docs DIR with a folder of .mdx/.md files.`);
+    expect(readManifest(indexDir).sources[0]?.name).toBe('Gone');
   });
 
   it('refuses --name without --docs with a one-line fix', async () => {
