@@ -8,13 +8,13 @@ import path from 'node:path';
 import { answerInitializeEarly } from '../src/server/early-initialize.js';
 import { instructionsFor } from '../src/server/identity.js';
 import { aboutIndexFolder } from '../src/core/about.js';
-import { PACKAGE_ROOT } from '../src/package-root.js';
+import { defaultIndexDir } from './paths.js';
 
 const argv = process.argv.slice(2);
 const stdioServe = argv[0] === 'serve' && !argv.some((a) => a === '--http' || a === '--help' || a === '-h');
 // The instructions speak for the index served: the one --index names, as cli/paths.ts resolves it.
 const indexArg = argv.findIndex((a) => a === '--index' || a.startsWith('--index='));
-const served = indexArg < 0 ? (process.env.WORKOS_DOCS_MCP_INDEX ?? path.join(PACKAGE_ROOT, 'index-data')) : argv[indexArg]?.includes('=') ? argv[indexArg]?.slice('--index='.length) : argv[indexArg + 1];
+const served = indexArg < 0 ? defaultIndexDir(process.env) : argv[indexArg]?.includes('=') ? argv[indexArg]?.slice('--index='.length) : argv[indexArg + 1];
 const earlyStdio = stdioServe ? answerInitializeEarly(process.stdin, process.stdout, () => instructionsFor(aboutIndexFolder(path.resolve(served ?? '')))) : undefined;
 const { runCli } = (await import(argv[0] === 'serve' && bundleIsCurrent() ? './bundle/run.js' : './run.js')) as typeof import('./run.js');
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
 import type { ChangelogEntry, Chunk } from '../src/types.js';
-import { DEFAULT_BASE_URL, withAnchor } from '../src/ids.js';
+import { DEFAULT_BASE_URL, underPrefix, withAnchor } from '../src/ids.js';
 import { codeBlocks } from '../src/core/examples.js';
 import { breadcrumbs } from '../src/text/breadcrumbs.js';
 import { embeddingText } from '../src/text/embedding-text.js';
@@ -452,7 +452,7 @@ function sdkExamples(corpus: Corpus): SdkExample[] {
     if (source.kind !== 'npm-package' || !source.prefix) continue;
     const framework = frameworkKey(source.framework ?? '') || undefined;
     for (const file of corpus.files) {
-      if (file.docId !== source.prefix && !file.docId.startsWith(`${source.prefix}/`)) continue;
+      if (!underPrefix(file.docId, source.prefix)) continue;
       const { doc } = file;
       const blocks = codeBlocks(doc.markdown);
       // A method page's first block is its call; a README's every block is an example.
@@ -481,5 +481,5 @@ function sdkExamples(corpus: Corpus): SdkExample[] {
 function docsSourcesOnly(sources: SourceRecord[]): ((docId: string) => boolean) | undefined {
   const packages = sources.filter((s) => s.kind === 'npm-package' && s.prefix).map((s) => s.prefix);
   if (packages.length === 0 || packages.length === sources.length) return undefined;
-  return (docId) => !packages.some((p) => docId === p || docId.startsWith(`${p}/`));
+  return (docId) => !packages.some((p) => underPrefix(docId, p));
 }

@@ -10,6 +10,7 @@ import { methodPageId, renderMethodPage } from './sdk/method-page.js';
 import type { SdkTable } from './sdk/annotate.js';
 import type { SdkMethod } from './sdk/signatures.js';
 import { folderSource, globalDocId } from './sources/sources.js';
+import { underPrefix } from '../src/ids.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits.js';
 import { buildNavigationTree, parseNavigation, type NavigationFile } from './navigation.js';
 import { ParseError, readFrontmatterOnly, sha256 } from './parse.js';
@@ -299,9 +300,8 @@ function navigationOf(sources: SourceRecord[], navFiles: Array<NavigationFile & 
   const tree: NavNode[] = [];
   const groups = new Map<string, NavNode>();
   for (const source of sources) {
-    const own = source.prefix ? `${source.prefix}/` : '';
     const docs = files
-      .filter((f) => (source.prefix ? f.docId === source.prefix || f.docId.startsWith(own) : !sources.some((o) => o.prefix && (f.docId === o.prefix || f.docId.startsWith(`${o.prefix}/`)))))
+      .filter((f) => (source.prefix ? underPrefix(f.docId, source.prefix) : !sources.some((o) => o.prefix && underPrefix(f.docId, o.prefix))))
       .map((f) => ({ id: localIdOf(source, f.docId), title: f.doc.title }));
     const local = buildNavigationTree(
       navFiles.filter((n) => n.source === source),

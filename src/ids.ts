@@ -14,6 +14,11 @@ export function docUrl(baseUrl: string, id: string, anchor?: string): string {
   return withAnchor(id ? `${base}/${encodeDocPath(id)}` : base, anchor);
 }
 
+/** Whether a doc id is `prefix` itself or lies under it (`sdk/node` holds `sdk/node/sso/get-profile`). */
+export function underPrefix(id: string, prefix: string): boolean {
+  return id === prefix || id.startsWith(`${prefix}/`);
+}
+
 /** A page URL with a section's anchor (none: the page itself). */
 export function withAnchor(pageUrl: string, anchor?: string): string {
   return anchor ? `${pageUrl}#${anchor}` : pageUrl;

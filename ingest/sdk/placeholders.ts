@@ -119,7 +119,7 @@ function shiftSections(doc: DocRecord, markdown: string): DocRecord['sections'] 
   // Each section's heading line is unique enough to find again from its old position onward.
   let from = 0;
   return doc.sections.map((s) => {
-    const line = doc.markdown.slice(s.offset, doc.markdown.indexOf('\n', s.offset) >>> 0 || undefined);
+    const line = doc.markdown.slice(s.offset).split('\n', 1)[0];
     const at = line ? markdown.indexOf(line, from) : -1;
     const offset = at >= 0 ? at : s.offset;
     from = Math.max(from, offset);

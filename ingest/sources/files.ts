@@ -5,7 +5,7 @@ import { discoverDocs, type SourceFile } from '../discover.js';
 import type { SdkTable } from '../sdk/annotate.js';
 import type { SdkMethod, SdkSignatures } from '../sdk/signatures.js';
 import { fetchPinnedPackage, type PackFn } from './npm-package.js';
-import { globalDocId, globalPath, pageUrlOf } from './sources.js';
+import { globalDocId, globalPath, npmPageUrl, pageUrlOf } from './sources.js';
 
 /** A source's files, with ids, paths and URLs as the index holds them. */
 export interface SourceListing {
@@ -45,11 +45,6 @@ export async function listSourceFiles(source: SourceRecord, options: ListOptions
     };
   });
   return { source, files, warnings: discovery.warnings.map((w) => (source.prefix ? `${source.prefix}/${w}` : w)) };
-}
-
-/** The npm page of a package version: where its README is published. */
-export function npmPageUrl(name: string, version?: string): string {
-  return `https://www.npmjs.com/package/${name}${version ? `/v/${version}` : ''}`;
 }
 
 /**

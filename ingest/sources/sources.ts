@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DEFAULT_BASE_URL } from '../../src/ids.js';
+import { DEFAULT_BASE_URL, docUrl } from '../../src/ids.js';
 import type { SourceRecord } from '../../src/store/format/manifest.js';
 import { defaultCorpus } from '../discover.js';
 
@@ -57,7 +57,7 @@ export function workosSdkSources(): SourceRecord[] {
     preset: 'workos-sdks' as const,
     name: p.name,
     prefix: `sdk/${p.id}`,
-    baseUrl: `https://www.npmjs.com/package/${p.name}/v/${p.version}`,
+    baseUrl: npmPageUrl(p.name, p.version),
     package: p.name,
     version: p.version,
     integrity: p.integrity,
@@ -108,8 +108,12 @@ export function pageUrlOf(source: SourceRecord, localId: string, relPath: string
   if (source.kind === 'folder' && source.baseUrl.startsWith('file:') && source.docsDir) {
     return pathToFileURL(path.join(source.docsDir, relPath)).href;
   }
-  const base = source.baseUrl.replace(/\/+$/, '');
-  return localId ? `${base}/${encodeURI(localId).replace(/[#?]/g, (c) => encodeURIComponent(c))}` : base;
+  return docUrl(source.baseUrl, localId);
+}
+
+/** The npm page of a package version: where its README is published. */
+export function npmPageUrl(name: string, version?: string): string {
+  return `https://www.npmjs.com/package/${name}${version ? `/v/${version}` : ''}`;
 }
 
 /** A doc's id in the index: its id within its source under the source's prefix; a root page is `index`. */

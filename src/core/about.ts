@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Manifest, SourceRecord } from '../store/format/manifest.js';
+import { resolveIndexFolder } from '../store/index-dir.js';
 
 /**
  * What an index holds, in words the server uses for its tool titles, descriptions, instructions
@@ -46,8 +47,7 @@ export function aboutIndex(manifest: Pick<Manifest, 'sources' | 'topics' | 'coun
  */
 export function aboutIndexFolder(indexDir: string): IndexAbout {
   try {
-    const current = readFileSync(path.join(indexDir, 'CURRENT'), 'utf8').trim();
-    const manifest = JSON.parse(readFileSync(path.join(indexDir, path.basename(current), 'manifest.json'), 'utf8')) as Partial<Manifest>;
+    const manifest = JSON.parse(readFileSync(path.join(resolveIndexFolder(indexDir).folder, 'manifest.json'), 'utf8')) as Partial<Manifest>;
     if (!Array.isArray(manifest.sources) || !Array.isArray(manifest.topics) || typeof manifest.counts !== 'object') return UNKNOWN_INDEX;
     return aboutIndex(manifest as Manifest);
   } catch {

@@ -1,4 +1,5 @@
 import { LocalEmbedder } from '../embed/local.js';
+import { underPrefix } from '../ids.js';
 import type { SourceRecord } from '../store/format/manifest.js';
 import { createTransformersEmbedder } from '../embed/transformers.js';
 import { EmbedderError, type Embedder } from '../embed/types.js';
@@ -86,7 +87,7 @@ async function queryEmbedder(index: LoadedIndex, options: EngineOptions): Promis
 function sourceOfDoc(sources: SourceRecord[]): (docId: string) => string {
   const packages = sources.filter((s) => s.prefix && s.package && s.version);
   return (docId) => {
-    const source = packages.find((s) => docId === s.prefix || docId.startsWith(`${s.prefix}/`));
+    const source = packages.find((s) => underPrefix(docId, s.prefix));
     return source ? `${source.package}@${source.version}` : docId;
   };
 }

@@ -4,6 +4,7 @@ import type { LexicalIndex } from '../store/lexical.js';
 import type { LexicalIndexes } from '../store/lexical-indexes.js';
 import type { LoadedIndex } from '../store/load.js';
 import { identifiers } from '../text/tokenize.js';
+import { underPrefix } from '../ids.js';
 import { docCentroids, rankByCentroid } from './doc-centroids.js';
 import type { VectorIndex } from '../store/vector-index.js';
 
@@ -98,11 +99,14 @@ export class Retriever {
     const row = new Map(parts.docIds.map((id, i) => [id, i]));
     this.chunkDocRow = Int32Array.from(parts.chunks, (c) => row.get(c.docId) ?? -1);
     const prefixes = parts.packagePrefixes ?? [];
-    this.fromPackage = Uint8Array.from(parts.chunks, (c) => (prefixes.some((p) => c.docId === p || c.docId.startsWith(`${p}/`)) ? 1 : 0));
+    this.fromPackage = Uint8Array.from(parts.chunks, (c) => (prefixes.some((p) => underPrefix(c.docId, p)) ? 1 : 0));
+    this.hasPackages = this.fromPackage.includes(1);
   }
 
   /** 1 for chunks of package sources (see RetrieverParts.packagePrefixes). */
   private readonly fromPackage: Uint8Array;
+  /** Whether any chunk comes from a package source (decided once, not per search). */
+  private readonly hasPackages: boolean;
   /** SDK method page id → the docs page that names it ("SDK page: `…`" on its Node line), found on first use. */
   private companions?: Map<string, string>;
 
@@ -112,7 +116,7 @@ export class Retriever {
    * answer, the SDK page gives the code), keeping the SDK page's place otherwise.
    */
   private docsBeforeTheirSdkPages(ranked: Candidate[]): Candidate[] {
-    if (!this.fromPackage.includes(1)) return ranked;
+    if (!this.hasPackages) return ranked;
     if (!this.companions) {
       this.companions = new Map();
       for (const c of this.parts.chunks) {
@@ -239,8 +243,14 @@ export class Retriever {
     const { lexical, docIds } = this.parts;
     const out: Array<[string[], number]> = [];
     // With a section filter, only the docs it lets through rank (as in an index of those docs alone).
-    const allowedDocs = allow ? new Set(this.parts.chunks.filter((_, i) => allow.test(i)).map((c) => c.docId)) : undefined;
-    const docAllowed = allowedDocs ? (i: number) => allowedDocs.has(docIds[i] ?? '') : undefined;
+    let docAllowed: ((row: number) => boolean) | undefined;
+    if (allow) {
+      const rows = new Uint8Array(docIds.length);
+      this.chunkDocRow.forEach((row, i) => {
+        if (row >= 0 && allow.test(i)) rows[row] = 1;
+      });
+      docAllowed = (row) => rows[row] === 1;
+    }
     const ranked = (index: LexicalIndex) => index.search(query, n, docAllowed).map((s) => docIds[s.index] ?? '');
     if (this.params.docLexicalWeight > 0) out.push([ranked(lexical.docs), this.params.docLexicalWeight]);
     if (this.params.docFulltextWeight > 0) out.push([ranked(lexical.fulltext), this.params.docFulltextWeight]);
