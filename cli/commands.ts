@@ -9,12 +9,13 @@ import { openEngine } from '../src/core/engine.js';
 import { evaluate, formatReport, MAX_EVAL_K, parseQuerySet, reportJson } from '../src/core/eval.js';
 import { fitExamples, formatChangelog, formatExamples, formatNavTree, formatSearch, navEntries } from '../src/format.js';
 import { readManifest } from '../src/store/load.js';
-import type { SourceRecord } from '../src/store/format/manifest.js';
+import type { FetchRecord, SourceRecord } from '../src/store/format/manifest.js';
+import type { BuildSummary } from '../ingest/build.js';
 import { aboutIndex, describeSources, sourcesLine } from '../src/core/about.js';
 
 const BROWSE_HINT = 'run `workos-docs-mcp list` to browse doc ids';
 
-const indexOption = (verb: 'read' | 'write'): Record<string, OptionSpec> => ({
+const indexOption = (verb: 'read' | 'write' | 'update'): Record<string, OptionSpec> => ({
   index: { type: 'string', value: 'DIR', description: `index folder to ${verb} (default: index-data/ in the package, or $WORKOS_DOCS_MCP_INDEX)` },
 });
 const readIndex = indexOption('read');
@@ -212,6 +213,12 @@ const ingest: Command = {
     name: { type: 'string', value: 'NAME', description: 'what the --docs folder is called in tool descriptions, e.g. "Acme" (default: the folder\'s name)' },
     'base-url': { type: 'string', value: 'URL', description: 'where the --docs folder\'s pages are published, e.g. https://acme.dev/docs (default: file:// links to the files)' },
     changelogs: { type: 'string', value: 'DIR', description: 'folder of changelog JSON files for the --docs folder (default: none; the WorkOS docs package\'s own)' },
+    'llms-txt': { type: 'string', value: 'URL', description: 'index a live docs site from its llms.txt instead of a --docs folder (fetches its pages, same origin only; needs the network)' },
+    'changelog-feed': { type: 'string', value: 'URL', description: 'add a changelog feed (RSS or Atom), e.g. https://workos.com/changelog/rss.xml: every entry joins the changelog and search' },
+    offline: { type: 'boolean', description: 'build site and feed sources from the copies fetched last time, without the network' },
+    'max-pages': { type: 'string', value: 'N', description: 'fetch at most this many pages of an --llms-txt site (default 2000)' },
+    'fetch-timeout-ms': { type: 'string', value: 'MS', description: 'give up on a page or feed request after this long, before retrying (default 15000)' },
+    'max-page-bytes': { type: 'string', value: 'N', description: 'skip (and report) a fetched page or feed larger than this (default 2097152, 2 MiB)' },
     'no-sdks': { type: 'boolean', description: 'leave the WorkOS SDK packages (READMEs, Node SDK methods) out of the default sources' },
     sdks: { type: 'boolean', description: 'add the pinned WorkOS SDK packages to the sources the index records (after an offline --no-sdks build)' },
     'sdk-dir': { type: 'string', value: 'DIR', description: 'take the Node SDK methods from this installed @workos-inc/node (e.g. ./node_modules/@workos-inc/node) instead of the pinned version' },
@@ -238,10 +245,16 @@ const ingest: Command = {
     if (!embedder.success) throw new Error(`--embedder must be "local" or "transformers", got "${String(values.embedder)}".`);
     const progress = progressReporter(io);
     const docsDir = str(values.docs);
+    const llmsTxt = str(values['llms-txt']);
+    const fetchOptions = fetchOptionsOf(values);
     const summary = await buildIndex({
-      // A --docs folder replaces the config's sources; without either, the index's own are rebuilt.
-      ...(docsDir === undefined && config?.sources ? { sources: config.sources } : {}),
+      // A --docs folder or --llms-txt site replaces the config's sources; without either, the index's own are rebuilt.
+      ...(docsDir === undefined && llmsTxt === undefined && config?.sources ? { sources: config.sources } : {}),
       docsDir,
+      llmsTxt,
+      changelogFeed: str(values['changelog-feed']),
+      ...(Object.keys(fetchOptions).length ? { fetchOptions, fetchLimits: fetchLimitsOf(fetchOptions) } : {}),
+      offline: Boolean(values.offline),
       name: str(values.name),
       baseUrl: str(values['base-url']),
       ...(values['no-sdks'] ? { sdks: false } : values.sdks ? { sdks: true } : {}),
@@ -262,14 +275,26 @@ const ingest: Command = {
       progress: progress.update,
     });
     progress.done();
-    const f = summary.files;
-    io.stderr(
+    reportBuild(summary, io);
+    if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+    return buildStatus(summary, io);
+  },
+};
+
+/** The build's figures on stderr: what was fetched, then the docs. */
+function reportBuild(summary: BuildSummary, io: CliIO): void {
+  for (const o of summary.online) io.stderr(`${describeFetch(o.name, o.url, o.fetched, o.kind)}\n`);
+  const f = summary.files;
+  io.stderr(
       `${summary.full ? 'Built' : 'Updated'} ${summary.indexDir} in ${(summary.ms / 1000).toFixed(2)} s: ` +
         `${f.total} docs (${f.added} added, ${f.changed} changed, ${f.removed} removed, ${f.parsed} parsed, ${f.fallback} fallback, ${f.failed} failed${f.stale ? `, ${f.stale} stale` : ''}), ` +
         `${summary.sections} sections, ${summary.chunks} chunks, ${summary.chunksEmbedded} embedded${summary.refitted ? ' (local model fitted)' : ''}, ` +
         `${summary.warnings.length} warnings.\n`,
-    );
-    if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+  );
+}
+
+/** The exit status of a build that was written: 1 when a doc is missing from it or stale. */
+function buildStatus(summary: BuildSummary, io: CliIO): number {
     // The index was written, but a doc that did not parse is missing from it: say so in the exit status.
     for (const w of summary.stale) {
       io.stderr(`${w.path}: could not be read (${w.message.split(';')[0]?.slice(0, 160)}); its previous version stays in the index. Fix: make the file readable and run ingest again.\n`);
@@ -279,8 +304,69 @@ const ingest: Command = {
       io.stderr(`${summary.failures.length} file${summary.failures.length === 1 ? '' : 's'} could not be indexed and ${summary.failures.length === 1 ? 'is' : 'are'} not in the index: ${where.join('; ')}\n`);
     }
     return summary.failures.length > 0 || summary.stale.length > 0 ? 1 : 0;
+}
+
+const refresh: Command = {
+  summary: 'fetch the index\'s site and feed sources again (conditional requests) and update it in place',
+  options: {
+    ...indexOption('update'),
+    'fetch-timeout-ms': ingest.options['fetch-timeout-ms'] as OptionSpec,
+    ...jsonOption('the build summary'),
+  },
+  async run(values, _positionals, io) {
+    const dir = indexDir(values, io);
+    const manifest = readManifest(dir, { anyTokenizer: true });
+    const online = manifest.sources.filter((s) => s.kind === 'site' || s.kind === 'feed');
+    if (online.length === 0) {
+      throw new UsageError(
+        `The index at ${dir} has no online sources (a site or a changelog feed), so there is nothing to refresh. ` +
+          'Add one with `workos-docs-mcp ingest --llms-txt URL` or `--changelog-feed URL`; rebuild local docs with `workos-docs-mcp ingest`.',
+      );
+    }
+    const { buildIndex, recordedSources } = await import('../ingest/build.js');
+    const timeoutMs = intOption(values['fetch-timeout-ms'], 'fetch-timeout-ms', 1, 600_000);
+    const progress = progressReporter(io);
+    const summary = await buildIndex({
+      indexDir: dir,
+      sources: recordedSources(dir) ?? manifest.sources,
+      // Refreshed as it was built: the same embedder and model.
+      embedder: manifest.embedder.kind,
+      ...(manifest.embedder.kind === 'transformers' ? { model: manifest.embedder.model } : {}),
+      modelsDir: defaultModelsDir(io.env),
+      cacheDir: defaultCacheDir(io.env),
+      ...(timeoutMs ? { fetchLimits: { timeoutMs } } : {}),
+      log: (line) => io.stderr(`${line}\n`),
+      progress: progress.update,
+    });
+    progress.done();
+    reportBuild(summary, io);
+    if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+    return buildStatus(summary, io);
   },
 };
+
+/** The fetch bounds given on the command line, as recorded with a new online source. */
+function fetchOptionsOf(values: Values): NonNullable<SourceRecord['fetch']> {
+  const maxPages = intOption(values['max-pages'], 'max-pages', 1, 1_000_000);
+  const timeoutMs = intOption(values['fetch-timeout-ms'], 'fetch-timeout-ms', 1, 600_000);
+  const maxPageBytes = intOption(values['max-page-bytes'], 'max-page-bytes', 1, Number.MAX_SAFE_INTEGER);
+  return { ...(maxPages ? { maxPages } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(maxPageBytes ? { maxPageBytes } : {}) };
+}
+
+function fetchLimitsOf(options: NonNullable<SourceRecord['fetch']>): { maxPages?: number; timeoutMs?: number; maxBytes?: number } {
+  return { ...(options.maxPages ? { maxPages: options.maxPages } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.maxPageBytes ? { maxBytes: options.maxPageBytes } : {}) };
+}
+
+/** "WorkOS site (https://x/llms.txt): 312 pages; 4 downloaded, 308 unchanged, 1 failed; 313 requests (312 conditional), 41 kB in 2.1 s" */
+function describeFetch(name: string, url: string, f: FetchRecord, kind: SourceRecord['kind']): string {
+  if (f.offline) return `${name} (${url}): ${f.pages} ${kind === 'feed' ? 'entries' : 'pages'} from the copy fetched earlier (--offline), nothing fetched`;
+  const parts = [`${f.fetched} downloaded`, `${f.unchanged} unchanged`, ...(f.failed ? [`${f.failed} failed`] : []), ...(f.kept ? [`${f.kept} kept from before`] : []), ...(f.removed ? [`${f.removed} removed`] : [])];
+  return `${name} (${url}): ${f.pages} ${kind === 'feed' ? 'entries' : 'pages'}; ${parts.join(', ')}; ${f.requests} requests (${f.conditional} conditional, ${f.notModified} not modified), ${kb(f.bytes)} downloaded in ${(f.ms / 1000).toFixed(1)} s, ${f.at}`;
+}
+
+function kb(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} kB`;
+}
 
 const serve: Command = {
   summary: 'run the MCP server (stdio by default, --http for Streamable HTTP)',
@@ -327,7 +413,7 @@ const fetchModel: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { serve, ingest, reindex: ingest, search, examples, get, list, changelog, stats, eval: evalCommand, 'fetch-model': fetchModel };
+export const commands: Record<string, Command> = { serve, ingest, reindex: ingest, refresh, search, examples, get, list, changelog, stats, eval: evalCommand, 'fetch-model': fetchModel };
 
 export function usage(): string {
   return `workos-docs-mcp: offline search over the WorkOS docs, as an MCP server and a CLI.
@@ -411,6 +497,7 @@ function progressReporter(io: CliIO): { update: (stage: string, done: number, to
 
 /** One line per source for `stats`: name, version, prefix, where it comes from, its URLs. */
 function describeSource(s: SourceRecord): string {
+  if (s.fetched) return `${describeFetch(s.name, s.llmsTxt ?? s.feedUrl ?? s.baseUrl, s.fetched, s.kind)}${s.prefix ? `, ids under ${s.prefix}/` : ''}`;
   const what = s.package ? `${s.package}${s.version ? `@${s.version}` : ''}` : (s.docsDir ?? '');
   const name = s.package === s.name ? '' : `${s.name || '(unnamed)'} `;
   return `${name}${what ? `${name ? '(' : ''}${what}${name ? ')' : ''}` : ''}${s.prefix ? `, ids under ${s.prefix}/` : ''}, ${s.baseUrl}`;

@@ -18,11 +18,14 @@ import { FORMAT_VERSION, type Manifest } from '../src/store/format/manifest.js';
 import { DEFAULT_HNSW_PARAMS } from '../src/store/vector-index.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, withContext } from './chunk.js';
 import { readChangelogs } from './changelog.js';
+import { mergeChangelog } from './online/feed.js';
+import type { SiteLimits } from './online/site.js';
+import type { FetchRecord } from '../src/store/format/manifest.js';
 import { parseCorpus, type Corpus, type CorpusWarning, type ParsedFile } from './corpus.js';
 import { defaultCorpus } from './discover.js';
 import { z } from 'zod';
 import { sourceRecordSchema } from '../src/store/format/manifest.js';
-import { arrangeSources, folderSource, presetSources, workosDocsSource, workosSdkSources, type SourceRecord } from './sources/sources.js';
+import { arrangeSources, feedSource, folderSource, presetSources, siteSource, workosDocsSource, workosSdkSources, type SourceRecord } from './sources/sources.js';
 import { defaultCacheDir } from '../src/package-root.js';
 import { frameworkKey, pointPlaceholders, type SdkExample } from './sdk/placeholders.js';
 import type { PackFn } from './sources/npm-package.js';
@@ -38,8 +41,14 @@ export interface BuildOptions {
    */
   sources?: SourceRecord[];
   docsDir?: string;
-  /** The docs folder's name, as tools and instructions call it ("Mastra"). */
+  /** The docs folder's (or site's) name, as tools and instructions call it ("Mastra"). */
   name?: string;
+  /** A live docs site to index from its llms.txt, instead of a docs folder. */
+  llmsTxt?: string;
+  /** A changelog feed (RSS or Atom) to add to the sources. */
+  changelogFeed?: string;
+  /** Bounds recorded with a new site or feed source (kept for its refreshes). */
+  fetchOptions?: SourceRecord['fetch'];
   /** null: no changelog. undefined: the default corpus's changelogs when docsDir is the default. */
   changelogsDir?: string | null;
   indexDir: string;
@@ -66,6 +75,10 @@ export interface BuildOptions {
   cacheDir?: string;
   /** Take a package from this unpacked folder instead of its pinned tarball, e.g. {"@workos-inc/node": "./node_modules/@workos-inc/node"}. */
   packageDirs?: Record<string, string>;
+  /** Online sources (site, feed): build from the pages and entries fetched last time, without the network. */
+  offline?: boolean;
+  /** Online sources: bounds of fetching (timeout, retries, page size and count), over each source's own. */
+  fetchLimits?: Partial<SiteLimits>;
   /** Test hook: how tarballs are downloaded. */
   pack?: PackFn;
   /** Test hook: called after vectors are computed and before anything is written. */
@@ -95,6 +108,10 @@ export interface BuildSummary {
   chunksEmbedded: number;
   refitted: boolean;
   warnings: CorpusWarning[];
+  /** What each online source's fetch did in this run. */
+  online: Array<{ name: string; url: string; kind: SourceRecord['kind']; fetched: FetchRecord }>;
+  /** Changelog entries in the index (pinned and fetched). */
+  changelog: number;
   ms: number;
   full: boolean;
 }
@@ -158,13 +175,27 @@ interface BuildContext {
   sources: SourceRecord[];
 }
 
+type SourceOptions = Pick<BuildOptions, 'sources' | 'docsDir' | 'name' | 'baseUrl' | 'changelogsDir' | 'indexDir' | 'sdks' | 'llmsTxt' | 'changelogFeed' | 'fetchOptions'>;
+
 /**
  * The sources of this build: given ones; else a docs folder from the options; else what the
  * index being updated records (so `ingest --index X` rebuilds X from its own sources); else the
  * default WorkOS sources.
  */
-export function sourcesToBuild(options: Pick<BuildOptions, 'sources' | 'docsDir' | 'name' | 'baseUrl' | 'changelogsDir' | 'indexDir' | 'sdks'>, log: (line: string) => void = () => {}): SourceRecord[] {
+export function sourcesToBuild(options: SourceOptions, log: (line: string) => void = () => {}): SourceRecord[] {
+  const sources = mainSources(options, log);
+  if (!options.changelogFeed) return sources;
+  const feed = feedSource({ feedUrl: options.changelogFeed, ...(options.fetchOptions ? { fetch: options.fetchOptions } : {}) });
+  return sources.some((s) => s.kind === 'feed' && s.feedUrl === feed.feedUrl) ? sources : [...sources, feed];
+}
+
+function mainSources(options: SourceOptions, log: (line: string) => void): SourceRecord[] {
   if (options.sources) return options.sources;
+  if (options.llmsTxt !== undefined) {
+    if (options.docsDir !== undefined) throw new Error('Pass one of --docs DIR or --llms-txt URL (to index both, list them as sources in workos-docs-mcp.config.json).');
+    if (options.changelogsDir) throw new Error('--changelogs is a folder of changelog JSON for a --docs folder; for a site, pass its feed with --changelog-feed URL.');
+    return [siteSource({ llmsTxt: options.llmsTxt, name: options.name, baseUrl: options.baseUrl, ...(options.fetchOptions ? { fetch: options.fetchOptions } : {}) })];
+  }
   if (options.docsDir !== undefined) {
     const defaults = defaultCorpus();
     if (path.resolve(options.docsDir) === path.resolve(defaults.docs) && options.name === undefined && options.baseUrl === undefined) {
@@ -174,7 +205,7 @@ export function sourcesToBuild(options: Pick<BuildOptions, 'sources' | 'docsDir'
     return [folderSource({ docs: options.docsDir, name: options.name, baseUrl: options.baseUrl, changelogs: options.changelogsDir })];
   }
   if (options.name !== undefined || options.baseUrl !== undefined || options.changelogsDir !== undefined) {
-    throw new Error('--name, --base-url and --changelogs describe a docs folder: pass it with --docs DIR too (or list sources in workos-docs-mcp.config.json).');
+    throw new Error('--name, --base-url and --changelogs describe a docs folder or site: pass it with --docs DIR or --llms-txt URL too (or list sources in workos-docs-mcp.config.json).');
   }
   const recorded = recordedSources(options.indexDir);
   if (recorded && options.sdks === false) return recorded.filter((s) => s.preset !== 'workos-sdks');
@@ -256,14 +287,20 @@ async function parseStage(options: BuildOptions, context: BuildContext, previous
   const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
   const corpus = await parseCorpus({
     sources,
-    list: { cacheDir: options.cacheDir ?? defaultCacheDir({}), ...(options.pack ? { pack: options.pack } : {}), ...(options.packageDirs ? { packageDirs: options.packageDirs } : {}) },
+    list: {
+      cacheDir: options.cacheDir ?? defaultCacheDir({}),
+      ...(options.pack ? { pack: options.pack } : {}),
+      ...(options.packageDirs ? { packageDirs: options.packageDirs } : {}),
+      ...(options.offline ? { offline: true } : {}),
+      ...(options.fetchLimits ? { fetchLimits: options.fetchLimits } : {}),
+    },
     limits,
     strict: options.strict,
     previous: { get: (p) => previousFiles.get(p), registryHash: reuse?.manifest.registryHash, registryParts: reuse?.registryParts },
     onProgress: (done, total) => options.progress?.('parse', done, total),
   });
   for (const w of corpus.warnings) log(`warning: ${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ${w.message}`);
-  const changelog = await readAllChangelogs(sources, limits.maxFileBytes);
+  const changelog = await readAllChangelogs(sources, limits.maxFileBytes, corpus.feedEntries);
   for (const w of changelog.warnings) log(`warning: changelog: ${w}`);
   if (corpus.files.length + corpus.failed === 0 && !options.allowEmpty) throw new EmptyDocsError(sources.map((s) => s.docsDir ?? s.name).join(', '));
   const before = previous?.manifest ?? previousManifest(options.indexDir);
@@ -341,6 +378,8 @@ async function writeStage(
     chunksEmbedded: embedded.embeddedCount,
     refitted: embedded.refitted,
     warnings: corpus.warnings,
+    online: corpus.sources.filter((s) => s.fetched).map((s) => ({ name: s.name, url: s.llmsTxt ?? s.feedUrl ?? s.baseUrl, kind: s.kind, fetched: s.fetched as FetchRecord })),
+    changelog: changelog.length,
     ms: Math.round(performance.now() - start),
     full: !previous,
   };
@@ -437,12 +476,11 @@ export function recordedSources(indexDir: string): SourceRecord[] | undefined {
   return [folderSource({ docs: corpus.docsDir, baseUrl, changelogs: typeof corpus.changelogsDir === 'string' ? corpus.changelogsDir : null })];
 }
 
-/** Every source's changelog entries, newest first. */
-async function readAllChangelogs(sources: SourceRecord[], maxFileBytes: number): Promise<{ entries: ChangelogEntry[]; warnings: string[] }> {
+/** Every source's changelog entries and the ones fetched from feeds (which replace a pinned copy of the same entry), newest first. */
+async function readAllChangelogs(sources: SourceRecord[], maxFileBytes: number, fetched: ChangelogEntry[]): Promise<{ entries: ChangelogEntry[]; warnings: string[] }> {
   const results = await Promise.all(sources.map((s) => readChangelogs(s.changelogsDir ?? undefined, maxFileBytes)));
-  const entries = results.flatMap((r) => r.entries);
-  if (results.length > 1) entries.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
-  return { entries, warnings: results.flatMap((r) => r.warnings) };
+  const pinned = results.flatMap((r) => r.entries);
+  return { entries: mergeChangelog(pinned, fetched), warnings: results.flatMap((r) => r.warnings) };
 }
 
 /** The SDK code missing docs samples may point to: each README code block (in its section) and each method page's call. */

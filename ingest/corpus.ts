@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { Chunk, DocRecord, NavNode } from '../src/types.js';
+import type { ChangelogEntry, Chunk, DocRecord, NavNode } from '../src/types.js';
 import type { RegistryParts } from '../src/store/format/records.js';
 import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from './chunk.js';
 import type { SourceFile } from './discover.js';
@@ -17,6 +17,7 @@ import { ParseError, readFrontmatterOnly, sha256 } from './parse.js';
 import { createParsePool, type ParsePool } from './parse-pool.js';
 import { mergeRegistries, registryFromFrontmatter } from './reference.js';
 import { FRONTMATTER } from './markdown.js';
+import { mapLimit } from './map-limit.js';
 
 export interface ParsedFile {
   path: string;
@@ -54,6 +55,8 @@ export interface Corpus {
   registryParts: RegistryParts;
   /** The sources as read (an SDK from a local folder carries the version found there). */
   sources: SourceRecord[];
+  /** Changelog entries fetched from feed sources in this run. */
+  feedEntries: ChangelogEntry[];
   /** Files parsed in this run (the rest were reused from the previous build). */
   parsed: number;
   /** Files indexed as plain Markdown or plain text because they could not be parsed as written. */
@@ -101,7 +104,7 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
   // As read: an SDK taken from a local folder records the version found there.
   const sourceList = listings.map((l) => l.source);
   const sdk = listings.find((l) => l.sdk)?.sdk;
-  const warnings: CorpusWarning[] = listings.flatMap((l) => l.warnings.map((message) => ({ path: message.split(':')[0] ?? '', message })));
+  const warnings: CorpusWarning[] = listings.flatMap((l) => l.warnings.map((message) => ({ path: message.split(': ')[0] ?? '', message })));
   const sourceOf = new Map<SourceFile, SourceRecord>();
   const allFiles = uniqueIds(listings, sourceOf, warnings);
   let failed = 0;
@@ -219,7 +222,8 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
   const navigation = navigationOf(sourceList, navFiles, indexed);
   warnings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   failures.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { sources: sourceList, files: indexed, navigation, warnings, registryHash, registryParts, parsed, fallback, failed, failures, stale, sourceFiles: allFiles.length };
+  const feedEntries = listings.flatMap((l) => l.changelog ?? []);
+  return { sources: sourceList, files: indexed, navigation, warnings, registryHash, registryParts, feedEntries, parsed, fallback, failed, failures, stale, sourceFiles: allFiles.length };
 }
 
 /** Reads a file through one descriptor, refusing it (before reading) when it is over the size limit. */
@@ -234,20 +238,6 @@ async function readSource(file: SourceFile, maxBytes: number): Promise<string> {
   } finally {
     await handle.close();
   }
-}
-
-/** Like Promise.all over `items.map(fn)`, with at most `limit` calls in flight (so at most `limit` open files). */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  return results;
 }
 
 function definesRegistry(source: string): boolean {
@@ -300,6 +290,7 @@ function navigationOf(sources: SourceRecord[], navFiles: Array<NavigationFile & 
   const tree: NavNode[] = [];
   const groups = new Map<string, NavNode>();
   for (const source of sources) {
+    if (source.kind === 'feed') continue;
     const docs = files
       .filter((f) => (source.prefix ? underPrefix(f.docId, source.prefix) : !sources.some((o) => o.prefix && underPrefix(f.docId, o.prefix))))
       .map((f) => ({ id: localIdOf(source, f.docId), title: f.doc.title }));

@@ -63,8 +63,9 @@ export function recordedSettings(manifest: Manifest): BuildSettings {
 }
 
 /** What of the sources decides doc ids and URLs, as one comparable line: `https://a/docs, sdk/node: https://b`. */
-export function sourceUrls(sources: Array<{ prefix: string; baseUrl: string }>): string {
-  return sources.map((s) => (s.prefix ? `${s.prefix}: ${s.baseUrl}` : s.baseUrl)).join(', ');
+export function sourceUrls(sources: Array<{ prefix: string; baseUrl: string; kind?: string }>): string {
+  // A feed has no pages: its URL makes no doc's.
+  return sources.filter((s) => s.kind !== 'feed').map((s) => (s.prefix ? `${s.prefix}: ${s.baseUrl}` : s.baseUrl)).join(', ');
 }
 
 /**

@@ -228,7 +228,7 @@ describe('bad sources and unreadable files', () => {
   it('refuses --name without --docs with a one-line fix', async () => {
     const { code, stderr } = await cliInProcess(['ingest', '--name', 'Lumen', '--index', path.join(work.dir, 'never')]);
     expect(code).not.toBe(0);
-    expect(stderr).toContain('--name, --base-url and --changelogs describe a docs folder: pass it with --docs DIR too');
+    expect(stderr).toContain('--name, --base-url and --changelogs describe a docs folder or site: pass it with --docs DIR or --llms-txt URL too');
   });
 
   it('keeps the previous version of a changed doc that cannot be read, and flags it in the summary and stats', async () => {

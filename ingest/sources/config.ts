@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { SourceRecord } from '../../src/store/format/manifest.js';
-import { folderSource, workosDocsSource } from './sources.js';
+import { feedSource, folderSource, siteSource, workosDocsSource } from './sources.js';
 
 /** The config file ingest reads from the current folder when no `--config` is given. */
 export const CONFIG_FILE = 'workos-docs-mcp.config.json';
@@ -17,6 +17,15 @@ const folderEntry = z
   })
   .strict();
 const presetEntry = z.object({ preset: z.literal('workos-docs'), prefix: z.string().optional() }).strict();
+const fetchFields = {
+  maxPages: z.number().int().positive().optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  maxPageBytes: z.number().int().positive().optional(),
+};
+const siteEntry = z
+  .object({ llmsTxt: z.string().min(1), name: z.string().optional(), baseUrl: z.string().optional(), prefix: z.string().optional(), ...fetchFields })
+  .strict();
+const feedEntry = z.object({ changelogFeed: z.string().min(1), name: z.string().optional(), prefix: z.string().optional(), ...fetchFields }).strict();
 
 const configSchema = z
   .object({
@@ -24,7 +33,7 @@ const configSchema = z
     index: z.string().optional(),
     embedder: z.enum(['local', 'transformers']).optional(),
     model: z.string().optional(),
-    sources: z.array(z.union([folderEntry, presetEntry])).min(1).optional(),
+    sources: z.array(z.union([folderEntry, presetEntry, siteEntry, feedEntry])).min(1).optional(),
   })
   .strict();
 
@@ -62,7 +71,8 @@ export function readIngestConfig(file: string | undefined, cwd: string): IngestC
     const at = issue?.path.length ? issue.path.join('.') : '(top level)';
     throw new Error(
       `The config file ${where} is not valid at ${at}: ${issue?.message ?? 'unexpected value'}.\n` +
-        'Expected e.g. {"index": "./my-index", "sources": [{"docs": "./docs", "name": "Acme", "baseUrl": "https://acme.dev/docs"}, {"preset": "workos-docs", "prefix": "workos"}]}.',
+        'Expected e.g. {"index": "./my-index", "sources": [{"docs": "./docs", "name": "Acme", "baseUrl": "https://acme.dev/docs"}, {"preset": "workos-docs", "prefix": "workos"}, ' +
+          '{"llmsTxt": "https://acme.dev/llms.txt", "name": "Acme site", "prefix": "site"}, {"changelogFeed": "https://acme.dev/changelog/rss.xml"}]}.',
     );
   }
   const dir = path.dirname(where);
@@ -77,7 +87,11 @@ export function readIngestConfig(file: string | undefined, cwd: string): IngestC
           sources: config.sources.map((entry) =>
             'preset' in entry
               ? workosDocsSource(entry.prefix ?? '')
-              : folderSource({
+              : 'llmsTxt' in entry
+                ? siteSource({ llmsTxt: entry.llmsTxt, name: entry.name, baseUrl: entry.baseUrl, prefix: entry.prefix, fetch: fetchOf(entry) })
+                : 'changelogFeed' in entry
+                  ? feedSource({ feedUrl: entry.changelogFeed, name: entry.name, prefix: entry.prefix, fetch: fetchOf(entry) })
+                  : folderSource({
                   docs: path.resolve(dir, entry.docs),
                   ...(entry.name !== undefined ? { name: entry.name } : {}),
                   ...(entry.baseUrl !== undefined ? { baseUrl: entry.baseUrl } : {}),
@@ -88,4 +102,10 @@ export function readIngestConfig(file: string | undefined, cwd: string): IngestC
         }
       : {}),
   };
+}
+
+/** The fetch bounds a site or feed entry gives, if any. */
+function fetchOf(entry: { maxPages?: number; timeoutMs?: number; maxPageBytes?: number }): SourceRecord['fetch'] {
+  const { maxPages, timeoutMs, maxPageBytes } = entry;
+  return { ...(maxPages ? { maxPages } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(maxPageBytes ? { maxPageBytes } : {}) };
 }

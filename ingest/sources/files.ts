@@ -6,6 +6,9 @@ import type { SdkTable } from '../sdk/annotate.js';
 import type { SdkMethod, SdkSignatures } from '../sdk/signatures.js';
 import { fetchPinnedPackage, type PackFn } from './npm-package.js';
 import { globalDocId, globalPath, npmPageUrl, pageUrlOf } from './sources.js';
+import type { ChangelogEntry } from '../../src/types.js';
+import { DEFAULT_FETCH_LIMITS } from '../online/http.js';
+import { DEFAULT_SITE_LIMITS, type SiteLimits } from '../online/site.js';
 
 /** A source's files, with ids, paths and URLs as the index holds them. */
 export interface SourceListing {
@@ -14,6 +17,8 @@ export interface SourceListing {
   warnings: string[];
   /** An SDK package's public methods (sources with `signatures`): their pages are made once the docs are parsed. */
   sdk?: { table: SdkTable; methods: SdkMethod[] };
+  /** Changelog entries the source brought (a feed). */
+  changelog?: ChangelogEntry[];
 }
 
 export interface ListOptions {
@@ -23,6 +28,10 @@ export interface ListOptions {
   pack?: PackFn;
   /** Use this unpacked package folder for a source's package instead of the pinned tarball (ingest --sdk-dir). */
   packageDirs?: Record<string, string>;
+  /** Online sources: build from what the cache holds, without fetching (ingest --offline). */
+  offline?: boolean;
+  /** Online sources: bounds of fetching, over the defaults and each source's own. */
+  fetchLimits?: Partial<SiteLimits>;
 }
 
 /**
@@ -31,6 +40,8 @@ export interface ListOptions {
  */
 export async function listSourceFiles(source: SourceRecord, options: ListOptions = {}): Promise<SourceListing> {
   if (source.kind === 'npm-package') return listPackage(source, options);
+  if (source.kind === 'site') return listSite(source, options);
+  if (source.kind === 'feed') return listFeed(source, options);
   if (!source.docsDir) throw new Error(`The source ${source.name} has no docs folder to read.`);
   const discovery = await discoverDocs(source.docsDir);
   const files = discovery.files.map((file) => {
@@ -45,6 +56,53 @@ export async function listSourceFiles(source: SourceRecord, options: ListOptions
     };
   });
   return { source, files, warnings: discovery.warnings.map((w) => (source.prefix ? `${source.prefix}/${w}` : w)) };
+}
+
+/** The limits of fetching one online source: defaults, then the source's own, then the run's. */
+function siteLimits(source: SourceRecord, options: ListOptions): SiteLimits {
+  const own = source.fetch ?? {};
+  return {
+    ...DEFAULT_FETCH_LIMITS,
+    ...DEFAULT_SITE_LIMITS,
+    ...(own.maxPages ? { maxPages: own.maxPages } : {}),
+    ...(own.timeoutMs ? { timeoutMs: own.timeoutMs } : {}),
+    ...(own.maxPageBytes ? { maxBytes: own.maxPageBytes } : {}),
+    ...options.fetchLimits,
+  };
+}
+
+/**
+ * A live site: its pages brought up to date in the cache from its llms.txt, each a doc with its
+ * published URL (root-relative links in it resolve against the site's origin).
+ */
+async function listSite(source: SourceRecord, options: ListOptions): Promise<SourceListing> {
+  if (!source.llmsTxt) throw new Error(`The source ${source.name} names no llms.txt to read.`);
+  if (!options.cacheDir) throw new Error(`No cache folder to keep the pages of ${source.llmsTxt} in.`);
+  const { syncSite } = await import('../online/site.js');
+  const sync = await syncSite({ llmsTxt: source.llmsTxt, baseUrl: source.baseUrl }, options.cacheDir, siteLimits(source, options), { offline: Boolean(options.offline) });
+  const origin = new URL(source.llmsTxt).origin;
+  const seen = new Set<string>();
+  const files: SourceFile[] = [];
+  for (const page of sync.pages) {
+    const key = page.localId.toLowerCase();
+    if (seen.has(key)) {
+      sync.warnings.push(`${page.url}: has the same id "${page.localId || 'index'}" as an earlier page of ${source.llmsTxt}; skipped`);
+      continue;
+    }
+    seen.add(key);
+    const relPath = `${page.localId || 'index'}.md`;
+    files.push({ kind: 'doc', path: globalPath(source, relPath), absPath: '', docId: globalDocId(source, page.localId), url: page.url, baseUrl: origin, text: page.markdown });
+  }
+  return { source: { ...source, fetched: sync.record }, files, warnings: sync.warnings };
+}
+
+/** A changelog feed: no pages, its entries. */
+async function listFeed(source: SourceRecord, options: ListOptions): Promise<SourceListing> {
+  if (!source.feedUrl) throw new Error(`The source ${source.name} names no feed URL.`);
+  if (!options.cacheDir) throw new Error(`No cache folder to keep ${source.feedUrl} in.`);
+  const { syncFeed } = await import('../online/feed.js');
+  const sync = await syncFeed(source.feedUrl, options.cacheDir, siteLimits(source, options), { offline: Boolean(options.offline) });
+  return { source: { ...source, fetched: sync.record }, files: [], warnings: sync.warnings, changelog: sync.entries };
 }
 
 /**

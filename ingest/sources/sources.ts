@@ -100,6 +100,61 @@ export function folderSource(options: FolderSourceOptions): SourceRecord {
   };
 }
 
+/** A live docs site, read from its llms.txt (see ingest/online/site.ts). */
+export interface SiteSourceOptions {
+  llmsTxt: string;
+  name?: string;
+  /** Ids are the pages' paths below this URL (default: the llms.txt's folder). */
+  baseUrl?: string;
+  prefix?: string;
+  fetch?: SourceRecord['fetch'];
+}
+
+/** A site source: ids from the pages' URL paths below the base URL, URLs as the llms.txt publishes them. */
+export function siteSource(options: SiteSourceOptions): SourceRecord {
+  const llms = checkOnlineUrl(options.llmsTxt, '--llms-txt', 'https://example.com/llms.txt');
+  const baseUrl = options.baseUrl ?? new URL('./', llms).href.replace(/\/+$/, '');
+  if (options.baseUrl !== undefined) checkOnlineUrl(options.baseUrl, '--base-url', 'https://example.com/docs');
+  return {
+    kind: 'site',
+    name: options.name?.trim() || llms.hostname.replace(/^(www|docs)\./, ''),
+    prefix: options.prefix ?? '',
+    baseUrl,
+    llmsTxt: llms.href,
+    ...(options.fetch && Object.keys(options.fetch).length ? { fetch: options.fetch } : {}),
+  };
+}
+
+/** A changelog feed (RSS or Atom): entries only, no pages. */
+export function feedSource(options: { feedUrl: string; name?: string; prefix?: string; fetch?: SourceRecord['fetch'] }): SourceRecord {
+  const url = checkOnlineUrl(options.feedUrl, '--changelog-feed', 'https://example.com/changelog/rss.xml');
+  const name = options.name?.trim() || `${url.hostname.replace(/^www\./, '')} changelog`;
+  return {
+    kind: 'feed',
+    name,
+    prefix: options.prefix ?? prefixFromName(name),
+    baseUrl: url.origin,
+    feedUrl: url.href,
+    ...(options.fetch && Object.keys(options.fetch).length ? { fetch: options.fetch } : {}),
+  };
+}
+
+/** Sources fetched from the web when ingest runs (never when serving). */
+export function isOnlineSource(source: SourceRecord): boolean {
+  return source.kind === 'site' || source.kind === 'feed';
+}
+
+function checkOnlineUrl(url: string, flag: string, example: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`${flag} must be an absolute http(s) URL such as ${example}, got "${url}".`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`${flag} must be an http(s) URL such as ${example}, got "${url}".`);
+  return parsed;
+}
+
 /**
  * The page URL of a doc of a source, from its id within the source ('' is the source's root
  * page). Folder sources without a web address link to the file itself.

@@ -32,9 +32,44 @@ export const hnswParamsSchema = z.object({ m: z.number().int(), efConstruction: 
  * One source of docs, as ingest was asked to index it: recorded so that `ingest --index X` alone
  * rebuilds X from the same sources, and so that the server can name what it serves.
  */
+/** What the last fetch of an online source (site, feed) did, for `stats` and the build summary. */
+export const fetchRecordSchema = z.object({
+  /** When it ended (ISO), and how long it took. */
+  at: z.string(),
+  ms: z.number().nonnegative(),
+  /** Pages (or feed entries) listed, and in the index after the run. */
+  listed: z.number().int(),
+  pages: z.number().int(),
+  /** Downloaded anew; asked for and unchanged (304); failed and not indexed; failed and kept from before; dropped. */
+  fetched: z.number().int(),
+  unchanged: z.number().int(),
+  failed: z.number().int(),
+  kept: z.number().int(),
+  removed: z.number().int(),
+  requests: z.number().int(),
+  conditional: z.number().int(),
+  notModified: z.number().int(),
+  /** Body bytes downloaded. */
+  bytes: z.number().int(),
+  /** Built from the cache without fetching (ingest --offline). */
+  offline: z.boolean().optional(),
+});
+export type FetchRecord = z.infer<typeof fetchRecordSchema>;
+
+/** Bounds of fetching an online source, as given when it was added (kept for refreshes). */
+export const fetchOptionsSchema = z.object({
+  maxPages: z.number().int().positive().optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  maxPageBytes: z.number().int().positive().optional(),
+});
+
 export const sourceRecordSchema = z.object({
-  /** folder: a docs folder; docs-package: the pinned WorkOS docs package; npm-package: an SDK package's README (and signatures). */
-  kind: z.enum(['folder', 'docs-package', 'npm-package']),
+  /**
+   * folder: a docs folder; docs-package: the pinned WorkOS docs package; npm-package: an SDK
+   * package's README (and signatures); site: a live docs site read from its llms.txt; feed: a
+   * changelog feed (RSS or Atom).
+   */
+  kind: z.enum(['folder', 'docs-package', 'npm-package', 'site', 'feed']),
   /** What users call it: "WorkOS", "Mastra", "@workos-inc/authkit-nextjs". */
   name: z.string(),
   /** Doc ids of this source start with `prefix/` (empty: no prefix). */
@@ -60,6 +95,13 @@ export const sourceRecordSchema = z.object({
   framework: z.string().optional(),
   /** A source that came from a preset (`workos-docs`, `workos-sdks`) follows the preset's current pins on a rebuild. */
   preset: z.enum(['workos-docs', 'workos-sdks']).optional(),
+  /** The site's llms.txt (site). */
+  llmsTxt: z.string().optional(),
+  /** The changelog feed, RSS or Atom (feed). */
+  feedUrl: z.string().optional(),
+  fetch: fetchOptionsSchema.optional(),
+  /** The last fetch (site, feed). */
+  fetched: fetchRecordSchema.optional(),
 });
 export type SourceRecord = z.infer<typeof sourceRecordSchema>;
 

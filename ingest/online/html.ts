@@ -1,0 +1,63 @@
+import type { Element, ElementContent, Root, RootContent } from 'hast';
+import rehypeParse from 'rehype-parse';
+import rehypeRemark from 'rehype-remark';
+import remarkGfm from 'remark-gfm';
+import remarkStringify from 'remark-stringify';
+import { unified } from 'unified';
+
+/** Page chrome, not content: left out of the Markdown. */
+const CHROME = new Set(['nav', 'header', 'footer', 'aside', 'script', 'style', 'noscript', 'template', 'svg', 'button', 'form', 'iframe']);
+
+/**
+ * A web page as Markdown, for a site whose pages have no `.md` variant, and for the HTML of feed
+ * entries: its `<main>` (else `<article>`, else `<body>`) without navigation, scripts or forms,
+ * through rehype and remark (headings, lists, tables and code blocks kept). A page without a
+ * heading of its own gets its `<title>` as one.
+ */
+export function htmlToMarkdown(html: string, options: { page?: boolean } = {}): string {
+  const processor = unified()
+    .use(rehypeParse, { fragment: !options.page })
+    .use(() => (tree: Root) => (options.page ? mainContent(tree) : withoutChrome(tree)))
+    .use(rehypeRemark)
+    .use(remarkGfm)
+    .use(remarkStringify, { bullet: '-', fences: true, rule: '-' });
+  return String(processor.processSync(html)).trim();
+}
+
+/** The page's main content as the whole tree, with its title as a heading when it has none. */
+function mainContent(tree: Root): Root {
+  const title = textOf(find(tree, (e) => e.tagName === 'title'));
+  const main = find(tree, (e) => e.tagName === 'main') ?? find(tree, (e) => e.tagName === 'article') ?? find(tree, (e) => e.tagName === 'body');
+  const content = withoutChrome({ type: 'root', children: main ? main.children : tree.children });
+  const hasHeading = Boolean(find(content, (e) => e.tagName === 'h1'));
+  if (title && !hasHeading) {
+    const heading: Element = { type: 'element', tagName: 'h1', properties: {}, children: [{ type: 'text', value: title }] };
+    content.children.unshift(heading);
+  }
+  return content;
+}
+
+function withoutChrome<T extends Root | Element>(node: T): T {
+  const keep = (child: RootContent | ElementContent): boolean => child.type !== 'comment' && !(child.type === 'element' && CHROME.has(child.tagName));
+  const children = (node.children as Array<RootContent | ElementContent>).filter(keep).map((child) => (child.type === 'element' ? withoutChrome(child) : child));
+  return { ...node, children } as T;
+}
+
+function find(node: Root | Element, test: (element: Element) => boolean): Element | undefined {
+  for (const child of node.children) {
+    if (child.type !== 'element') continue;
+    if (test(child)) return child;
+    const inner = find(child, test);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+function textOf(node: Element | undefined): string {
+  if (!node) return '';
+  return node.children
+    .map((child) => (child.type === 'text' ? child.value : child.type === 'element' ? textOf(child) : ''))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

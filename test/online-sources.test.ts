@@ -1,0 +1,278 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildIndex, type BuildSummary } from '../ingest/build.js';
+import { parseEntries } from '../ingest/online/feed.js';
+import { openEngine } from '../src/core/engine.js';
+import { readManifest } from '../src/store/load.js';
+import { cliInProcess } from './helpers/cli.js';
+import { tempDir } from './helpers/fixtures.js';
+import { SiteServer, type Route } from './helpers/site-server.js';
+
+/**
+ * "Quill", a notes API, as a live docs site: an llms.txt, Markdown variants of its pages, one
+ * page with HTML only, and the failures a real site has. Written for these tests.
+ */
+const QUICK_START = '# Quick start\n\nCreate a notebook with `quill notebooks create`, then add a note to it.\n';
+const WEBHOOKS = '# Webhooks\n\nQuill signs every webhook with the `Quill-Signature` header.\n\n## Retries\n\nA delivery that fails is retried for three days.\n';
+const SHARING = '# Sharing\n\nShare a notebook with a teammate by email; they get read access until you grant edit.\n';
+const ARCHIVE_HTML =
+  '<!doctype html><html><head><title>Archiving | Quill</title><script>track()</script></head><body>' +
+  '<nav><a href="/">Home</a><a href="/docs">Docs</a></nav>' +
+  '<main><h1>Archiving notebooks</h1><p>An archived notebook is read-only and hidden from search; restore it within <b>90 days</b>.</p>' +
+  '<pre><code class="language-sh">quill notebooks archive nb_123</code></pre></main><footer>© Quill</footer></body></html>';
+
+function llmsTxt(links: string[]): string {
+  return `# Quill\n\n> Quill is an API for shared notebooks.\n\n## Docs\n\n${links.map((l) => `- ${l}`).join('\n')}\n`;
+}
+
+const LIMITS = { timeoutMs: 400, retries: 1, backoffMs: 5, maxBytes: 64 * 1024 };
+
+let work: { dir: string; cleanup: () => Promise<void> };
+let other: SiteServer;
+beforeAll(async () => {
+  work = await tempDir('wdm-online-');
+  // Another origin: nothing may ever be asked of it.
+  other = await new SiteServer({ '/docs/partner.md': { body: '# Partner\n\nNot ours.\n' }, '/moved.md': { body: '# Moved\n' } }).start();
+});
+afterAll(async () => {
+  await other.stop();
+  await work.cleanup();
+});
+
+function build(indexDir: string, extra: Partial<Parameters<typeof buildIndex>[0]> = {}): Promise<BuildSummary> {
+  return buildIndex({ indexDir, embedder: 'local', modelsDir: '', cacheDir: path.join(work.dir, 'cache'), fetchLimits: LIMITS, ...extra });
+}
+
+describe('a site with pages that fail in every way a real one does', () => {
+  let site: SiteServer;
+  let summary: BuildSummary;
+  let indexDir: string;
+  beforeAll(async () => {
+    site = await new SiteServer({}).start();
+    site.routes = {
+      '/llms.txt': {
+        body: llmsTxt([
+          '[Quick start](/docs/quick-start): first steps',
+          '[Webhooks](/docs/webhooks)',
+          '[Archiving](/docs/archive)',
+          '[Missing](/docs/missing)',
+          '[Slow](/docs/slow)',
+          '[Huge](/docs/huge)',
+          '[Moved](/docs/moved)',
+          `[Partner docs](${other.url('/docs/partner')})`,
+        ]),
+      },
+      '/docs/quick-start.md': { body: QUICK_START },
+      '/docs/webhooks.md': { body: WEBHOOKS },
+      '/docs/archive': { body: ARCHIVE_HTML, type: 'text/html; charset=utf-8' },
+      '/docs/slow.md': { slowMs: 3000, body: '# Slow\n' },
+      '/docs/huge.md': { stream: 1024 * 1024 },
+      '/docs/moved.md': { redirect: other.url('/moved.md') },
+    };
+    indexDir = path.join(work.dir, 'broken-index');
+    summary = await build(indexDir, { llmsTxt: site.url('/llms.txt'), name: 'Quill' });
+  });
+  afterAll(() => site.stop());
+
+  it('indexes the pages that could be fetched, each searchable under its published URL', async () => {
+    expect(summary.docs).toBe(3);
+    const engine = await openEngine(indexDir, { modelsDir: '' });
+    const [top] = await engine.retriever.search('how are webhooks signed', { limit: 3 });
+    expect(top?.url).toBe(site.url('/docs/webhooks#webhooks'));
+    expect(top?.path).toBe('docs/webhooks');
+    expect(top?.text).toContain('Quill-Signature');
+    expect(engine.docs.has('docs/quick-start')).toBe(true);
+  });
+
+  it('turns a page that has no Markdown variant into Markdown from its HTML, without the page chrome', async () => {
+    const engine = await openEngine(indexDir, { modelsDir: '' });
+    const page = engine.docs.read('docs/archive');
+    expect(page.markdown).toContain('# Archiving notebooks');
+    expect(page.markdown).toContain('**90 days**');
+    expect(page.markdown).toContain('```sh\nquill notebooks archive nb_123\n```');
+    expect(page.markdown).not.toMatch(/track\(\)|© Quill|\[Home\]/);
+    const [top] = await engine.retriever.search('restore an archived notebook', { limit: 1 });
+    expect(top?.url).toBe(site.url('/docs/archive#archiving-notebooks'));
+  });
+
+  it('never contacts another origin, neither for a link to it nor for a redirect to it', () => {
+    expect(other.seen).toEqual([]);
+    const text = summary.warnings.map((w) => w.message).join('\n');
+    expect(text).toContain(`1 links to other origins not fetched (${other.origin})`);
+    expect(text).toContain(`${site.url('/docs/moved')}: redirects to another origin (${other.origin}); not followed; not indexed`);
+  });
+
+  it('reports the page that is missing, the one too slow and the one too large, and takes no more of it than the cap', () => {
+    const text = summary.warnings.map((w) => w.message).join('\n');
+    expect(text).toContain(`${site.url('/docs/missing')}: HTTP 404, the page is gone`);
+    expect(text).toContain(`${site.url('/docs/slow')}: no answer within 400 ms; not indexed`);
+    expect(text).toContain(`${site.url('/docs/huge')}: is over the 65536-byte limit per page; not read further; not indexed`);
+    const fetched = summary.online[0]?.fetched;
+    expect(fetched).toMatchObject({ listed: 7, pages: 3, fetched: 3, failed: 4 });
+    // Three pages and the llms.txt: the huge page's bytes are not counted, nor kept.
+    expect(fetched?.bytes).toBe(Buffer.byteLength(site.routes['/llms.txt'] && 'body' in site.routes['/llms.txt'] ? site.routes['/llms.txt'].body : '') + Buffer.byteLength(QUICK_START) + Buffer.byteLength(WEBHOOKS) + Buffer.byteLength(ARCHIVE_HTML));
+    // The slow page was tried twice (one retry), the missing one as .md and as itself.
+    expect(site.seen.filter((s) => s.path === '/docs/slow.md')).toHaveLength(2);
+    expect(site.seen.filter((s) => s.path.startsWith('/docs/missing')).map((s) => s.path)).toEqual(['/docs/missing.md', '/docs/missing']);
+  });
+});
+
+describe('a site refreshed', () => {
+  let site: SiteServer;
+  let indexDir: string;
+  const routes = (): Record<string, Route> => ({
+    '/llms.txt': { body: llmsTxt(['[Quick start](/docs/quick-start)', '[Webhooks](/docs/webhooks)', '[Sharing](/docs/sharing.md)']) },
+    '/docs/quick-start.md': { body: QUICK_START },
+    '/docs/webhooks.md': { body: WEBHOOKS },
+    '/docs/sharing.md': { body: SHARING },
+  });
+  beforeAll(async () => {
+    site = await new SiteServer(routes()).start();
+    indexDir = path.join(work.dir, 'refresh-index');
+    await build(indexDir, { llmsTxt: site.url('/llms.txt'), name: 'Quill', full: true });
+  });
+  afterAll(() => site.stop());
+
+  it('sends only conditional requests and downloads no body when nothing changed', async () => {
+    const mark = site.seen.length;
+    const summary = await build(indexDir);
+    const requests = site.since(mark);
+    expect(requests.map((r) => r.path).sort()).toEqual(['/docs/quick-start.md', '/docs/sharing.md', '/docs/webhooks.md', '/llms.txt']);
+    expect(requests.every((r) => r.conditional && r.status === 304 && r.bytes === 0)).toBe(true);
+    expect(summary.online[0]?.fetched).toMatchObject({ requests: 4, conditional: 4, notModified: 4, bytes: 0, fetched: 0, unchanged: 3 });
+    expect(summary.files).toMatchObject({ total: 3, changed: 0, parsed: 0 });
+  });
+
+  it('refreshes with `refresh`, and `stats` shows when each online source was fetched and what it cost', async () => {
+    const env = { WORKOS_DOCS_MCP_CACHE: path.join(work.dir, 'cache') };
+    const run = await cliInProcess(['refresh', '--index', indexDir], env);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`Quill (${site.url('/llms.txt')}): 3 pages; 0 downloaded, 3 unchanged; 4 requests (4 conditional, 4 not modified), 0 B downloaded in`);
+    const stats = await cliInProcess(['stats', '--index', indexDir], env);
+    expect(stats.stdout).toMatch(/sources: {4}Quill \(http:\/\/127\.0\.0\.1:\d+\/llms\.txt\): 3 pages; 0 downloaded, 3 unchanged; 4 requests .* in \d+\.\d s, \d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('rebuilds from the pages fetched last time with --offline, without a request', async () => {
+    const mark = site.seen.length;
+    const summary = await build(indexDir, { offline: true, full: true });
+    expect(site.since(mark)).toEqual([]);
+    expect(summary.docs).toBe(3);
+    expect(summary.online[0]?.fetched).toMatchObject({ offline: true, requests: 0, pages: 3 });
+  });
+
+
+  it('takes a changed page, drops one that is gone, and keeps the last copy of one that fails', async () => {
+    site.routes = {
+      ...routes(),
+      '/docs/quick-start.md': { body: `${QUICK_START}\n## Templates\n\nStart a notebook from a template with \`--template standup\`.\n` },
+      '/docs/sharing.md': { status: 404 },
+      '/docs/webhooks.md': { status: 503 },
+    };
+    const summary = await build(indexDir);
+    const text = summary.warnings.map((w) => w.message).join('\n');
+    expect(text).toContain(`${site.url('/docs/sharing.md')}: HTTP 404, the page is gone; removed from the index`);
+    expect(text).toMatch(new RegExp(`${site.url('/docs/webhooks')}: HTTP 503; its previous version \\(\\d{4}-\\d{2}-\\d{2}\\) stays in the index`));
+    expect(summary.online[0]?.fetched).toMatchObject({ fetched: 1, kept: 1, removed: 1 });
+    const engine = await openEngine(indexDir, { modelsDir: '' });
+    expect(engine.docs.has('docs/sharing')).toBe(false);
+    expect(engine.docs.read('docs/webhooks').markdown).toContain('Quill-Signature');
+    const [top] = await engine.retriever.search('start a notebook from a template', { limit: 1 });
+    expect(top?.path).toBe('docs/quick-start');
+    expect(top?.text).toContain('--template standup');
+    site.routes = routes();
+  });
+
+  it('removes a page the llms.txt no longer lists, and says so', async () => {
+    site.routes = { ...routes(), '/llms.txt': { body: llmsTxt(['[Quick start](/docs/quick-start)', '[Sharing](/docs/sharing.md)']) } };
+    const summary = await build(indexDir, { allowShrink: true });
+    expect(summary.warnings.map((w) => w.message)).toContain(`${site.url('/docs/webhooks')}: no longer listed in ${site.url('/llms.txt')}; removed from the index`);
+    expect(summary.lost).toEqual(['docs/webhooks']);
+    site.routes = routes();
+  });
+
+  it('fails in one clear line when the site cannot be reached, and the previous index keeps serving', async () => {
+    const before = readManifest(indexDir).contentHash;
+    await site.stop();
+    const run = await cliInProcess(['refresh', '--index', indexDir, '--fetch-timeout-ms', '400'], { WORKOS_DOCS_MCP_CACHE: path.join(work.dir, 'cache') });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      `Error: Could not fetch ${site.url('/llms.txt')}: ECONNREFUSED. The index was not changed (the previous one keeps serving); run ingest again when the site can be reached, or add --offline to rebuild from the pages fetched last time.`,
+    ]);
+    expect(readManifest(indexDir).contentHash).toBe(before);
+    const engine = await openEngine(indexDir, { modelsDir: '' });
+    expect(engine.docs.has('docs/quick-start')).toBe(true);
+  });
+
+
+});
+
+/** An RSS feed of `count` entries, newest first, one a day back from 2026-11-20. */
+function rss(count: number, origin: string, extra = ''): string {
+  const items = Array.from({ length: count }, (_, i) => {
+    const day = new Date(Date.UTC(2026, 10, 20 - i));
+    return `<item><title>Release ${count - i}</title><link>${origin}/changelog/release-${count - i}</link><guid>release-${count - i}</guid><pubDate>${day.toUTCString()}</pubDate><description><![CDATA[<p>Notebooks got <b>faster</b> in release ${count - i}.</p>]]></description></item>`;
+  });
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Quill changelog</title><link>${origin}/changelog</link>${extra}${items.join('')}</channel></rss>`;
+}
+
+describe('a changelog feed', () => {
+  let site: SiteServer;
+  let indexDir: string;
+  let docs: string;
+  beforeAll(async () => {
+    site = await new SiteServer({}).start();
+    const pinnedLink = site.url('/changelog/release-30');
+    site.routes = { '/changelog/rss.xml': { body: rss(30, site.origin), type: 'application/rss+xml' } };
+    docs = path.join(work.dir, 'quill-docs');
+    await mkdir(path.join(docs, 'guides'), { recursive: true });
+    await writeFile(path.join(docs, 'guides', 'notebooks.md'), '# Notebooks\n\nA notebook holds notes.\n');
+    const changelogs = path.join(work.dir, 'quill-changelog');
+    await mkdir(changelogs, { recursive: true });
+    await writeFile(
+      path.join(changelogs, 'pinned.json'),
+      JSON.stringify([
+        { title: 'Release 30', date: '2026-11-20', url: `${pinnedLink}/`, changes: ['The pinned copy, older wording.'] },
+        { title: 'Quill 1.0', date: '2024-01-15', url: site.url('/changelog/one-point-oh'), changes: ['Quill is generally available.'] },
+      ]),
+    );
+    indexDir = path.join(work.dir, 'feed-index');
+    await build(indexDir, { docsDir: docs, name: 'Quill', baseUrl: 'https://quill.dev/docs', changelogsDir: changelogs, changelogFeed: site.url('/changelog/rss.xml') });
+  });
+  afterAll(() => site.stop());
+
+  it('keeps every entry of the feed and the pinned ones, each once (the fetched copy wins), newest first', async () => {
+    const engine = await openEngine(indexDir, { modelsDir: '' });
+    const all = engine.changelog.find({ limit: 100 });
+    expect(all).toHaveLength(31);
+    expect(all.filter((e) => e.title === 'Release 30')).toEqual([{ date: '2026-11-20', title: 'Release 30', url: site.url('/changelog/release-30'), text: 'Notebooks got **faster** in release 30.' }]);
+    expect(all.at(-1)?.title).toBe('Quill 1.0');
+    expect(all.map((e) => e.date)).toEqual([...all.map((e) => e.date)].sort().reverse());
+  });
+
+  it('asks for the feed with its ETag on the next run and takes no body when it has not changed', async () => {
+    const mark = site.seen.length;
+    const summary = await build(indexDir);
+    expect(site.since(mark)).toEqual([{ path: '/changelog/rss.xml', conditional: true, status: 304, bytes: 0 }]);
+    expect(summary.changelog).toBe(31);
+  });
+
+  it('reads Atom feeds too, dates from `published` or else `updated`', () => {
+    const atom =
+      '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Quill</title><id>urn:quill</id><updated>2026-11-02T00:00:00Z</updated>' +
+      '<entry><title>Templates</title><id>urn:quill:templates</id><link href="https://quill.dev/changelog/templates"/><updated>2026-11-02T10:00:00Z</updated><summary>Notebook templates.</summary></entry>' +
+      '<entry><title>Offline mode</title><id>urn:quill:offline</id><link href="https://quill.dev/changelog/offline"/><published>2026-10-01T00:00:00Z</published><updated>2026-11-01T00:00:00Z</updated><content type="html">&lt;p&gt;Edit notes &lt;em&gt;offline&lt;/em&gt;.&lt;/p&gt;</content></entry>' +
+      '</feed>';
+    expect(parseEntries(atom, 'https://quill.dev/changelog/atom.xml').entries).toEqual([
+      { date: '2026-11-02', title: 'Templates', url: 'https://quill.dev/changelog/templates', text: 'Notebook templates.' },
+      { date: '2026-10-01', title: 'Offline mode', url: 'https://quill.dev/changelog/offline', text: 'Edit notes *offline*.' },
+    ]);
+  });
+
+  it('refuses a body that is not a feed, naming the URL, and keeps the index', async () => {
+    const before = readManifest(indexDir).contentHash;
+    site.routes = { '/changelog/rss.xml': { body: '<html><body>Not a feed</body></html>', type: 'text/html' } };
+    await expect(build(indexDir)).rejects.toThrow(`${site.url('/changelog/rss.xml')} is not an RSS or Atom feed`);
+    expect(readManifest(indexDir).contentHash).toBe(before);
+  });
+});
