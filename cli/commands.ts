@@ -497,7 +497,7 @@ function progressReporter(io: CliIO): { update: (stage: string, done: number, to
 
 /** One line per source for `stats`: name, version, prefix, where it comes from, its URLs. */
 function describeSource(s: SourceRecord): string {
-  if (s.fetched) return `${describeFetch(s.name, s.llmsTxt ?? s.feedUrl ?? s.baseUrl, s.fetched, s.kind)}${s.prefix ? `, ids under ${s.prefix}/` : ''}`;
+  if (s.fetched) return `${describeFetch(s.name, s.llmsTxt ?? s.feedUrl ?? s.baseUrl, s.fetched, s.kind)}${s.prefix && s.kind !== 'feed' ? `, ids under ${s.prefix}/` : ''}`;
   const what = s.package ? `${s.package}${s.version ? `@${s.version}` : ''}` : (s.docsDir ?? '');
   const name = s.package === s.name ? '' : `${s.name || '(unnamed)'} `;
   return `${name}${what ? `${name ? '(' : ''}${what}${name ? ')' : ''}` : ''}${s.prefix ? `, ids under ${s.prefix}/` : ''}, ${s.baseUrl}`;

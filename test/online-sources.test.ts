@@ -4,10 +4,11 @@ import path from 'node:path';
 import { buildIndex, type BuildSummary } from '../ingest/build.js';
 import { parseEntries } from '../ingest/online/feed.js';
 import { openEngine } from '../src/core/engine.js';
+import { ReloadingEngine } from '../src/core/reloading-engine.js';
 import { readManifest } from '../src/store/load.js';
 import { cliInProcess } from './helpers/cli.js';
 import { tempDir } from './helpers/fixtures.js';
-import { SiteServer, type Route } from './helpers/site-server.js';
+import { SiteServer, type Route } from '../scripts/loopback-site.js';
 
 /**
  * "Quill", a notes API, as a live docs site: an llms.txt, Markdown variants of its pages, one
@@ -191,6 +192,17 @@ describe('a site refreshed', () => {
     site.routes = routes();
   });
 
+  it('is picked up by a running server once `refresh` has updated the index', async () => {
+    const live = await ReloadingEngine.open(indexDir, { modelsDir: '', checkMs: 0 });
+    expect(live.current().docs.read('docs/sharing').markdown).not.toContain('share link');
+    site.routes = { ...routes(), '/docs/sharing.md': { body: `${SHARING}\n## Share links\n\nAnyone with a share link can comment.\n` } };
+    const run = await cliInProcess(['refresh', '--index', indexDir], { WORKOS_DOCS_MCP_CACHE: path.join(work.dir, 'cache') });
+    expect(run.code).toBe(0);
+    live.current();
+    await live.settled();
+    expect(live.current().docs.read('docs/sharing').markdown).toContain('Anyone with a share link can comment.');
+  });
+
   it('fails in one clear line when the site cannot be reached, and the previous index keeps serving', async () => {
     const before = readManifest(indexDir).contentHash;
     await site.stop();
@@ -267,6 +279,35 @@ describe('a changelog feed', () => {
       { date: '2026-11-02', title: 'Templates', url: 'https://quill.dev/changelog/templates', text: 'Notebook templates.' },
       { date: '2026-10-01', title: 'Offline mode', url: 'https://quill.dev/changelog/offline', text: 'Edit notes *offline*.' },
     ]);
+  });
+
+  it('takes a site and a feed from the config file beside a docs folder, with the site\'s page cap', async () => {
+    site.routes = {
+      ...site.routes,
+      '/llms.txt': { body: llmsTxt(['[Quick start](/docs/quick-start)', '[Webhooks](/docs/webhooks)', '[Sharing](/docs/sharing)']) },
+      '/docs/quick-start.md': { body: QUICK_START },
+      '/docs/webhooks.md': { body: WEBHOOKS },
+      '/docs/sharing.md': { body: SHARING },
+    };
+    const config = path.join(work.dir, 'quill.config.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        index: './config-index',
+        sources: [
+          { docs: './quill-docs', name: 'Quill', baseUrl: 'https://quill.dev/docs' },
+          { llmsTxt: site.url('/llms.txt'), name: 'Quill site', prefix: 'site', maxPages: 2 },
+          { changelogFeed: site.url('/changelog/rss.xml'), name: 'Quill changelog' },
+        ],
+      }),
+    );
+    const run = await cliInProcess(['ingest', '--config', config], { WORKOS_DOCS_MCP_CACHE: path.join(work.dir, 'cache') });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`${site.url('/llms.txt')}: lists 3 pages; only the first 2 are taken (raise --max-pages)`);
+    const engine = await openEngine(path.join(work.dir, 'config-index'), { modelsDir: '' });
+    expect(['guides/notebooks', 'site/docs/quick-start', 'site/docs/webhooks', 'site/docs/sharing'].map((id) => engine.docs.has(id))).toEqual([true, true, true, false]);
+    expect(engine.changelog.find({ limit: 100 })).toHaveLength(30);
+    expect(engine.index.manifest.sources.map((s) => `${s.kind}:${s.name}:${s.prefix}`)).toEqual(['folder:Quill:', 'site:Quill site:site', 'feed:Quill changelog:quill-changelog']);
   });
 
   it('refuses a body that is not a feed, naming the URL, and keeps the index', async () => {

@@ -86,6 +86,8 @@ export function describeSources(sources: SourceRecord[]): Array<{ name: string; 
 export function sourcesLine(sources: SourceRecord[]): string {
   const one = (s: SourceRecord) => {
     const pkg = s.package && s.package !== s.name ? ` (${s.package}${s.version ? ` ${s.version}` : ''})` : s.version ? ` ${s.version}` : '';
+    // A feed has entries (in get_changelog), not docs under an id prefix.
+    if (s.kind === 'feed') return `${s.name} (changelog feed)`;
     return `${s.name || 'docs'}${pkg}${s.prefix ? `, ids under ${s.prefix}/` : ''}`;
   };
   return `${sources.length === 1 ? 'Source' : 'Sources'}: ${sources.map(one).join('; ')}`;
@@ -95,7 +97,7 @@ export function sourcesLine(sources: SourceRecord[]): string {
 export function otherSources(about: IndexAbout): string {
   const others = about.sources.slice(1);
   if (others.length === 0) return '';
-  const named = others.map((s) => `${s.name}${s.version ? ` ${s.version}` : ''}${s.prefix ? ` (${s.prefix}/)` : ''}`);
+  const named = others.map((s) => (s.kind === 'feed' ? `${s.name} (changelog feed)` : `${s.name}${s.version ? ` ${s.version}` : ''}${s.prefix ? ` (${s.prefix}/)` : ''}`));
   if (others.every((s) => s.kind === 'npm-package')) {
     return `SDK packages indexed beside the docs (their READMEs, and method pages for those with signatures; code examples come from these versions): ${named.join(', ')}.`;
   }

@@ -21,7 +21,7 @@ export interface Seen {
 }
 
 /**
- * A docs site on the loopback interface for the tests of site and feed sources: serves the given
+ * A docs site on the loopback interface, for the tests and the bench of site and feed sources: serves the given
  * routes, answers conditional requests with 304 when the ETag matches, and records every request.
  * Routes can be changed between runs.
  */
