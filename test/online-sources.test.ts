@@ -62,6 +62,7 @@ describe('a site with pages that fail in every way a real one does', () => {
           '[Huge](/docs/huge)',
           '[Moved](/docs/moved)',
           `[Partner docs](${other.url('/docs/partner')})`,
+          '[Everything in one file](/llms-full.txt)',
         ]),
       },
       '/docs/quick-start.md': { body: QUICK_START },
@@ -115,6 +116,8 @@ describe('a site with pages that fail in every way a real one does', () => {
     expect(fetched?.bytes).toBe(Buffer.byteLength(site.routes['/llms.txt'] && 'body' in site.routes['/llms.txt'] ? site.routes['/llms.txt'].body : '') + Buffer.byteLength(QUICK_START) + Buffer.byteLength(WEBHOOKS) + Buffer.byteLength(ARCHIVE_HTML));
     // The slow page was tried twice (one retry), the missing one as .md and as itself.
     expect(site.seen.filter((s) => s.path === '/docs/slow.md')).toHaveLength(2);
+    // llms-full.txt holds the same pages again: it is not a page of its own.
+    expect(site.seen.filter((s) => s.path.includes('llms-full'))).toEqual([]);
     expect(site.seen.filter((s) => s.path.startsWith('/docs/missing')).map((s) => s.path)).toEqual(['/docs/missing.md', '/docs/missing']);
   });
 });

@@ -41,9 +41,11 @@ export async function syncFeed(feedUrl: string, cacheDir: string, limits: FetchL
     if (!previous) throw new OnlineSourceError(`${feedUrl} has never been fetched, so there is nothing to build from offline: run ingest once while online.`);
     body = await readFile(path.join(dir, BODY_FILE), 'utf8');
   } else {
+    const cached = previous ? await readFile(path.join(dir, BODY_FILE), 'utf8').catch(() => undefined) : undefined;
     const outcome = await fetchText(feedUrl, {
       origin: new URL(feedUrl).origin,
-      validators: previous?.validators,
+      // Asked for with its validators only while its copy is there to fall back on.
+      validators: cached === undefined ? undefined : previous?.validators,
       limits,
       counts,
       accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1',
@@ -54,7 +56,8 @@ export async function syncFeed(feedUrl: string, cacheDir: string, limits: FetchL
     if (outcome.kind === 'body') {
       body = outcome.body;
       fresh = { validators: outcome.validators };
-    } else body = await readFile(path.join(dir, BODY_FILE), 'utf8');
+    } else if (cached !== undefined) body = cached;
+    else throw new OnlineSourceError(`${feedUrl} answered 304 Not Modified to a request that was not conditional. The index was not changed.`);
   }
   // Parsed before it is kept: a broken feed fails the run and does not replace a good copy.
   const { entries, warnings } = parseEntries(body, feedUrl);

@@ -59,6 +59,7 @@ interface SiteState {
 }
 
 const STATE_FILE = 'state.json';
+const LLMS_FILES = /(^|\/)llms(-[\w-]+)?\.txt$/i;
 const LLMS_FILE = 'llms.txt';
 
 /**
@@ -88,17 +89,19 @@ export async function syncSite(
     const pages = await readPages(dir, Object.values(previous.pages), warnings);
     return { pages, warnings, record: record(started, counts, { listed: pages.length, pages: pages.length, offline: true }) };
   }
-  const llms = await fetchText(source.llmsTxt, { origin, validators: previous?.llmsTxt.validators, limits: { ...limits, retries: limits.retries }, counts, accept: 'text/markdown, text/plain;q=0.9, */*;q=0.1' });
+  // The llms.txt is asked for with its validators only while its copy is there to fall back on.
+  const cachedList = previous ? await readFile(path.join(dir, LLMS_FILE), 'utf8').catch(() => undefined) : undefined;
+  const llms = await fetchText(source.llmsTxt, { origin, validators: cachedList === undefined ? undefined : previous?.llmsTxt.validators, limits, counts, accept: 'text/markdown, text/plain;q=0.9, */*;q=0.1' });
   let listText: string;
   if (llms.kind === 'failed') {
     throw new OnlineSourceError(`Could not fetch ${source.llmsTxt}: ${llms.reason}. The index was not changed (the previous one keeps serving); run ingest again when the site can be reached, or add --offline to rebuild from the pages fetched last time.`);
-  } else if (llms.kind === 'not-modified' && previous) {
-    listText = await readFile(path.join(dir, LLMS_FILE), 'utf8').catch(() => '');
   } else if (llms.kind === 'body') {
     listText = llms.body;
     await writeAtomic(path.join(dir, LLMS_FILE), listText);
+  } else if (cachedList !== undefined) {
+    listText = cachedList;
   } else {
-    throw new OnlineSourceError(`${source.llmsTxt} answered 304 Not Modified to a request that was not conditional.`);
+    throw new OnlineSourceError(`${source.llmsTxt} answered 304 Not Modified to a request that was not conditional. The index was not changed.`);
   }
   const { links, otherOrigins } = linksOf(listText, source.llmsTxt);
   if (otherOrigins.size) warnings.push(`${source.llmsTxt}: ${[...otherOrigins.values()].reduce((n, c) => n + c, 0)} links to other origins not fetched (${[...otherOrigins.keys()].join(', ')})`);
@@ -195,7 +198,8 @@ export function linksOf(text: string, listUrl: string): { links: string[]; other
       if (target && target.origin !== origin) otherOrigins.set(target.origin, (otherOrigins.get(target.origin) ?? 0) + 1);
       else if (target && (target.protocol === 'http:' || target.protocol === 'https:')) {
         target.hash = '';
-        if (target.href !== listUrl && !seen.has(target.href)) {
+        // Other llms files (llms-full.txt and the like) hold the same pages again, in one piece.
+        if (target.href !== listUrl && !LLMS_FILES.test(target.pathname) && !seen.has(target.href)) {
           seen.add(target.href);
           links.push(target.href);
         }
