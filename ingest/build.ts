@@ -276,7 +276,9 @@ async function parseStage(options: BuildOptions, context: BuildContext, previous
     onProgress: (done, total) => options.progress?.('parse', done, total),
   });
   for (const w of corpus.warnings) log(`warning: ${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ${w.message}`);
-  if (corpus.files.length + corpus.failed === 0 && !options.allowEmpty) throw new EmptyDocsError(sources.map((s) => s.docsDir ?? s.name).join(', '));
+  // Changelog pages are not docs of a folder: a docs folder with none is still empty.
+  const sourceDocs = corpus.files.filter((f) => !corpus.changelogPrefix || !underPrefix(f.docId, corpus.changelogPrefix)).length;
+  if (sourceDocs + corpus.failed === 0 && !options.allowEmpty) throw new EmptyDocsError(sources.map((s) => s.docsDir ?? s.name).join(', '));
   const before = previous?.manifest ?? previousManifest(options.indexDir);
   const lost = lostDocs(before, corpus.files, corpus.changelogPrefix);
   if (lost.docs.length > Math.max(1, SHRINK_LIMIT * lost.of) && !options.allowShrink) {
