@@ -17,8 +17,7 @@ import { writeIndex } from '../src/store/format/index-format.js';
 import { FORMAT_VERSION, type Manifest } from '../src/store/format/manifest.js';
 import { DEFAULT_HNSW_PARAMS } from '../src/store/vector-index.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, withContext } from './chunk.js';
-import { readChangelogs } from './changelog.js';
-import { mergeChangelog } from './online/feed.js';
+import { readAllChangelogs } from './changelogs.js';
 import type { SiteLimits } from './online/site.js';
 import type { FetchRecord } from '../src/store/format/manifest.js';
 import { parseCorpus, type Corpus, type CorpusWarning, type ParsedFile } from './corpus.js';
@@ -29,6 +28,7 @@ import { arrangeSources, feedSource, folderSource, presetSources, siteSource, wo
 import { defaultCacheDir } from '../src/package-root.js';
 import { frameworkKey, pointPlaceholders, type SdkExample } from './sdk/placeholders.js';
 import type { PackFn } from './sources/npm-package.js';
+import type { PublishTimesFn } from './sources/publish-times.js';
 import { embedChunks, type Embedded } from './embed-stage.js';
 import { planBuild, recordedSettings, sourceUrls, type BuildPlan, type BuildSettings } from './plan.js';
 import { buildSearchStructures } from './search-stage.js';
@@ -81,6 +81,8 @@ export interface BuildOptions {
   fetchLimits?: Partial<SiteLimits>;
   /** Test hook: how tarballs are downloaded. */
   pack?: PackFn;
+  /** Test hook: how a package's publish times are asked of the registry (to date its CHANGELOG.md). */
+  publishTimes?: PublishTimesFn;
   /** Test hook: called after vectors are computed and before anything is written. */
   beforeWrite?: () => void | Promise<void>;
   /** Test hook: called when the HNSW library has written its file, before the file is checked. */
@@ -225,7 +227,7 @@ async function buildInto(writer: IndexWriter, options: BuildOptions, context: Bu
   const { previous, plan } = planStage(options, wantedSettings(options, context.sources), context.log);
   const parsed = await parseStage(options, context, previous, plan);
   const contentHash = hashCorpus(parsed.corpus.files, parsed.changelog.length);
-  const docsOnly = docsSourcesOnly(parsed.corpus.sources);
+  const docsOnly = docsSourcesOnly(parsed.corpus.sources, parsed.corpus.changelogPrefix);
   const embedded = await embedChunks({ ...options, chunks: parsed.chunks, texts: parsed.texts, contentHash, ...(docsOnly ? { fitOn: (c: Chunk) => docsOnly(c.docId) } : {}) }, previous, plan);
   const { files, navigation } = parsed.corpus;
   const search = await buildSearchStructures(writer, { ...options, chunks: parsed.chunks, docs: files.map((f) => f.doc), navigation, vectors: embedded.vectors, ...(docsOnly ? { inStats: docsOnly } : {}) });
@@ -285,26 +287,32 @@ async function parseStage(options: BuildOptions, context: BuildContext, previous
   const reuse = plan.reuseParsed ? previous : undefined;
   const previousFiles = reuse ? filesOf(reuse) : new Map<string, ParsedFile>();
   const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
+  const list = {
+    cacheDir: options.cacheDir ?? defaultCacheDir({}),
+    ...(options.pack ? { pack: options.pack } : {}),
+    ...(options.packageDirs ? { packageDirs: options.packageDirs } : {}),
+    ...(options.publishTimes ? { publishTimes: options.publishTimes } : {}),
+    ...(options.offline ? { offline: true } : {}),
+    ...(options.fetchLimits ? { fetchLimits: options.fetchLimits } : {}),
+  };
+  // The changelog first: its entries become pages of the corpus (and packages are fetched here).
+  const changelog = await readAllChangelogs(sources, { maxFileBytes: limits.maxFileBytes, list });
+  for (const w of changelog.warnings) log(`warning: changelog: ${w}`);
   const corpus = await parseCorpus({
     sources,
-    list: {
-      cacheDir: options.cacheDir ?? defaultCacheDir({}),
-      ...(options.pack ? { pack: options.pack } : {}),
-      ...(options.packageDirs ? { packageDirs: options.packageDirs } : {}),
-      ...(options.offline ? { offline: true } : {}),
-      ...(options.fetchLimits ? { fetchLimits: options.fetchLimits } : {}),
-    },
+    list,
+    changelog: changelog.entries,
     limits,
     strict: options.strict,
     previous: { get: (p) => previousFiles.get(p), registryHash: reuse?.manifest.registryHash, registryParts: reuse?.registryParts },
     onProgress: (done, total) => options.progress?.('parse', done, total),
   });
   for (const w of corpus.warnings) log(`warning: ${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ${w.message}`);
-  const changelog = await readAllChangelogs(sources, limits.maxFileBytes, corpus.feedEntries);
-  for (const w of changelog.warnings) log(`warning: changelog: ${w}`);
-  if (corpus.files.length + corpus.failed === 0 && !options.allowEmpty) throw new EmptyDocsError(sources.map((s) => s.docsDir ?? s.name).join(', '));
+  // Changelog pages are not docs of a folder: a docs folder with none is still empty.
+  const sourceDocs = corpus.files.filter((f) => !corpus.changelogPrefix || !underPrefix(f.docId, corpus.changelogPrefix)).length;
+  if (sourceDocs + corpus.failed === 0 && !options.allowEmpty) throw new EmptyDocsError(sources.map((s) => s.docsDir ?? s.name).join(', '));
   const before = previous?.manifest ?? previousManifest(options.indexDir);
-  const lost = lostDocs(before, corpus.files);
+  const lost = lostDocs(before, corpus.files, corpus.changelogPrefix);
   if (lost.docs.length > Math.max(1, SHRINK_LIMIT * lost.of) && !options.allowShrink) {
     const failedBefore = corpus.failures.filter((f) => before?.files[f.path]).length;
     throw new ShrinkRefusedError(path.resolve(options.indexDir), lost.docs, lost.of, failedBefore);
@@ -313,7 +321,8 @@ async function parseStage(options: BuildOptions, context: BuildContext, previous
   corpus.files = pointed.files;
   if (pointed.placeholders) log(`missing code samples: ${pointed.placeholders} placeholders, ${pointed.pointed} with a pointer to the closest SDK example`);
   const chunks = withContext(corpus.files.flatMap((f) => f.chunks), breadcrumbs(corpus.navigation));
-  return { corpus, changelog: changelog.entries, lost: lost.docs, chunks, texts: chunks.map((c) => embeddingText(c)), placeholders: { total: pointed.placeholders, pointed: pointed.pointed } };
+  // The corpus's list: these entries and those of the feeds fetched as the sources were listed.
+  return { corpus, changelog: corpus.changelog, lost: lost.docs, chunks, texts: chunks.map((c) => embeddingText(c)), placeholders: { total: pointed.placeholders, pointed: pointed.pointed } };
 }
 
 /** Write: write every component and the manifest, switch to the new version, and summarize. */
@@ -354,6 +363,7 @@ async function writeStage(
       buildMs: Math.round(performance.now() - start),
       sources: corpus.sources,
       contentHash,
+      ...(corpus.changelogPrefix ? { changelogPrefix: corpus.changelogPrefix } : {}),
       topics: corpus.navigation.map((n) => ({ title: n.title, ...(n.id !== undefined ? { id: n.id } : {}) })),
       embedder: { ...embedded.embedder.info, ...fit },
       chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS },
@@ -394,10 +404,15 @@ function previousManifest(indexDir: string): Manifest | undefined {
   }
 }
 
-function lostDocs(previous: Manifest | undefined, files: ParsedFile[]): { docs: string[]; of: number } {
+/**
+ * The docs of the previous index this build does not have. Changelog pages do not count: entries
+ * leave with their sources (a feed keeps only its latest), which is not a docs folder gone wrong.
+ */
+function lostDocs(previous: Manifest | undefined, files: ParsedFile[], changelogPrefix: string | undefined): { docs: string[]; of: number } {
   if (!previous) return { docs: [], of: 0 };
   const kept = new Set(files.map((f) => f.docId));
-  const before = [...new Set(Object.values(previous.files).map((s) => s.docId))];
+  const changes = [previous.changelogPrefix, changelogPrefix].filter((p): p is string => Boolean(p));
+  const before = [...new Set(Object.values(previous.files).map((s) => s.docId))].filter((id) => !changes.some((p) => underPrefix(id, p)));
   return { docs: before.filter((id) => !kept.has(id)).sort(), of: before.length };
 }
 
@@ -476,13 +491,6 @@ export function recordedSources(indexDir: string): SourceRecord[] | undefined {
   return [folderSource({ docs: corpus.docsDir, baseUrl, changelogs: typeof corpus.changelogsDir === 'string' ? corpus.changelogsDir : null })];
 }
 
-/** Every source's changelog entries and the ones fetched from feeds (which replace a pinned copy of the same entry), newest first. */
-async function readAllChangelogs(sources: SourceRecord[], maxFileBytes: number, fetched: ChangelogEntry[]): Promise<{ entries: ChangelogEntry[]; warnings: string[] }> {
-  const results = await Promise.all(sources.map((s) => readChangelogs(s.changelogsDir ?? undefined, maxFileBytes)));
-  const pinned = results.flatMap((r) => r.entries);
-  return { entries: mergeChangelog(pinned, fetched), warnings: results.flatMap((r) => r.warnings) };
-}
-
 /** The SDK code missing docs samples may point to: each README code block (in its section) and each method page's call. */
 function sdkExamples(corpus: Corpus): SdkExample[] {
   const examples: SdkExample[] = [];
@@ -511,13 +519,16 @@ function sdkExamples(corpus: Corpus): SdkExample[] {
 }
 
 /**
- * Beside package sources (READMEs, generated method pages), what the model and the term
- * statistics are learned from: the docs sources. The local model is fitted on them (package
- * chunks are projected into its space) and the lexical indexes take document frequencies and
- * lengths over them, so adding an SDK leaves the docs' vectors and term weights as they were.
+ * Beside package sources (READMEs, generated method pages) and the changelog's pages, what the
+ * model and the term statistics are learned from: the docs sources. The local model is fitted on
+ * them (the other chunks are projected into its space) and the lexical indexes take document
+ * frequencies and lengths over them, so adding an SDK or a changelog entry leaves the docs'
+ * vectors and term weights as they were. An index of packages alone learns from all its pages.
  */
-function docsSourcesOnly(sources: SourceRecord[]): ((docId: string) => boolean) | undefined {
+function docsSourcesOnly(sources: SourceRecord[], changelogPrefix: string | undefined): ((docId: string) => boolean) | undefined {
   const packages = sources.filter((s) => s.kind === 'npm-package' && s.prefix).map((s) => s.prefix);
-  if (packages.length === 0 || packages.length === sources.length) return undefined;
-  return (docId) => !packages.some((p) => underPrefix(docId, p));
+  const left = packages.length === sources.length ? [] : packages;
+  const out = [...left, ...(changelogPrefix ? [changelogPrefix] : [])];
+  if (out.length === 0) return undefined;
+  return (docId) => !out.some((p) => underPrefix(docId, p));
 }

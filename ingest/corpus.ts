@@ -18,6 +18,8 @@ import { createParsePool, type ParsePool } from './parse-pool.js';
 import { mergeRegistries, registryFromFrontmatter } from './reference.js';
 import { FRONTMATTER } from './markdown.js';
 import { mapLimit } from './map-limit.js';
+import { changelogNavigation, changelogPages, changelogPrefixFor } from './changelog-pages.js';
+import { mergeChangelogs } from './changelogs.js';
 
 export interface ParsedFile {
   path: string;
@@ -55,8 +57,10 @@ export interface Corpus {
   registryParts: RegistryParts;
   /** The sources as read (an SDK from a local folder carries the version found there). */
   sources: SourceRecord[];
-  /** Changelog entries fetched from feed sources in this run. */
-  feedEntries: ChangelogEntry[];
+  /** The id prefix of the changelog's pages (`changelog`), when there are any. */
+  changelogPrefix?: string;
+  /** Every changelog entry, newest first: the given ones merged with those of the feed sources. */
+  changelog: ChangelogEntry[];
   /** Files parsed in this run (the rest were reused from the previous build). */
   parsed: number;
   /** Files indexed as plain Markdown or plain text because they could not be parsed as written. */
@@ -83,6 +87,8 @@ export interface CorpusOptions {
   limits?: Partial<IngestLimits>;
   /** Fail on the first file that cannot be parsed as written, or is over the size limit, instead of falling back. */
   strict?: boolean;
+  /** Changelog entries, each made a page under one id prefix (see changelog-pages.ts), newest first. */
+  changelog?: ChangelogEntry[];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -176,7 +182,10 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
   let done = 0;
   // SDK method pages are made after the docs, with links back to the reference pages that name them.
   const methodPages = sdk ? sdk.methods.length : 0;
-  if (docs.length + methodPages === 0) options.onProgress?.(0, 0);
+  // A feed's copy of an entry comes first, so it wins over a pinned copy of the same change.
+  const entries = mergeChangelogs([listings.flatMap((l) => l.changelog ?? []), options.changelog ?? []]);
+  const total = docs.length + methodPages + entries.length;
+  if (total === 0) options.onProgress?.(0, 0);
   pool.setRegistry(registry);
   const parseAll = async (list: Array<{ file: SourceFile; source: string }>): Promise<Array<ParsedFile | undefined>> => {
     const files: Array<ParsedFile | undefined> = new Array(list.length);
@@ -200,7 +209,7 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
           failures.push(warning);
         }
       }
-      options.onProgress?.(++done, docs.length + methodPages);
+      options.onProgress?.(++done, total);
     }));
     return files;
   };
@@ -213,17 +222,45 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
     files.push(...(await parseAll(pages)));
     allFiles.push(...pages.map((p) => p.file));
   }
+  // Changelog pages come last, under a prefix no doc holds.
+  const changelogPrefix = entries.length ? changelogPrefixFor(sourceList, allFiles.filter((f) => f.kind === 'doc').map((f) => f.docId)) : undefined;
+  const changes = changelogPrefix ? changelogPages(entries, changelogPrefix) : [];
+  for (const page of changes) hashes.set(page.file.path, sha256(page.source));
+  files.push(...(await parseAll(changes)));
+  allFiles.push(...changes.map((p) => p.file));
   let indexed = files.filter((f): f is ParsedFile => f !== undefined);
   if (kept.length) {
     // In the sources' order, as if they had been read.
     const order = new Map(allFiles.map((f, i) => [f.path, i]));
     indexed = [...indexed, ...kept].sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
   }
-  const navigation = navigationOf(sourceList, navFiles, indexed);
+  const changelogIds = new Set(changes.map((p) => p.file.docId));
+  const navigation = navigationOf(
+    sourceList,
+    navFiles,
+    indexed.filter((f) => !changelogIds.has(f.docId)),
+  );
+  const indexedIds = new Set(indexed.map((f) => f.docId));
+  const changelogNode = changelogPrefix ? changelogNavigation(changes.filter((p) => indexedIds.has(p.file.docId)), changelogPrefix) : undefined;
+  if (changelogNode) navigation.push(changelogNode);
   warnings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   failures.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const feedEntries = listings.flatMap((l) => l.changelog ?? []);
-  return { sources: sourceList, files: indexed, navigation, warnings, registryHash, registryParts, feedEntries, parsed, fallback, failed, failures, stale, sourceFiles: allFiles.length };
+  return {
+    sources: sourceList,
+    ...(changelogNode && changelogPrefix ? { changelogPrefix } : {}),
+    changelog: entries,
+    files: indexed,
+    navigation,
+    warnings,
+    registryHash,
+    registryParts,
+    parsed,
+    fallback,
+    failed,
+    failures,
+    stale,
+    sourceFiles: allFiles.length,
+  };
 }
 
 /** Reads a file through one descriptor, refusing it (before reading) when it is over the size limit. */

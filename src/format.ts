@@ -54,7 +54,7 @@ export function formatNavTree(tree: NavNode[]): string {
 
 export function formatChangelog(entries: ChangelogEntry[]): string {
   if (entries.length === 0) return 'No changelog entries match. Try a wider date range or other words.';
-  return entries.map((e) => `## ${e.date}: ${e.title}\n\n${e.url}\n\n${e.text}`).join('\n\n');
+  return entries.map((e) => `## ${e.date || 'undated'}: ${e.title}\n\n${e.url}\n\n${e.text}`).join('\n\n');
 }
 
 /** Characters of code a get_examples answer carries; the structured copy doubles it, within the 25,000 limit. */

@@ -94,7 +94,7 @@ describe('list and changelog commands', () => {
     const { code, stdout } = await cli('list', '--index', indexDir);
     expect(code).toBe(0);
     expect(stdout).toBe(
-      ['Source: WorkOS', '', '- Broken page (broken)', '- Guide (guide)', '  - Getting Started', '    - Overview (guide)', '    - Testing (guide/testing)', '  - Reference', '    - Create a widget (reference/widgets/create)', '- Hangar API reference (reference)', ''].join('\n'),
+      ['Source: WorkOS', '', '- Broken page (broken)', '- Guide (guide)', '  - Getting Started', '    - Overview (guide)', '    - Testing (guide/testing)', '  - Reference', '    - Create a widget (reference/widgets/create)', '- Hangar API reference (reference)', '- Changelog', '  - Gliders (2026-01-10) (changelog/2026-01-10-gliders)', '  - Paint colours (2025-06-01) (changelog/2025-06-01-paint-colours)', ''].join('\n'),
     );
     const tool = await client.callTool({ name: 'list_docs', arguments: {} });
     expect((tool.content as Array<{ text: string }>)[0]?.text).toBe(stdout.trimEnd());
@@ -114,12 +114,12 @@ describe('list and changelog commands', () => {
   it('changelog prints entries newest first, narrowed by --since and --query, like get_changelog', async () => {
     const all = await cli('changelog', '--index', indexDir);
     expect(all.code).toBe(0);
-    expect(all.stdout.match(/^## .*$/gm)).toEqual(['## 2026-01-10: Gliders', '## 2025-06-01: Wind tunnel']);
+    expect(all.stdout.match(/^## .*$/gm)).toEqual(['## 2026-01-10: Gliders', '## 2025-06-01: Paint colours']);
     expect((await cli('changelog', '--since', '2026-01-01', '--index', indexDir)).stdout.match(/^## .*$/gm)).toEqual(['## 2026-01-10: Gliders']);
-    const json = JSON.parse((await cli('changelog', '--query', 'wind tunnel', '--limit', '1', '--json', '--index', indexDir)).stdout) as { entries: unknown[] };
-    const tool = await client.callTool({ name: 'get_changelog', arguments: { query: 'wind tunnel', limit: 1 } });
+    const json = JSON.parse((await cli('changelog', '--query', 'paint colours', '--limit', '1', '--json', '--index', indexDir)).stdout) as { entries: unknown[] };
+    const tool = await client.callTool({ name: 'get_changelog', arguments: { query: 'paint colours', limit: 1 } });
     expect(json.entries).toEqual((tool.structuredContent as { entries: unknown[] }).entries);
-    expect(json.entries).toMatchObject([{ date: '2025-06-01', title: 'Wind tunnel' }]);
+    expect(json.entries).toMatchObject([{ date: '2025-06-01', title: 'Paint colours', source: 'WorkOS' }]);
   });
 
   it('changelog refuses a date that is not YYYY-MM-DD with exit 2', async () => {

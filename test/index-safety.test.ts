@@ -64,7 +64,8 @@ describe('ingest never deletes what it did not create', () => {
   it('builds into an empty folder, and removes a folder it created when the build is refused', async () => {
     await mkdir(index);
     await build();
-    expect(loadIndex(index).docs).toHaveLength(5);
+    // The fixture docs' five pages and their changelog's two.
+    expect(loadIndex(index).docs).toHaveLength(7);
     const fresh = path.join(work.dir, 'new', 'index');
     const empty = path.join(work.dir, 'empty-docs');
     await mkdir(empty);
@@ -94,7 +95,7 @@ describe('ingest never deletes what it did not create', () => {
     await cp(resolveIndexFolder(built).folder, index, { recursive: true, filter: (src) => !src.endsWith('.workos-docs-mcp') });
     await writeFile(path.join(index, 'notes.txt'), 'mine');
     expect(resolveIndexFolder(index).version).toBeNull();
-    expect(loadIndex(index).docs).toHaveLength(5);
+    expect(loadIndex(index).docs).toHaveLength(7);
     await writeFile(path.join(docs, 'guide', 'kites.mdx'), '---\ntitle: Kites\n---\n\n## Kite strings\n\nKites fly on long strings.\n');
     const summary = await build();
     expect(summary.full).toBe(false);
@@ -116,13 +117,14 @@ describe('ingest does not replace a good index with a worse one', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/No \.md or \.mdx files in .*empty, so nothing was built[\s\S]*--allow-empty/);
     expect(await manifestText()).toBe(before);
-    expect(loadIndex(index).docs).toHaveLength(5);
+    expect(loadIndex(index).docs).toHaveLength(7);
     // --allow-empty alone does not wipe a good index: that is a shrink, which needs its own flag.
     await expect(build({ docsDir: empty, allowEmpty: true })).rejects.toThrow(/would lose 5 of its 5 docs/);
     const other = path.join(work.dir, 'other');
     const summary = await build({ docsDir: empty, allowEmpty: true, indexDir: other });
-    expect(summary.docs).toBe(0);
-    expect(loadIndex(other).chunks).toHaveLength(0);
+    // No docs; the changelog's entries are still pages.
+    expect(summary.docs).toBe(2);
+    expect(loadIndex(other).docs.map((d) => d.id)).toEqual(['changelog/2026-01-10-gliders', 'changelog/2025-06-01-paint-colours']);
   });
 
   it('refuses a build that loses more than max(1, 10%) of the docs, naming them and --allow-shrink', async () => {
@@ -139,7 +141,7 @@ describe('ingest does not replace a good index with a worse one', () => {
     expect(await manifestText()).toBe(before);
     const summary = await build({ allowShrink: true });
     expect(summary.lost).toEqual(['guide/testing', 'reference/widgets/create']);
-    expect(loadIndex(index).docs).toHaveLength(3);
+    expect(loadIndex(index).docs).toHaveLength(5);
   });
 
   it('keeps the previous version of a changed doc that can no longer be read, and without one counts it as failed and lost, not removed', async () => {
@@ -200,10 +202,10 @@ describe.skipIf(!canMount())('a real full or read-only disk (tmpfs; needs root)'
       await expect(build({ full: true })).rejects.toThrow(/Cannot write the index: (the disk is full|the HNSW file read back is incomplete[\s\S]*disk is probably full)[\s\S]*index-data\/v-/);
       expect(resolveIndexFolder(index).version).toBe(before);
       expect(await versions()).toEqual([before]);
-      expect(loadIndex(index).docs).toHaveLength(5);
+      expect(loadIndex(index).docs).toHaveLength(7);
       await rm(path.join(disk, 'filler'));
       await build({ full: true });
-      expect(loadIndex(index).docs).toHaveLength(6);
+      expect(loadIndex(index).docs).toHaveLength(8);
     } finally {
       unmount();
     }
@@ -280,7 +282,7 @@ describe('one ingest at a time; readers change nothing', () => {
     expect(() => loadIndex(index)).toThrow(/CURRENT: it names "\.\.\/\.\.\/etc", which is not an index version folder/);
     const summary = await build();
     expect(summary.full).toBe(true);
-    expect(loadIndex(index).docs).toHaveLength(5);
+    expect(loadIndex(index).docs).toHaveLength(7);
   });
 
   it('never shows a reader a gap or a mix while ingests switch versions', async () => {
@@ -308,7 +310,7 @@ describe('one ingest at a time; readers change nothing', () => {
     await reader;
     expect(failures).toEqual([]);
     expect(loads).toBeGreaterThan(4);
-    expect(loadIndex(index).docs).toHaveLength(9);
+    expect(loadIndex(index).docs).toHaveLength(11);
     // The version it replaced stays for readers that resolved it a moment ago; older ones go.
     expect(await versions()).toHaveLength(2);
   });

@@ -30,10 +30,11 @@ describe('building and loading an index', () => {
   it('round-trips: build, load, and answer a query from the fixture docs', async () => {
     const summary = await build();
     // broken.mdx is not valid MDX: indexed as plain Markdown, counted as a fallback, not a failure.
-    expect(summary.files).toMatchObject({ total: 5, added: 5, parsed: 5, fallback: 1, failed: 0 });
+    // The two changelog entries are pages too.
+    expect(summary.files).toMatchObject({ total: 7, added: 7, parsed: 7, fallback: 1, failed: 0 });
     expect(summary.warnings.map((w) => `${w.path}:${w.line}`)).toEqual(['broken.mdx:7']);
     const engine = await openEngine(index, { modelsDir: '' });
-    expect(engine.index.manifest.counts).toMatchObject({ docs: 5, chunks: summary.chunks, changelog: 2 });
+    expect(engine.index.manifest.counts).toMatchObject({ docs: 7, chunks: summary.chunks, changelog: 2 });
     const results = await engine.retriever.search('wind tunnel sandbox test flights', { limit: 3 });
     expect(results[0]?.path).toBe('guide/testing');
     expect(results[0]?.url).toBe('https://workos.com/docs/guide/testing#wind-tunnel-sandbox');

@@ -140,13 +140,13 @@ describe('the MCP surface', () => {
     expect((all.structuredContent as { entries: Array<{ date: string }> }).entries.map((e) => e.date)).toEqual(['2026-01-10', '2025-06-01']);
     const since = await call('get_changelog', { since: '2025-12-01' });
     expect((since.structuredContent as { entries: Array<{ title: string }> }).entries.map((e) => e.title)).toEqual(['Gliders']);
-    const query = await call('get_changelog', { query: 'wind tunnel' });
-    expect((query.structuredContent as { entries: Array<{ title: string }> }).entries[0]?.title).toBe('Wind tunnel');
+    const query = await call('get_changelog', { query: 'paint colours' });
+    expect((query.structuredContent as { entries: Array<{ title: string }> }).entries[0]?.title).toBe('Paint colours');
   });
 
   it('lists every doc as a docs:// resource and reads one', async () => {
     const { resources } = await server.client.listResources();
-    expect(resources.map((r) => r.uri).sort()).toEqual(['docs://broken', 'docs://guide', 'docs://guide/testing', 'docs://reference', 'docs://reference/widgets/create']);
+    expect(resources.map((r) => r.uri).sort()).toEqual(['docs://broken', 'docs://changelog/2025-06-01-paint-colours', 'docs://changelog/2026-01-10-gliders', 'docs://guide', 'docs://guide/testing', 'docs://reference', 'docs://reference/widgets/create']);
     const read = await server.client.readResource({ uri: 'docs://guide/testing' });
     expect(read.contents[0]).toMatchObject({ uri: 'docs://guide/testing', mimeType: 'text/markdown' });
     expect(String((read.contents[0] as { text: string }).text)).toMatch(/^# Testing planes/);

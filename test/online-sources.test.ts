@@ -260,9 +260,17 @@ describe('a changelog feed', () => {
     const engine = await openEngine(indexDir, { modelsDir: '' });
     const all = engine.changelog.find({ limit: 100 });
     expect(all).toHaveLength(31);
-    expect(all.filter((e) => e.title === 'Release 30')).toEqual([{ date: '2026-11-20', title: 'Release 30', url: site.url('/changelog/release-30'), text: 'Notebooks got **faster** in release 30.' }]);
+    expect(all.filter((e) => e.title === 'Release 30')).toEqual([{ date: '2026-11-20', title: 'Release 30', url: site.url('/changelog/release-30'), text: 'Notebooks got **faster** in release 30.', source: '127.0.0.1 changelog' }]);
     expect(all.at(-1)?.title).toBe('Quill 1.0');
     expect(all.map((e) => e.date)).toEqual([...all.map((e) => e.date)].sort().reverse());
+  });
+
+  it('makes every fetched entry a page search_docs finds, with its date and the URL it was published at', async () => {
+    const engine = await openEngine(indexDir, { modelsDir: '' });
+    const [top] = await engine.retriever.search('what changed in release 27', { limit: 3, section: 'changelog' });
+    expect(top?.title).toBe('Release 27');
+    expect(top?.text).toContain('2026-11-17');
+    expect(top?.url).toBe(site.url('/changelog/release-27'));
   });
 
   it('asks for the feed with its ETag on the next run and takes no body when it has not changed', async () => {

@@ -87,7 +87,7 @@ describe('protocol errors at the server edge', () => {
     expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(['docs://{+path}']);
     const page = await server.client.listResources();
     expect(page.nextCursor).toBeUndefined();
-    expect(page.resources.map((r) => r.uri)).toEqual(['docs://broken', 'docs://guide', 'docs://guide/testing', 'docs://reference', 'docs://reference/widgets/create']);
-    expect(page.resources[2]).toMatchObject({ name: 'guide/testing', title: 'Testing planes', mimeType: 'text/markdown' });
+    expect(page.resources.map((r) => r.uri)).toEqual(['docs://broken', 'docs://changelog/2025-06-01-paint-colours', 'docs://changelog/2026-01-10-gliders', 'docs://guide', 'docs://guide/testing', 'docs://reference', 'docs://reference/widgets/create']);
+    expect(page.resources[4]).toMatchObject({ name: 'guide/testing', title: 'Testing planes', mimeType: 'text/markdown' });
   });
 });

@@ -87,7 +87,7 @@ export async function syncFeed(feedUrl: string, cacheDir: string, limits: FetchL
   };
 }
 
-/** Every entry of an RSS or Atom document, newest first; entries without a date are kept, undated, last. */
+/** Every entry of an RSS or Atom document, in its order; an entry without a date is kept, undated. */
 export function parseEntries(xml: string, feedUrl: string): { entries: ChangelogEntry[]; warnings: string[] } {
   let feed: ReturnType<typeof parseFeed>;
   try {
@@ -112,30 +112,7 @@ export function parseEntries(xml: string, feedUrl: string): { entries: Changelog
     const html = item.content ?? item.description ?? '';
     entries.push({ date: when && !Number.isNaN(when.getTime()) ? when.toISOString().slice(0, 10) : '', title, url, text: html ? htmlToMarkdown(html) : '' });
   }
-  return { entries: newestFirst(entries), warnings };
-}
-
-/**
- * The pinned entries and the fetched ones as one list: an entry both have (same link, compared
- * without case, query or trailing slash) is the fetched one, which is the newer copy.
- */
-export function mergeChangelog(pinned: ChangelogEntry[], fetched: ChangelogEntry[]): ChangelogEntry[] {
-  const fetchedLinks = new Set(fetched.map((e) => linkKey(e.url)).filter(Boolean));
-  return newestFirst([...pinned.filter((e) => !e.url || !fetchedLinks.has(linkKey(e.url))), ...fetched]);
-}
-
-function linkKey(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    return url.trim();
-  }
-}
-
-/** Newest first; undated entries last; ties by title. */
-export function newestFirst(entries: ChangelogEntry[]): ChangelogEntry[] {
-  return [...entries].sort((a, b) => (a.date === b.date ? a.title.localeCompare(b.title) : !a.date ? 1 : !b.date ? -1 : a.date < b.date ? 1 : -1));
+  return { entries, warnings };
 }
 
 function isFeedState(value: unknown): value is FeedState {

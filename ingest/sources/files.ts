@@ -5,6 +5,7 @@ import { discoverDocs, type SourceFile } from '../discover.js';
 import type { SdkTable } from '../sdk/annotate.js';
 import type { SdkMethod, SdkSignatures } from '../sdk/signatures.js';
 import { fetchPinnedPackage, type PackFn } from './npm-package.js';
+import type { PublishTimesFn } from './publish-times.js';
 import { globalDocId, globalPath, npmPageUrl, pageUrlOf } from './sources.js';
 import type { ChangelogEntry } from '../../src/types.js';
 import { DEFAULT_FETCH_LIMITS } from '../online/http.js';
@@ -32,6 +33,8 @@ export interface ListOptions {
   offline?: boolean;
   /** Online sources: bounds of fetching, over the defaults and each source's own. */
   fetchLimits?: Partial<SiteLimits>;
+  /** How a package's publish times are asked of the registry, to date its CHANGELOG.md (tests pass their own). */
+  publishTimes?: PublishTimesFn;
 }
 
 /**
@@ -102,7 +105,7 @@ async function listFeed(source: SourceRecord, options: ListOptions): Promise<Sou
   if (!options.cacheDir) throw new Error(`No cache folder to keep ${source.feedUrl} in.`);
   const { syncFeed } = await import('../online/feed.js');
   const sync = await syncFeed(source.feedUrl, options.cacheDir, siteLimits(source, options), { offline: Boolean(options.offline) });
-  return { source: { ...source, fetched: sync.record }, files: [], warnings: sync.warnings, changelog: sync.entries };
+  return { source: { ...source, fetched: sync.record }, files: [], warnings: sync.warnings, changelog: sync.entries.map((e) => ({ ...e, source: source.name })) };
 }
 
 /**
@@ -110,36 +113,41 @@ async function listFeed(source: SourceRecord, options: ListOptions): Promise<Sou
  * and, with `signatures`, its public methods from the type declarations.
  */
 async function listPackage(source: SourceRecord, options: ListOptions): Promise<SourceListing> {
-  if (!source.package || !source.version) throw new Error(`The source ${source.name} names no package and version.`);
-  const local = options.packageDirs?.[source.package];
-  let dir: string;
-  if (local) dir = local;
-  else {
-    if (!source.integrity) throw new Error(`The source ${source.package}@${source.version} has no pinned integrity: add it (npm view ${source.package}@${source.version} dist.integrity).`);
-    if (!options.cacheDir) throw new Error(`No cache folder to keep ${source.package}@${source.version} in.`);
-    dir = (await fetchPinnedPackage({ name: source.package, version: source.version, integrity: source.integrity }, options.cacheDir, options.pack)).dir;
-  }
-  const version = local ? await installedVersion(dir, source.version) : source.version;
-  const url = npmPageUrl(source.package, version);
+  const { dir, name, version, local } = await packageFolder(source, options);
+  const url = npmPageUrl(name, version);
   const files: SourceFile[] = [];
   const warnings: string[] = [];
   const readme = (await readdir(dir)).find((name) => /^readme\.(md|markdown)$/i.test(name));
   if (readme) {
     const absPath = path.join(dir, readme);
     files.push({ kind: 'doc', path: globalPath(source, 'README.md'), absPath, docId: globalDocId(source, ''), url, baseUrl: url });
-  } else warnings.push(`${source.package}@${version}: no README in the package; only its signatures are indexed`);
+  } else warnings.push(`${name}@${version}: no README in the package; only its signatures are indexed`);
   if (!source.signatures) return { source, files, warnings };
   const client = source.client ?? { className: 'WorkOS', variable: 'workos' };
   const signatures = await signaturesOf(dir, client, local ? undefined : path.join(dir, '..', `signatures-${SIGNATURES_CACHE_VERSION}.json`));
-  warnings.push(...signatures.warnings.map((w) => `${source.package}@${version}: ${w}`));
+  warnings.push(...signatures.warnings.map((w) => `${name}@${version}: ${w}`));
   const table: SdkTable = {
-    packageName: source.package,
+    packageName: name,
     version,
     prefix: source.prefix,
     clientVar: client.variable,
     methods: signatures.methods.map((m) => ({ namespace: m.namespace, name: m.name, call: m.call })),
   };
   return { source: { ...source, version }, files, warnings, sdk: { table, methods: signatures.methods } };
+}
+
+/**
+ * Where a package source's files are: the folder `packageDirs` names for it (with the version
+ * found there), else its pinned tarball, fetched into the cache (or found there) and verified.
+ */
+export async function packageFolder(source: SourceRecord, options: ListOptions): Promise<{ dir: string; name: string; version: string; local: boolean }> {
+  if (!source.package || !source.version) throw new Error(`The source ${source.name} names no package and version.`);
+  const local = options.packageDirs?.[source.package];
+  if (local) return { dir: local, name: source.package, version: await installedVersion(local, source.version), local: true };
+  if (!source.integrity) throw new Error(`The source ${source.package}@${source.version} has no pinned integrity: add it (npm view ${source.package}@${source.version} dist.integrity).`);
+  if (!options.cacheDir) throw new Error(`No cache folder to keep ${source.package}@${source.version} in.`);
+  const { dir } = await fetchPinnedPackage({ name: source.package, version: source.version, integrity: source.integrity }, options.cacheDir, options.pack);
+  return { dir, name: source.package, version: source.version, local: false };
 }
 
 async function installedVersion(dir: string, fallback: string): Promise<string> {

@@ -44,7 +44,7 @@ const MAX_ENTRY_BYTES = 32 * 1024 * 1024;
  * replaced by an unverified file.
  */
 export async function fetchPinnedPackage(pkg: PinnedPackage, cacheDir: string, pack: PackFn = npmPack): Promise<FetchedPackage> {
-  const key = `${pkg.name.replace(/^@/, '').replace(/\//g, '+')}@${pkg.version}`;
+  const key = cacheKey(pkg.name, pkg.version);
   const unpacked = path.join(cacheDir, key);
   const marker = path.join(unpacked, '.integrity');
   if (existsSync(marker) && (await readFile(marker, 'utf8')).trim() === pkg.integrity) {
@@ -108,6 +108,11 @@ export async function fetchPinnedPackage(pkg: PinnedPackage, cacheDir: string, p
     throw error;
   }
   return { ...pkg, dir: path.join(unpacked, 'package'), cached: false };
+}
+
+/** A package version's name in the cache folder: `workos-inc+widgets@1.18.0` (its tarball adds `.tgz`). */
+export function cacheKey(name: string, version: string): string {
+  return `${name.replace(/^@/, '').replace(/\//g, '+')}@${version}`;
 }
 
 export function integrityOf(bytes: Buffer): string {

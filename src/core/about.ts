@@ -20,6 +20,8 @@ export interface IndexAbout {
   browse: string[];
   sources: SourceRecord[];
   changelogEntries: number;
+  /** The id prefix under which search finds the changelog's entries (`changelog`); undefined when none are searchable. */
+  changelogPrefix?: string;
 }
 
 const MAX_TOPIC_CHARS = 360;
@@ -27,7 +29,7 @@ const MAX_TOPIC_CHARS = 360;
 /** The words for an index not read yet: nothing claimed about it. */
 export const UNKNOWN_INDEX: IndexAbout = { name: '', docs: 'the docs', topics: [], browse: [], sources: [], changelogEntries: 0 };
 
-export function aboutIndex(manifest: Pick<Manifest, 'sources' | 'topics' | 'counts'>): IndexAbout {
+export function aboutIndex(manifest: Pick<Manifest, 'sources' | 'topics' | 'counts' | 'changelogPrefix'>): IndexAbout {
   const primary = manifest.sources[0];
   const name = primary?.name ?? '';
   return {
@@ -37,6 +39,7 @@ export function aboutIndex(manifest: Pick<Manifest, 'sources' | 'topics' | 'coun
     browse: manifest.topics.filter((t) => t.id).map((t) => t.id as string),
     sources: manifest.sources,
     changelogEntries: manifest.counts.changelog,
+    ...(manifest.changelogPrefix ? { changelogPrefix: manifest.changelogPrefix } : {}),
   };
 }
 

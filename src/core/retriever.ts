@@ -31,6 +31,13 @@ export interface RetrieverParams {
   identifierWeight: number;
   /** Fused scores of package-source chunks (SDK READMEs, method pages) are multiplied by this beside docs sources. */
   packageWeight: number;
+  /**
+   * Fused scores of changelog pages are multiplied by this. 1: a change competes as it matches.
+   * Unlike an SDK page, a change rarely restates a docs page, and the docs keep their vectors and
+   * term weights (the pages are left out of both); measured on the eval sets, 0.9 lowered the
+   * changes set's hit@1 from 0.625 to 0.25 for one more docs question at rank 1.
+   */
+  changelogWeight: number;
   /** At most this many sections of one doc among the results, unless nothing else is relevant. */
   maxPerDoc: number;
   /** A section filter matching at most this many chunks is searched exactly instead of via HNSW. */
@@ -48,6 +55,7 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   docCentroidWeight: 1,
   identifierWeight: 1,
   packageWeight: 0.9,
+  changelogWeight: 1,
   maxPerDoc: 2,
   exactBelow: 3000,
 };
@@ -75,11 +83,13 @@ export interface RetrieverParts {
   embedder: Embedder;
   /** Doc id prefixes of the package sources (SDK READMEs and method pages), ranked below the docs by `packageWeight`. */
   packagePrefixes?: string[];
+  /** The id prefix of the changelog's pages, ranked below the docs by `changelogWeight`. */
+  changelogPrefix?: string;
 }
 
 /** The parts of a loaded (or just built) index that retrieval searches. */
 /** What search reads of an index (not the docs' markdown, which serving loads on first use). */
-export type SearchableIndex = Pick<LoadedIndex, 'chunks' | 'docIds' | 'vectors' | 'vectorIndex' | 'lexical'> & { manifest?: Pick<LoadedIndex['manifest'], 'sources'> };
+export type SearchableIndex = Pick<LoadedIndex, 'chunks' | 'docIds' | 'vectors' | 'vectorIndex' | 'lexical'> & { manifest?: Pick<LoadedIndex['manifest'], 'sources' | 'changelogPrefix'> };
 
 interface Candidate {
   index: number;
@@ -101,7 +111,12 @@ export class Retriever {
     const prefixes = parts.packagePrefixes ?? [];
     this.fromPackage = Uint8Array.from(parts.chunks, (c) => (prefixes.some((p) => underPrefix(c.docId, p)) ? 1 : 0));
     this.hasPackages = this.fromPackage.includes(1);
+    const changes = parts.changelogPrefix;
+    this.fromChangelog = Uint8Array.from(parts.chunks, (c) => (changes && underPrefix(c.docId, changes) ? 1 : 0));
   }
+
+  /** 1 for chunks of the changelog's pages (see RetrieverParts.changelogPrefix). */
+  private readonly fromChangelog: Uint8Array;
 
   /** 1 for chunks of package sources (see RetrieverParts.packagePrefixes). */
   private readonly fromPackage: Uint8Array;
@@ -154,7 +169,8 @@ export class Retriever {
     const sources = index.manifest?.sources ?? [];
     // Package sources beside docs sources: the docs answer first, an SDK page when it is clearly the better answer.
     const packagePrefixes = sources.some((s) => s.kind !== 'npm-package') ? sources.filter((s) => s.kind === 'npm-package' && s.prefix).map((s) => s.prefix) : [];
-    return new Retriever({ chunks, docIds: index.docIds, vectors, vectorIndex, lexical, embedder, packagePrefixes }, params);
+    const changelogPrefix = index.manifest?.changelogPrefix;
+    return new Retriever({ chunks, docIds: index.docIds, vectors, vectorIndex, lexical, embedder, packagePrefixes, ...(changelogPrefix ? { changelogPrefix } : {}) }, params);
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
@@ -287,8 +303,9 @@ export class Retriever {
       }
       for (const [index, score] of scores) scores.set(index, score + (docRanks.get(this.parts.chunks[index]?.docId ?? '') ?? 0));
     }
-    const { packageWeight } = this.params;
+    const { packageWeight, changelogWeight } = this.params;
     if (packageWeight !== 1) for (const [index, score] of scores) if (this.fromPackage[index]) scores.set(index, score * packageWeight);
+    if (changelogWeight !== 1) for (const [index, score] of scores) if (this.fromChangelog[index]) scores.set(index, score * changelogWeight);
     return [...scores.entries()].map(([index, score]) => ({ index, score })).sort((a, b) => b.score - a.score || a.index - b.index);
   }
 

@@ -16,7 +16,9 @@ export function instructionsFor(about: IndexAbout): string {
     '- get_doc to read a whole page or one section (by anchor) once you know its path; long pages are paged.',
     `- list_docs to browse what exists${browse.length ? ` under a prefix such as ${browse.join(', ')}` : ' (optionally under a doc id prefix)'}.`,
     '- get_examples for code to adapt (filter by language or framework): whole code blocks with the sentence that introduces them.',
-    about.changelogEntries > 0 ? `- get_changelog for what changed recently (${about.changelogEntries} dated entries).` : '- get_changelog: this index has no changelog entries.',
+    about.changelogEntries > 0
+      ? `- get_changelog for what changed recently (${about.changelogEntries} entries, newest first)${about.changelogPrefix ? `; search_docs finds them too, each with its date (section "${about.changelogPrefix}" for changes only, "!${about.changelogPrefix}" to leave them out)` : ''}.`
+      : '- get_changelog: this index has no changelog entries.',
     'Cite the url of the sections you use.',
   ].join('\n');
 }

@@ -16,7 +16,15 @@ const inputSchema = {
 };
 
 const outputSchema = {
-  entries: z.array(z.object({ date: z.string(), title: z.string(), url: z.string(), text: z.string() })),
+  entries: z.array(
+    z.object({
+      date: z.string().describe('YYYY-MM-DD, or empty when the entry has no date (it is then listed last).'),
+      title: z.string(),
+      url: z.string(),
+      text: z.string(),
+      source: z.string().optional().describe("Where the entry comes from: a docs source's name, or a package's name for the versions of its CHANGELOG.md."),
+    }),
+  ),
 };
 
 export function registerGetChangelogTool(server: McpServer, deps: ToolDeps): string {
@@ -25,13 +33,14 @@ export function registerGetChangelogTool(server: McpServer, deps: ToolDeps): str
     name,
     {
       title: `Read the ${deps.about.name ? `${deps.about.name} ` : ''}changelog`,
-      description: `Changelog entries of ${deps.about.docs} (date, title, URL, text), newest first${deps.about.changelogEntries ? '' : ' (this index has none)'}; optionally only since a date and only those relevant to a query. Use it for "what changed" or "is X new" questions.`,
+      description: `Changelog entries of ${deps.about.docs} and of the packages indexed beside them that ship a CHANGELOG.md (date, title, URL, text, source), newest first, undated entries last${deps.about.changelogEntries ? '' : ' (this index has none)'}; optionally only since a date and only those relevant to a query. Use it for "what changed" or "is X new" questions.`,
       inputSchema,
       outputSchema,
       annotations: { title: `Read the ${deps.about.name ? `${deps.about.name} ` : ''}changelog`, ...READ_ONLY },
     },
     async ({ query, since, limit }) => {
-      const entries = (await deps.engine()).changelog.find({ query: query ? clean(query) : undefined, since, limit });
+      const found = (await deps.engine()).changelog.find({ query: query ? clean(query) : undefined, since, limit });
+      const entries = found.map(({ date, title, url, text, source }) => ({ date, title, url, text, ...(source ? { source } : {}) }));
       return fitItems(entries, {
         render: (forText, forStructured, omitted) => ({
           content: [{ type: 'text', text: formatChangelog(forText) + (omitted ? `\n\n[${omitted} more entries left out to stay within the result size; narrow with since, query or a lower limit]` : '') }],

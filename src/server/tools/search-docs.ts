@@ -14,12 +14,24 @@ const inputSchema = {
     .max(2000, 'query is too long: ask in at most 2,000 characters')
     .describe('A natural-language question or keywords, e.g. "how do I test SSO without a real IdP" or "getAuthorizationUrl provider_scopes".'),
   limit: z.number().int().min(1).max(20).default(5).describe('How many sections to return (1-20, default 5).'),
-  section: z
+};
+
+/**
+ * The section filter, described with the index's own changelog prefix: changes are pages under
+ * it, so the filter that works by id prefix finds them alone or leaves them out.
+ */
+function sectionSchema(changelogPrefix: string | undefined) {
+  const changes = changelogPrefix
+    ? ` Changelog entries (dated changes, including SDK package releases) are pages under "${changelogPrefix}": "${changelogPrefix}" searches only them, "!${changelogPrefix}" leaves them out.`
+    : '';
+  return z
     .string()
     .max(200)
     .optional()
-    .describe('Only search docs under this id prefix, e.g. "sso", "authkit", "reference/authkit", "integrations"; or, starting with "!", all docs except those under it (e.g. "!sdk" for the docs without the SDK sources).'),
-};
+    .describe(
+      `Only search docs under this id prefix, e.g. "sso", "authkit", "reference/authkit", "integrations"; or, starting with "!", all docs except those under it (e.g. "!sdk" for the docs without the SDK sources).${changes}`,
+    );
+}
 
 /**
  * The structured copy carries each result's fields but not its text: the text block, which is what
@@ -49,7 +61,7 @@ export function registerSearchDocsTool(server: McpServer, deps: ToolDeps): strin
         `Find the sections of ${deps.about.docs} that answer a question${topicList(deps.about)}. ` +
         'Semantic and keyword search combined: works for natural questions and exact identifiers (method names, event names, error codes, parameters). ' +
         'Returns each section with its doc id (path), URL, heading breadcrumb and text. Use get_doc with a returned path to read the whole page.',
-      inputSchema,
+      inputSchema: { ...inputSchema, section: sectionSchema(deps.about.changelogPrefix) },
       outputSchema,
       annotations: { title: `Search ${deps.about.docs}`, ...READ_ONLY },
     },

@@ -114,6 +114,11 @@ export const manifestSchema = z.object({
   /** Every source, in the order given; the first one's ids carry no prefix unless it was given one. */
   sources: z.array(sourceRecordSchema),
   contentHash: z.string(),
+  /**
+   * The id prefix under which each changelog entry is a page (`changelog`, or another when a
+   * source held that one); absent when the index has no changelog pages.
+   */
+  changelogPrefix: z.string().optional(),
   /** The top level of the navigation, for the server's descriptions (read before the rest of the index). */
   topics: z.array(z.object({ title: z.string(), id: z.string().optional() })),
   embedder: embedderInfoSchema.extend({

@@ -56,7 +56,20 @@ export interface NavNode {
 /** The top level of the nav tree is checked; deeper nodes are trusted like the sampled arrays. */
 export const navTopSchema = z.object({ title: z.string(), id: z.string().optional(), prefix: z.string().optional(), children: z.array(z.unknown()) }) as unknown as z.ZodType<NavNode>;
 
-export const changelogEntrySchema = z.object({ date: z.string(), title: z.string(), url: z.string(), text: z.string() });
+/**
+ * One change: from a docs source's changelog files, an SDK package's CHANGELOG.md, or a feed.
+ * `date` is YYYY-MM-DD, or '' when no date could be had (an SDK version the registry did not date).
+ */
+export const changelogEntrySchema = z.object({
+  date: z.string(),
+  title: z.string(),
+  url: z.string(),
+  text: z.string(),
+  /** Where it came from, as users name it: "WorkOS", "@workos-inc/widgets". */
+  source: z.string().optional(),
+  /** Its page's id under the changelog prefix (`widgets/1.18.0`); default its date and title (`2026-02-17-fine-grained-authorization`). */
+  id: z.string().optional(),
+});
 export type ChangelogEntry = z.infer<typeof changelogEntrySchema>;
 
 /**
