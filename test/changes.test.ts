@@ -18,11 +18,20 @@ import { ROOT, tempDir } from './helpers/fixtures.js';
 describe('changelog entries in search_docs', () => {
   const server = useFixtureServer();
 
-  it('finds a changelog entry with its date and URL', async () => {
-    const result = await server.call('search_docs', { query: 'fold gliders foldPlane', limit: 3 });
+  it('finds a changelog entry with its date and URL when the question asks what changed', async () => {
+    const result = await server.call('search_docs', { query: 'when were foldable gliders released? foldPlane', limit: 3 });
     const results = (result.structuredContent as { results: Array<{ path: string; url: string; title: string }> }).results;
     expect(results[0]).toMatchObject({ path: 'changelog/2026-01-10-gliders', url: 'https://example.com/changelog/gliders', title: 'Gliders' });
     expect(textOf(result)).toContain('## 1. Gliders\nhttps://example.com/changelog/gliders\npath: changelog/2026-01-10-gliders\n\n_Changelog, 2026-01-10_\n\nGliders can now be folded with foldPlane().');
+  });
+
+  it('leaves the changes out of a question about how something works, unless the section names them', async () => {
+    const paths = async (section?: string) =>
+      ((await server.call('search_docs', { query: 'fold gliders foldPlane', limit: 10, ...(section ? { section } : {}) })).structuredContent as { results: Array<{ path: string }> }).results.map((r) => r.path);
+    const docs = await paths();
+    expect(docs.length).toBeGreaterThan(0);
+    expect(docs.filter((p) => p.startsWith('changelog'))).toEqual([]);
+    expect((await paths('changelog'))[0]).toBe('changelog/2026-01-10-gliders');
   });
 
   it('searches only the changes with section "changelog", and none of them with "!changelog"', async () => {
@@ -37,8 +46,8 @@ describe('changelog entries in search_docs', () => {
   it('names the changelog prefix in the section filter and the instructions', async () => {
     const { tools } = await server.client.listTools();
     const section = (tools.find((t) => t.name === 'search_docs')?.inputSchema.properties as Record<string, { description?: string }>).section?.description;
-    expect(section).toContain('Changelog entries (dated changes, including SDK package releases) are pages under "changelog": "changelog" searches only them, "!changelog" leaves them out.');
-    expect(server.client.getInstructions()).toContain('search_docs finds them too, each with its date (section "changelog" for changes only, "!changelog" to leave them out)');
+    expect(section).toContain('Changelog entries (dated changes, including SDK package releases) are pages under "changelog", searched when the question asks what changed, was released or deprecated: "changelog" searches only them, "!changelog" leaves them out.');
+    expect(server.client.getInstructions()).toContain('search_docs finds them too when a question asks what changed, was released or deprecated, each with its date (section "changelog" for changes only, "!changelog" to leave them out)');
   });
 
   it('lists the changes under one Changelog node, newest first', async () => {
@@ -192,7 +201,7 @@ describe("an SDK package's CHANGELOG.md", () => {
     try {
       const { tools } = await client.listTools();
       const section = (tools.find((t) => t.name === 'search_docs')?.inputSchema.properties as Record<string, { description?: string }>).section?.description;
-      expect(section).toContain('are pages under "changes": "changes" searches only them, "!changes" leaves them out.');
+      expect(section).toContain('are pages under "changes", searched when the question asks what changed, was released or deprecated: "changes" searches only them, "!changes" leaves them out.');
     } finally {
       await close();
     }

@@ -31,17 +31,21 @@ export interface RetrieverParams {
   identifierWeight: number;
   /** Fused scores of package-source chunks (SDK READMEs, method pages) are multiplied by this beside docs sources. */
   packageWeight: number;
-  /**
-   * Fused scores of changelog pages are multiplied by this. 1: a change competes as it matches.
-   * Unlike an SDK page, a change rarely restates a docs page, and the docs keep their vectors and
-   * term weights (the pages are left out of both); measured on the eval sets, 0.9 lowered the
-   * changes set's hit@1 from 0.625 to 0.25 for one more docs question at rank 1.
-   */
-  changelogWeight: number;
   /** At most this many sections of one doc among the results, unless nothing else is relevant. */
   maxPerDoc: number;
   /** A section filter matching at most this many chunks is searched exactly instead of via HNSW. */
   exactBelow: number;
+}
+
+/**
+ * Words that ask what changed, when, or in which version: a query with one of them is about
+ * changes, and the changelog's pages are searched with the rest. Generic English, not any
+ * product's vocabulary.
+ */
+const CHANGE_WORDS = /\b(chang(e|es|ed)|changelog|releas(e|es|ed)|latest|recent(ly)?|deprecat\w*|removed|announc\w*|launch(ed)?|introduced|versions?|upgrad\w*|breaking|since|shipped|fix(ed|es)?|what'?s new|new in)\b/i;
+
+export function asksAboutChanges(query: string): boolean {
+  return CHANGE_WORDS.test(query);
 }
 
 export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
@@ -55,7 +59,6 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   docCentroidWeight: 1,
   identifierWeight: 1,
   packageWeight: 0.9,
-  changelogWeight: 1,
   maxPerDoc: 2,
   exactBelow: 3000,
 };
@@ -83,7 +86,7 @@ export interface RetrieverParts {
   embedder: Embedder;
   /** Doc id prefixes of the package sources (SDK READMEs and method pages), ranked below the docs by `packageWeight`. */
   packagePrefixes?: string[];
-  /** The id prefix of the changelog's pages, ranked below the docs by `changelogWeight`. */
+  /** The id prefix of the changelog's pages: searched when the query asks about changes or the section names them. */
   changelogPrefix?: string;
 }
 
@@ -113,10 +116,12 @@ export class Retriever {
     this.hasPackages = this.fromPackage.includes(1);
     const changes = parts.changelogPrefix;
     this.fromChangelog = Uint8Array.from(parts.chunks, (c) => (changes && underPrefix(c.docId, changes) ? 1 : 0));
+    this.hasChangelog = this.fromChangelog.includes(1);
   }
 
   /** 1 for chunks of the changelog's pages (see RetrieverParts.changelogPrefix). */
   private readonly fromChangelog: Uint8Array;
+  private readonly hasChangelog: boolean;
 
   /** 1 for chunks of package sources (see RetrieverParts.packagePrefixes). */
   private readonly fromPackage: Uint8Array;
@@ -177,7 +182,7 @@ export class Retriever {
     const limit = Math.max(1, Math.min(options.limit ?? 5, MAX_SEARCH_LIMIT));
     const text = query.trim();
     if (!text) return [];
-    const allow = sectionFilter(this.parts.chunks, options.section);
+    const allow = this.withoutChanges(sectionFilter(this.parts.chunks, options.section), text, options.section);
     const n = Math.max(this.params.candidates, limit * 4);
     const lexical = this.parts.lexical.chunks.search(text, n, allow?.test);
     const queryVector = await this.parts.embedder.embedQuery(text);
@@ -303,10 +308,28 @@ export class Retriever {
       }
       for (const [index, score] of scores) scores.set(index, score + (docRanks.get(this.parts.chunks[index]?.docId ?? '') ?? 0));
     }
-    const { packageWeight, changelogWeight } = this.params;
+    const { packageWeight } = this.params;
     if (packageWeight !== 1) for (const [index, score] of scores) if (this.fromPackage[index]) scores.set(index, score * packageWeight);
-    if (changelogWeight !== 1) for (const [index, score] of scores) if (this.fromChangelog[index]) scores.set(index, score * changelogWeight);
     return [...scores.entries()].map(([index, score]) => ({ index, score })).sort((a, b) => b.score - a.score || a.index - b.index);
+  }
+
+  /**
+   * The changelog's pages are searched when the query asks about changes (asksAboutChanges) or
+   * the section filter names them; otherwise they are left out, and every other page ranks
+   * exactly as in an index without them. A question about how something works should get the
+   * page that says so, not the announcement that repeats its words.
+   */
+  private withoutChanges(allow: Filter | undefined, query: string, section: string | undefined): Filter | undefined {
+    const changes = this.parts.changelogPrefix;
+    if (!changes || !this.hasChangelog || asksAboutChanges(query)) return allow;
+    const named = section?.trim().replace(/^!/, '').replace(/^\/+|\/+$/g, '').toLowerCase() ?? '';
+    if (named && !section?.trim().startsWith('!') && (named === changes || named.startsWith(`${changes}/`) || changes.startsWith(`${named}/`))) return allow;
+    let count = 0;
+    const test = (i: number) => this.fromChangelog[i] !== 1 && (allow ? allow.test(i) : true);
+    this.fromChangelog.forEach((c, i) => {
+      if (c !== 1 && (!allow || allow.test(i))) count++;
+    });
+    return { test, count };
   }
 
   private diversify(ranked: Candidate[], limit: number, maxPerDoc: number): Candidate[] {

@@ -17,7 +17,7 @@ export function instructionsFor(about: IndexAbout): string {
     `- list_docs to browse what exists${browse.length ? ` under a prefix such as ${browse.join(', ')}` : ' (optionally under a doc id prefix)'}.`,
     '- get_examples for code to adapt (filter by language or framework): whole code blocks with the sentence that introduces them.',
     about.changelogEntries > 0
-      ? `- get_changelog for what changed recently (${about.changelogEntries} entries, newest first)${about.changelogPrefix ? `; search_docs finds them too, each with its date (section "${about.changelogPrefix}" for changes only, "!${about.changelogPrefix}" to leave them out)` : ''}.`
+      ? `- get_changelog for what changed recently (${about.changelogEntries} entries, newest first)${about.changelogPrefix ? `; search_docs finds them too when a question asks what changed, was released or deprecated, each with its date (section "${about.changelogPrefix}" for changes only, "!${about.changelogPrefix}" to leave them out)` : ''}.`
       : '- get_changelog: this index has no changelog entries.',
     'Cite the url of the sections you use.',
   ].join('\n');

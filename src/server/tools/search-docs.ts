@@ -22,7 +22,7 @@ const inputSchema = {
  */
 function sectionSchema(changelogPrefix: string | undefined) {
   const changes = changelogPrefix
-    ? ` Changelog entries (dated changes, including SDK package releases) are pages under "${changelogPrefix}": "${changelogPrefix}" searches only them, "!${changelogPrefix}" leaves them out.`
+    ? ` Changelog entries (dated changes, including SDK package releases) are pages under "${changelogPrefix}", searched when the question asks what changed, was released or deprecated: "${changelogPrefix}" searches only them, "!${changelogPrefix}" leaves them out.`
     : '';
   return z
     .string()
