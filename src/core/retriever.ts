@@ -252,6 +252,15 @@ export class Retriever {
 
   private dense(vector: Float32Array, n: number, allow: Filter | undefined): Candidate[] {
     if (!vector.some((x) => x !== 0)) return [];
+    // A filter that leaves out only a few chunks (the changelog's pages): the graph's nearest
+    // n plus as many as it leaves out, then filtered, are the nearest n it lets through.
+    const excluded = allow ? this.parts.chunks.length - allow.count : 0;
+    if (allow && excluded <= 4 * n) {
+      return this.parts.vectorIndex
+        .search(vector, n + excluded)
+        .filter((h) => allow.test(h.index))
+        .slice(0, n);
+    }
     if (allow && allow.count <= this.params.exactBelow) {
       return exact(this.parts.vectors, vector, n, allow.test);
     }
@@ -266,11 +275,17 @@ export class Retriever {
     // With a section filter, only the docs it lets through rank (as in an index of those docs alone).
     let docAllowed: ((row: number) => boolean) | undefined;
     if (allow) {
-      const rows = new Uint8Array(docIds.length);
-      this.chunkDocRow.forEach((row, i) => {
-        if (row >= 0 && allow.test(i)) rows[row] = 1;
-      });
-      docAllowed = (row) => rows[row] === 1;
+      let rows = allow.docRows;
+      if (!rows) {
+        rows = new Uint8Array(docIds.length);
+        for (let i = 0; i < this.chunkDocRow.length; i++) {
+          const row = this.chunkDocRow[i] as number;
+          if (row >= 0 && allow.test(i)) rows[row] = 1;
+        }
+        allow.docRows = rows;
+      }
+      const allowedRows = rows;
+      docAllowed = (row) => allowedRows[row] === 1;
     }
     const ranked = (index: LexicalIndex) => index.search(query, n, docAllowed).map((s) => docIds[s.index] ?? '');
     if (this.params.docLexicalWeight > 0) out.push([ranked(lexical.docs), this.params.docLexicalWeight]);
@@ -324,11 +339,16 @@ export class Retriever {
     if (!changes || !this.hasChangelog || asksAboutChanges(query)) return allow;
     const named = section?.trim().replace(/^!/, '').replace(/^\/+|\/+$/g, '').toLowerCase() ?? '';
     if (named && !section?.trim().startsWith('!') && (named === changes || named.startsWith(`${changes}/`) || changes.startsWith(`${named}/`))) return allow;
+    if (!allow) return (this.noChanges ??= this.filterOf((i) => this.fromChangelog[i] !== 1));
+    return this.filterOf((i) => this.fromChangelog[i] !== 1 && allow.test(i));
+  }
+
+  /** Without a section filter, the same filter serves every query that leaves the changes out (made on first use). */
+  private noChanges?: Filter;
+
+  private filterOf(test: (index: number) => boolean): Filter {
     let count = 0;
-    const test = (i: number) => this.fromChangelog[i] !== 1 && (allow ? allow.test(i) : true);
-    this.fromChangelog.forEach((c, i) => {
-      if (c !== 1 && (!allow || allow.test(i))) count++;
-    });
+    for (let i = 0; i < this.parts.chunks.length; i++) if (test(i)) count++;
     return { test, count };
   }
 
@@ -371,6 +391,8 @@ export class Retriever {
 interface Filter {
   test: (index: number) => boolean;
   count: number;
+  /** The docs with a chunk the filter lets through, by doc row (made on first use). */
+  docRows?: Uint8Array;
 }
 
 /** `sso`: only docs under the prefix (any case); `!sdk`: every doc except those under it. */
