@@ -86,3 +86,42 @@ describe('the page about the question as a whole', () => {
     expect(Array.from(centroids.slice(8, 12))).toEqual([0, 0, 0, 0]);
   });
 });
+
+describe('the section of a page that answers', () => {
+  // An SDK README: its introduction names the package three times, so the ranking by the code
+  // identifiers the question names (`Kite.js`) puts it first, and so does BM25F; the section that
+  // answers ("keep routes tethered") is only first by meaning. The doc-level evidence is the same
+  // for every section of the README, so which section is shown is decided by the chunk rankings.
+  const chunk = (docId: string, anchor: string, text: string): Chunk => ({ id: `${docId}#${anchor}`, docId, url: `https://example.com/${docId}#${anchor}`, title: docId, heading: [anchor], anchor, text, hash: anchor });
+  const chunks = [
+    chunk('sdk/kite-js', 'introduction', 'Kite.js is the Kite.js library: Kite.js for flying apps.'),
+    chunk('sdk/kite-js', 'install', 'Install Kite.js with npm and add the reel.'),
+    chunk('sdk/kite-js', 'tethered-routes', 'To keep routes tethered, wrap them in tetherGuard; routes listed in openPaths fly free.'),
+    chunk('boats', 'sails', 'Hoist the sails before leaving the harbour.'),
+  ];
+  const v = (...x: number[]) => Float32Array.from(x, (y) => y / Math.hypot(...x));
+  const vectors = [v(0.6, 0.8, 0, 0), v(0.3, 0, 0.95, 0), v(0.9, 0, 0, 0.44), v(0, 0, 0, 1)];
+  const query = v(1, 0, 0, 0);
+  const retriever = (sectionLexicalShare: number) =>
+    new Retriever(
+      {
+        chunks,
+        docIds: ['sdk/kite-js', 'boats'],
+        vectors,
+        vectorIndex: VectorIndex.build(vectors, 4),
+        lexical: { chunks: LexicalIndex.build(chunks.map((c) => ({ title: '', heading: '', body: c.text }))), docs: LexicalIndex.build([]), fulltext: LexicalIndex.build([]) },
+        embedder: { info: { kind: 'local', model: 'fixed', dimension: 4, params: {} }, embedPassages: async () => [], embedQuery: async () => query },
+      },
+      { ...DEFAULT_RETRIEVER_PARAMS, docLexicalWeight: 0, docFulltextWeight: 0, sectionLexicalShare },
+    );
+
+  it('shows the section that best matches the question first, not the one the identifiers rank first', async () => {
+    const question = 'how do I keep routes tethered with Kite.js';
+    const results = await retriever(DEFAULT_RETRIEVER_PARAMS.sectionLexicalShare).search(question, { limit: 2 });
+    expect(results.map((r) => `${r.path}#${r.heading.join('')}`)).toEqual(['sdk/kite-js#tethered-routes', 'sdk/kite-js#introduction']);
+    expect(results[0]?.score).toBeGreaterThanOrEqual(results[1]?.score ?? Infinity);
+    // The doc keeps its place: only which of its sections fills it changes. Ordered by the fused
+    // score alone (share -1), the introduction is shown first.
+    expect((await retriever(-1).search(question, { limit: 1 }))[0]?.heading).toEqual(['introduction']);
+  });
+});

@@ -35,6 +35,12 @@ export interface RetrieverParams {
   maxPerDoc: number;
   /** A section filter matching at most this many chunks is searched exactly instead of via HNSW. */
   exactBelow: number;
+  /**
+   * How a doc's sections are ordered among its places in the results: the share of BM25F (the rest
+   * is cosine) in their own match to the question. Negative: by their fused score, as the doc-level
+   * rankings leave them.
+   */
+  sectionLexicalShare: number;
 }
 
 /**
@@ -61,6 +67,7 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   packageWeight: 0.9,
   maxPerDoc: 2,
   exactBelow: 3000,
+  sectionLexicalShare: 0.3,
 };
 
 /** The most results one search returns, whatever the caller asks for. */
@@ -191,7 +198,7 @@ export class Retriever {
     const docRankings = this.docLevel(text, n, allow);
     const centroid = this.centroidRanking(queryVector, [lexical, dense, exactIds]);
     if (centroid) docRankings.push(centroid);
-    const fused = this.docsBeforeTheirSdkPages(this.fuse(lexical, dense, docRankings, exactIds));
+    const fused = this.bestSectionsFirst(this.docsBeforeTheirSdkPages(this.fuse(lexical, dense, docRankings, exactIds)), limit, queryVector, lexical, dense);
     return this.diversify(fused, limit, options.maxPerDoc ?? this.params.maxPerDoc).map((c) => this.toResult(c));
   }
 
@@ -352,6 +359,59 @@ export class Retriever {
     return { test, count };
   }
 
+  /**
+   * Each doc keeps its places in the fused order, but they go to its sections in the order of their
+   * own match to the question: a blend of their BM25F score and cosine, each relative to the best
+   * candidate's. The fused score of a section carries the doc-level evidence, which is the same for
+   * every section of a doc, and the code identifiers the question names (a product name such as
+   * `Next.js` matches every section of an SDK README); neither says which section answers. Only the
+   * first `limit` docs are looked at: no other can be shown.
+   */
+  private bestSectionsFirst(ranked: Candidate[], limit: number, vector: Float32Array, lexical: Candidate[], dense: Candidate[]): Candidate[] {
+    const share = this.params.sectionLexicalShare;
+    const slotsOf = new Map<string, number[]>();
+    ranked.forEach((c, at) => {
+      const doc = this.parts.chunks[c.index]?.docId ?? '';
+      const slots = slotsOf.get(doc);
+      if (slots) slots.push(at);
+      else if (slotsOf.size < limit) slotsOf.set(doc, [at]);
+    });
+    const groups = [...slotsOf.values()].filter((slots) => slots.length > 1);
+    if (groups.length === 0 || !(share >= 0 && share <= 1)) return ranked;
+    // A section's BM25F score and cosine come from the first rankings: one outside the BM25F
+    // candidates is not scored again (it scores below all of them), one outside the cosine
+    // candidates is. Sections found by neither (only by identifiers) stay where they are.
+    const scores = new Map<number, { lexical: number; cosine: number }>();
+    for (const slots of groups) for (const at of slots) scores.set((ranked[at] as Candidate).index, { lexical: 0, cosine: Number.NaN });
+    const maxLexical = lexical[0]?.score ?? 0;
+    const maxCosine = dense[0]?.score ?? 0;
+    const foundLexically = new Set<number>();
+    for (const c of lexical) {
+      const s = scores.get(c.index);
+      if (!s) continue;
+      s.lexical = c.score;
+      foundLexically.add(c.index);
+    }
+    for (const c of dense) {
+      const s = scores.get(c.index);
+      if (s) s.cosine = c.score;
+    }
+    const own = new Map<number, number>();
+    for (const [index, s] of scores) {
+      const inDense = !Number.isNaN(s.cosine);
+      if (!inDense && !foundLexically.has(index)) continue;
+      const cos = inDense ? s.cosine : dot(this.parts.vectors[index], vector);
+      own.set(index, share * (maxLexical > 0 ? s.lexical / maxLexical : 0) + (1 - share) * (maxCosine > 0 ? Math.max(0, cos) / maxCosine : 0));
+    }
+    const out = [...ranked];
+    for (const slots of groups) {
+      const movable = slots.filter((at) => own.has((ranked[at] as Candidate).index));
+      const sections = movable.map((at) => (ranked[at] as Candidate).index).sort((x, y) => (own.get(y) ?? 0) - (own.get(x) ?? 0) || x - y);
+      movable.forEach((at, j) => (out[at] = { index: sections[j] as number, score: (ranked[at] as Candidate).score }));
+    }
+    return out;
+  }
+
   private diversify(ranked: Candidate[], limit: number, maxPerDoc: number): Candidate[] {
     const out: Candidate[] = [];
     const overflow: Candidate[] = [];
@@ -413,13 +473,16 @@ function sectionFilter(chunks: Chunk[], section: string | undefined): Filter | u
   return { test: (i) => allowed[i] === 1, count };
 }
 
+function dot(v: Float32Array | undefined, query: Float32Array): number {
+  let sum = 0;
+  if (v) for (let i = 0; i < v.length; i++) sum += (v[i] ?? 0) * (query[i] ?? 0);
+  return sum;
+}
+
 function exact(vectors: Float32Array[], query: Float32Array, n: number, test: (i: number) => boolean): Candidate[] {
   const out: Candidate[] = [];
   vectors.forEach((v, index) => {
-    if (!test(index)) return;
-    let dot = 0;
-    for (let i = 0; i < v.length; i++) dot += (v[i] ?? 0) * (query[i] ?? 0);
-    out.push({ index, score: dot });
+    if (test(index)) out.push({ index, score: dot(v, query) });
   });
   return out.sort((a, b) => b.score - a.score).slice(0, n);
 }
