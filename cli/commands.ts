@@ -9,7 +9,7 @@ import { openEngine } from '../src/core/engine.js';
 import { evaluate, formatReport, MAX_EVAL_K, parseQuerySet, reportJson } from '../src/core/eval.js';
 import { fitExamples, formatChangelog, formatExamples, formatNavTree, formatSearch, navEntries } from '../src/format.js';
 import { readManifest } from '../src/store/load.js';
-import type { FetchRecord, SourceRecord } from '../src/store/format/manifest.js';
+import { isOnlineSource, type FetchRecord, type SourceRecord } from '../src/store/format/manifest.js';
 import type { BuildSummary } from '../ingest/build.js';
 import { aboutIndex, describeSources, sourcesLine } from '../src/core/about.js';
 
@@ -311,12 +311,13 @@ const refresh: Command = {
   options: {
     ...indexOption('update'),
     'fetch-timeout-ms': ingest.options['fetch-timeout-ms'] as OptionSpec,
+    'allow-shrink': ingest.options['allow-shrink'] as OptionSpec,
     ...jsonOption('the build summary'),
   },
   async run(values, _positionals, io) {
     const dir = indexDir(values, io);
     const manifest = readManifest(dir, { anyTokenizer: true });
-    const online = manifest.sources.filter((s) => s.kind === 'site' || s.kind === 'feed');
+    const online = manifest.sources.filter(isOnlineSource);
     if (online.length === 0) {
       throw new UsageError(
         `The index at ${dir} has no online sources (a site or a changelog feed), so there is nothing to refresh. ` +
@@ -335,6 +336,7 @@ const refresh: Command = {
       modelsDir: defaultModelsDir(io.env),
       cacheDir: defaultCacheDir(io.env),
       ...(timeoutMs ? { fetchLimits: { timeoutMs } } : {}),
+      allowShrink: Boolean(values['allow-shrink']),
       log: (line) => io.stderr(`${line}\n`),
       progress: progress.update,
     });

@@ -138,17 +138,24 @@ export class ShrinkRefusedError extends Error {
       `Refusing to replace the index at ${indexDir}: the new build would lose ${lost.length} of its ${previousDocs} docs ` +
         `(more than the limit of ${Math.round(SHRINK_LIMIT * 100)}%): ${shown}` +
         `${failed ? `; ${failed} of them could not be indexed (see the warnings above)` : ''}. The previous index is unchanged.\n` +
-        'Fix: if these docs were removed on purpose, run ingest again with --allow-shrink; otherwise check the --docs folder.',
+        'Fix: if these docs were removed on purpose, run ingest (or refresh) again with --allow-shrink; otherwise check the sources: the --docs folder, or the site\'s llms.txt and the warnings above.',
     );
     this.name = 'ShrinkRefusedError';
   }
 }
 
 export class EmptyDocsError extends Error {
-  constructor(readonly docsDir: string) {
+  constructor(
+    readonly docsDir: string,
+    /** The site, when the sources were one: its pages all failed, or it listed none that could be indexed. */
+    site?: { llmsTxt: string; listed: number; failed: number },
+  ) {
     super(
-      `No .md or .mdx files in ${docsDir}, so nothing was built and the existing index (if any) is unchanged.\n` +
-        'Fix: pass --docs with a folder of .mdx/.md files, or --allow-empty to build an empty index on purpose.',
+      site
+        ? `${site.llmsTxt} listed ${site.listed} page${site.listed === 1 ? '' : 's'} on its origin and none could be indexed (${site.failed} failed; see the warnings above), so nothing was built and the existing index (if any) is unchanged.\n` +
+            'Fix: check that the pages (or their .md variants) can be fetched, raise --fetch-timeout-ms or --max-page-bytes if the warnings name them, or pass --allow-empty to build an empty index on purpose.'
+        : `No .md or .mdx files in ${docsDir}, so nothing was built and the existing index (if any) is unchanged.\n` +
+            'Fix: pass --docs with a folder of .mdx/.md files, or --allow-empty to build an empty index on purpose.',
     );
     this.name = 'EmptyDocsError';
   }
@@ -162,8 +169,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   for (const source of sources) if (source.docsDir) assertDocsFolder(source.docsDir, source);
   const writer = await IndexWriter.open(options.indexDir);
   try {
-    const summary = await buildInto(writer, options, { start, log, sources });
+    const { summary, commits } = await buildInto(writer, options, { start, log, sources });
     await writer.release();
+    // The index is in place: online sources' caches may now forget what it no longer needs.
+    for (const commit of commits) await commit().catch((error: Error) => log(`warning: the cache of an online source could not be updated (${error.message}); the next run fetches it again`));
     return summary;
   } catch (error) {
     await writer.abort();
@@ -223,7 +232,7 @@ function mainSources(options: SourceOptions, log: (line: string) => void): Sourc
  * The build itself, holding the index folder's lock through `writer`, in stages with plain data
  * between them: plan what to reuse, parse, embed, build the search structures, write.
  */
-async function buildInto(writer: IndexWriter, options: BuildOptions, context: BuildContext): Promise<BuildSummary> {
+async function buildInto(writer: IndexWriter, options: BuildOptions, context: BuildContext): Promise<{ summary: BuildSummary; commits: Array<() => Promise<void>> }> {
   const { previous, plan } = planStage(options, wantedSettings(options, context.sources), context.log);
   const parsed = await parseStage(options, context, previous, plan);
   const contentHash = hashCorpus(parsed.corpus.files, parsed.changelog.length);
@@ -232,7 +241,8 @@ async function buildInto(writer: IndexWriter, options: BuildOptions, context: Bu
   const { files, navigation } = parsed.corpus;
   const search = await buildSearchStructures(writer, { ...options, chunks: parsed.chunks, docs: files.map((f) => f.doc), navigation, vectors: embedded.vectors, ...(docsOnly ? { inStats: docsOnly } : {}) });
   await options.beforeWrite?.();
-  return writeStage(writer, options, context, { previous, parsed, embedded, search, contentHash });
+  const summary = await writeStage(writer, options, context, { previous, parsed, embedded, search, contentHash });
+  return { summary, commits: parsed.corpus.commits };
 }
 
 /** The settings this build would record: compared with the previous build's by the plan. */
@@ -307,10 +317,17 @@ async function parseStage(options: BuildOptions, context: BuildContext, previous
     previous: { get: (p) => previousFiles.get(p), registryHash: reuse?.manifest.registryHash, registryParts: reuse?.registryParts },
     onProgress: (done, total) => options.progress?.('parse', done, total),
   });
-  for (const w of corpus.warnings) log(`warning: ${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: ${w.message}`);
+  // A warning that already starts with its path (a URL, a package) is not prefixed with it twice.
+  for (const w of corpus.warnings) log(`warning: ${w.message.startsWith(`${w.path}:`) ? '' : `${w.path}${w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : ''}: `}${w.message}`);
   // Changelog pages are not docs of a folder: a docs folder with none is still empty.
   const sourceDocs = corpus.files.filter((f) => !corpus.changelogPrefix || !underPrefix(f.docId, corpus.changelogPrefix)).length;
-  if (sourceDocs + corpus.failed === 0 && !options.allowEmpty) throw new EmptyDocsError(sources.map((s) => s.docsDir ?? s.name).join(', '));
+  if (sourceDocs + corpus.failed === 0 && !options.allowEmpty) {
+    const site = corpus.sources.find((s) => s.kind === 'site' && s.fetched);
+    throw new EmptyDocsError(
+      sources.map((s) => s.docsDir ?? s.name).join(', '),
+      site?.llmsTxt && site.fetched ? { llmsTxt: site.llmsTxt, listed: site.fetched.listed, failed: site.fetched.failed + site.fetched.removed } : undefined,
+    );
+  }
   const before = previous?.manifest ?? previousManifest(options.indexDir);
   const lost = lostDocs(before, corpus.files, corpus.changelogPrefix);
   if (lost.docs.length > Math.max(1, SHRINK_LIMIT * lost.of) && !options.allowShrink) {

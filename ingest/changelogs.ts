@@ -32,18 +32,29 @@ export async function readAllChangelogs(sources: SourceRecord[], options: Change
 
 /**
  * Lists of entries as one, newest first and undated entries last (ties keep their lists'
- * order). An entry whose link an earlier one has (ignoring case, a trailing slash and the
- * protocol) is the same change told twice and is dropped; entries without a link are told apart
- * by date and title.
+ * order). Each list is one source's, already told apart; an entry of a later list that an
+ * earlier list has too is the same change told twice and is dropped. Two entries are the same
+ * when they have the same link (ignoring case, the protocol and a trailing slash) and, where the
+ * link is shared by several entries of a list (many feeds link every entry to one page), the
+ * same title; entries without a link, the same date and title.
  */
 export function mergeChangelogs(lists: ChangelogEntry[][]): ChangelogEntry[] {
   const seen = new Set<string>();
   const out: ChangelogEntry[] = [];
-  for (const entry of lists.flat()) {
-    const key = entry.url ? entry.url.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+(?=#|$)/, '') : `${entry.date}\0${entry.title}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(entry);
+  for (const list of lists) {
+    const link = (e: ChangelogEntry) => e.url.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+(?=#|$)/, '');
+    const shared = new Map<string, number>();
+    for (const e of list) if (e.url) shared.set(link(e), (shared.get(link(e)) ?? 0) + 1);
+    // Each entry's keys: its link and title always; its link alone when no other entry of its list has that link.
+    const keys = list.map((e) => {
+      if (!e.url) return [`${e.date}\0${e.title.toLowerCase()}`];
+      const withTitle = `${link(e)}\0${e.title.toLowerCase()}`;
+      return (shared.get(link(e)) ?? 0) > 1 ? [withTitle] : [withTitle, link(e)];
+    });
+    list.forEach((entry, i) => {
+      if (!(keys[i] as string[]).some((key) => seen.has(key))) out.push(entry);
+    });
+    for (const k of keys) for (const key of k) seen.add(key);
   }
   return out.sort((a, b) => (a.date === b.date ? 0 : !a.date ? 1 : !b.date ? -1 : a.date < b.date ? 1 : -1));
 }

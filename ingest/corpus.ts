@@ -61,6 +61,8 @@ export interface Corpus {
   changelogPrefix?: string;
   /** Every changelog entry, newest first: the given ones merged with those of the feed sources. */
   changelog: ChangelogEntry[];
+  /** To call once the index is in place: online sources' caches move to this run's copies. */
+  commits: Array<() => Promise<void>>;
   /** Files parsed in this run (the rest were reused from the previous build). */
   parsed: number;
   /** Files indexed as plain Markdown or plain text because they could not be parsed as written. */
@@ -249,6 +251,7 @@ async function readCorpus(options: CorpusOptions, limits: IngestLimits, pool: Pa
     sources: sourceList,
     ...(changelogNode && changelogPrefix ? { changelogPrefix } : {}),
     changelog: entries,
+    commits: listings.flatMap((l) => (l.commit ? [l.commit] : [])),
     files: indexed,
     navigation,
     warnings,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asksAboutChanges } from '../src/core/retriever.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { create } from 'tar';
@@ -15,6 +16,20 @@ import { ROOT, tempDir } from './helpers/fixtures.js';
  * their dates, filtered by section, and a fixture package's CHANGELOG.md (packed as a tarball,
  * no network) joining them, dated by its headings or by the publish times the registry gives.
  */
+describe('telling a question about changes from one about how things work', () => {
+  it('takes "what changed", "when was X released", "is X deprecated", "since which version" and "was that fixed" as questions about changes', () => {
+    for (const q of ['what changed in the widgets package?', 'when was FGA released', 'is the mfa API deprecated?', "what's new in AuthKit", 'since which version does the SDK support PKCE?', 'was the session crash fixed?', 'which widgets version added the filter prop?']) {
+      expect([q, asksAboutChanges(q)]).toEqual([q, true]);
+    }
+  });
+
+  it('does not take how-to questions that use the same words as questions about changes', () => {
+    for (const q of ["change a user's email address", 'recent sign-ins in the audit log', 'how do I fix a redirect_uri mismatch error', 'which version of the SDK do I need', 'add a new organization']) {
+      expect([q, asksAboutChanges(q)]).toEqual([q, false]);
+    }
+  });
+});
+
 describe('changelog entries in search_docs', () => {
   const server = useFixtureServer();
 

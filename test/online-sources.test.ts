@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildIndex, type BuildSummary } from '../ingest/build.js';
 import { parseEntries } from '../ingest/online/feed.js';
+import { mergeChangelogs } from '../ingest/changelogs.js';
 import { openEngine } from '../src/core/engine.js';
 import { ReloadingEngine } from '../src/core/reloading-engine.js';
 import { readManifest } from '../src/store/load.js';
@@ -101,7 +102,7 @@ describe('a site with pages that fail in every way a real one does', () => {
   it('never contacts another origin, neither for a link to it nor for a redirect to it', () => {
     expect(other.seen).toEqual([]);
     const text = summary.warnings.map((w) => w.message).join('\n');
-    expect(text).toContain(`1 links to other origins not fetched (${other.origin})`);
+    expect(text).toContain(`${site.url('/llms.txt')}: 1 link to other origins not fetched (${other.origin})`);
     expect(text).toContain(`${site.url('/docs/moved')}: redirects to another origin (${other.origin}); not followed; not indexed`);
   });
 
@@ -166,6 +167,32 @@ describe('a site refreshed', () => {
   });
 
 
+  it('leaves the cache as the last good index knew it when a build is refused, so --offline still rebuilds that index', async () => {
+    site.routes = { ...routes(), '/llms.txt': { body: llmsTxt(['[Quick start](/docs/quick-start)']) } };
+    await expect(build(indexDir)).rejects.toThrow(/Refusing to replace the index .* would lose 2 of its 3 docs/);
+    const maintenance = '<!doctype html><html><body><h1>Down for maintenance</h1></body></html>';
+    site.routes = { ...routes(), '/llms.txt': { body: maintenance, type: 'text/html' } };
+    await expect(build(indexDir)).rejects.toThrow(
+      `${site.url('/llms.txt')} lists no pages on ${site.origin}: expected a Markdown list of links such as "- [Quick start](/docs/quick-start)", got ${maintenance.length} characters of HTML. The index and the pages fetched earlier were not changed.`,
+    );
+    site.routes = routes();
+    const mark = site.seen.length;
+    const offline = await build(indexDir, { offline: true });
+    expect(site.since(mark)).toEqual([]);
+    expect(offline.docs).toBe(3);
+    site.routes = routes();
+  });
+
+  it('fetches a page whole again when its copy has gone from the cache, rather than trusting a 304 it cannot use', async () => {
+    const bodies = path.join(work.dir, 'cache', 'online');
+    for (const folder of await readdir(bodies)) {
+      for (const file of await readdir(path.join(bodies, folder, 'bodies'))) if (file.endsWith('.md')) await rm(path.join(bodies, folder, 'bodies', file));
+    }
+    const summary = await build(indexDir);
+    expect(summary.online[0]?.fetched).toMatchObject({ fetched: 3, unchanged: 0, failed: 0, pages: 3 });
+    expect(summary.docs).toBe(3);
+  });
+
   it('takes a changed page, drops one that is gone, and keeps the last copy of one that fails', async () => {
     site.routes = {
       ...routes(),
@@ -212,7 +239,7 @@ describe('a site refreshed', () => {
     const run = await cliInProcess(['refresh', '--index', indexDir, '--fetch-timeout-ms', '400'], { WORKOS_DOCS_MCP_CACHE: path.join(work.dir, 'cache') });
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n')).toEqual([
-      `Error: Could not fetch ${site.url('/llms.txt')}: ECONNREFUSED. The index was not changed (the previous one keeps serving); run ingest again when the site can be reached, or add --offline to rebuild from the pages fetched last time.`,
+      `Error: Could not fetch ${site.url('/llms.txt')}: ECONNREFUSED. The index was not changed (the previous one keeps serving); run ingest again when it can be reached, or add --offline to rebuild from the copies fetched last time.`,
     ]);
     expect(readManifest(indexDir).contentHash).toBe(before);
     const engine = await openEngine(indexDir, { modelsDir: '' });
@@ -220,6 +247,67 @@ describe('a site refreshed', () => {
   });
 
 
+});
+
+describe('pages as a site publishes them', () => {
+  let site: SiteServer;
+  let indexDir: string;
+  let summary: BuildSummary;
+  beforeAll(async () => {
+    site = await new SiteServer({}).start();
+    site.routes = {
+      '/llms.txt': { body: llmsTxt(['[Start](/guide/start)', '[Bucket page](/guide/bucket)', '[Docusaurus page](/guide/docusaurus)', '[Odd](/guide/evil%2F..%2F..%2Fetc)', '[Mail us](mailto:docs@quill.dev)']) },
+      '/guide/start.md': { body: '# Start\n\nRead [the next step](next.md), the [overview](../overview) and the [API](/api).\n' },
+      // An object store answers 403 for an object it does not have: the page's HTML is taken.
+      '/guide/bucket.md': { status: 403 },
+      '/guide/bucket': { body: '<html><head><title>Bucket</title></head><body><main><h1>Bucket page</h1><p>See <a href="next">next</a>.</p></main></body></html>', type: 'text/html' },
+      '/guide/docusaurus': { body: '<html><head><title>Docs – Quill</title></head><body><nav>menu</nav><article><header><h1>Real title</h1></header><p>Body text of the page.</p></article></body></html>', type: 'text/html' },
+      '/guide/evil%2F..%2F..%2Fetc.md': { body: '# Odd\n\nA page with an odd name.\n' },
+    };
+    indexDir = path.join(work.dir, 'pages-index');
+    summary = await build(indexDir, { llmsTxt: site.url('/llms.txt'), name: 'Quill' });
+  });
+  afterAll(() => site.stop());
+
+  it('resolves relative links against the page\'s own URL, as a browser would', async () => {
+    const engine = await openEngine(indexDir, { modelsDir: '' });
+    const start = engine.docs.read('guide/start').markdown;
+    expect(start).toContain(`[the next step](${site.url('/guide/next.md')})`);
+    expect(start).toContain(`[overview](${site.url('/overview')})`);
+    expect(start).toContain(`[API](${site.url('/api')})`);
+    expect(engine.docs.read('guide/bucket').markdown).toContain(`[next](${site.url('/guide/next')})`);
+  });
+
+  it('takes the HTML page when its Markdown variant is refused with a 403', async () => {
+    const engine = await openEngine(indexDir, { modelsDir: '' });
+    expect(engine.docs.read('guide/bucket').markdown).toContain('# Bucket page');
+  });
+
+  it('keeps a page\'s own title from the <header> of its <article>', async () => {
+    const engine = await openEngine(indexDir, { modelsDir: '' });
+    const page = engine.docs.read('guide/docusaurus').markdown;
+    expect(page).toContain('# Real title');
+    expect(page).not.toContain('menu');
+  });
+
+  it('makes ids that never climb out of their folder, whatever the URL encodes, and skips mailto: links quietly', async () => {
+    const engine = await openEngine(indexDir, { modelsDir: '' });
+    expect(engine.docs.has('guide/evil%2F..%2F..%2Fetc')).toBe(true);
+    expect(summary.warnings.map((w) => w.message).join('\n')).not.toMatch(/mailto|other origins/);
+  });
+
+  it('stops, leaving the index and the cache as they were, when the site stops answering after its llms.txt', async () => {
+    const links = Array.from({ length: 12 }, (_, i) => `[Page ${i}](/slow/${i})`);
+    const stalled = await new SiteServer({ '/llms.txt': { body: llmsTxt(links) } }).start();
+    for (let i = 0; i < 12; i++) stalled.routes[`/slow/${i}.md`] = { slowMs: 5000, body: '# Slow\n' };
+    try {
+      await expect(build(path.join(work.dir, 'stalled-index'), { llmsTxt: stalled.url('/llms.txt'), fetchLimits: { ...LIMITS, timeoutMs: 150, retries: 0 } })).rejects.toThrow(
+        `${stalled.origin} stopped answering after its llms.txt: 8 pages in a row got no answer`,
+      );
+    } finally {
+      await stalled.stop();
+    }
+  });
 });
 
 /** An RSS feed of `count` entries, newest first, one a day back from 2026-11-20. */
@@ -319,6 +407,24 @@ describe('a changelog feed', () => {
     expect(['guides/notebooks', 'site/docs/quick-start', 'site/docs/webhooks', 'site/docs/sharing'].map((id) => engine.docs.has(id))).toEqual([true, true, true, false]);
     expect(engine.changelog.find({ limit: 100 })).toHaveLength(30);
     expect(engine.index.manifest.sources.map((s) => `${s.kind}:${s.name}:${s.prefix}`)).toEqual(['folder:Quill:', 'site:Quill site:site', 'feed:Quill changelog:quill-changelog']);
+  });
+
+  it('keeps entries that share one link, or have none, as the separate changes they are', () => {
+    const rss2 =
+      '<?xml version="1.0"?><rss version="2.0"><channel><title>Quill</title><link>https://quill.dev/changelog</link>' +
+      '<item><title>Templates</title><link>https://quill.dev/changelog</link><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate><description>Templates.</description></item>' +
+      '<item><title>Offline mode</title><link>https://quill.dev/changelog</link><pubDate>Sun, 01 Nov 2026 10:00:00 GMT</pubDate><description>Offline.</description></item>' +
+      '<item><title>Weekly update</title><pubDate>Sat, 31 Oct 2026 10:00:00 GMT</pubDate><description>One.</description></item>' +
+      '<item><title>Weekly update</title><pubDate>Sat, 24 Oct 2026 10:00:00 GMT</pubDate><description>Two.</description></item>' +
+      '</channel></rss>';
+    const { entries } = parseEntries(rss2, 'https://quill.dev/changelog/rss.xml');
+    expect(entries.map((e) => `${e.date} ${e.title} ${e.url}`)).toEqual([
+      '2026-11-02 Templates https://quill.dev/changelog',
+      '2026-11-01 Offline mode https://quill.dev/changelog',
+      '2026-10-31 Weekly update https://quill.dev/changelog',
+      '2026-10-24 Weekly update https://quill.dev/changelog',
+    ]);
+    expect(mergeChangelogs([entries, [{ date: '2026-11-02', title: 'Templates', url: 'https://quill.dev/changelog', text: 'pinned copy' }]])).toHaveLength(4);
   });
 
   it('refuses a body that is not a feed, naming the URL, and keeps the index', async () => {

@@ -4,6 +4,8 @@
  * backoff, a size cap on the body, and redirects followed only within the allowed origin.
  */
 
+import type { FetchRecord } from '../../src/store/format/manifest.js';
+
 /** How far one fetch may go. */
 export interface FetchLimits {
   /** Per request, headers and body together. */
@@ -48,6 +50,38 @@ export interface FetchCounts {
   bodies: number;
   bytes: number;
   retries: number;
+}
+
+/** A source could not be had at all (its llms.txt or feed): the run stops and the index is left as it is. */
+export class OnlineSourceError extends Error {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OnlineSourceError';
+  }
+}
+
+/** The manifest's record of one fetch: the counts and the run's own figures. */
+export function fetchRecord(started: number, counts: FetchCounts, figures: Partial<FetchRecord>): FetchRecord {
+  return {
+    at: new Date().toISOString(),
+    ms: Date.now() - started,
+    listed: 0,
+    pages: 0,
+    fetched: 0,
+    unchanged: 0,
+    failed: 0,
+    kept: 0,
+    removed: 0,
+    ...figures,
+    requests: counts.requests,
+    conditional: counts.conditional,
+    notModified: counts.notModified,
+    bytes: counts.bytes,
+  };
 }
 
 export function emptyCounts(): FetchCounts {
@@ -126,7 +160,7 @@ async function fetchOnce(start: string, options: FetchOptions): Promise<FetchOut
         kind: 'body',
         url,
         status: response.status,
-        body: new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, ''),
+        body: decode(bytes, response.headers.get('content-type') ?? ''),
         contentType: response.headers.get('content-type') ?? '',
         validators: validatorsOf(response),
         bytes: bytes.length,
@@ -181,4 +215,16 @@ function networkReason(error: unknown): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The body as text in the charset its Content-Type names (UTF-8 when it names none or one this Node does not know). */
+function decode(bytes: Uint8Array, contentType: string): string {
+  const charset = /charset="?([\w-]+)/i.exec(contentType)?.[1] ?? 'utf-8';
+  let decoder: InstanceType<typeof TextDecoder>;
+  try {
+    decoder = new TextDecoder(charset);
+  } catch {
+    decoder = new TextDecoder('utf-8');
+  }
+  return decoder.decode(bytes).replace(/^\uFEFF/, '');
 }

@@ -20,6 +20,8 @@ export interface SourceListing {
   sdk?: { table: SdkTable; methods: SdkMethod[] };
   /** Changelog entries the source brought (a feed). */
   changelog?: ChangelogEntry[];
+  /** An online source's cache moves to this run's copies: called once the index built from them is in place. */
+  commit?: () => Promise<void>;
 }
 
 export interface ListOptions {
@@ -96,7 +98,7 @@ async function listSite(source: SourceRecord, options: ListOptions): Promise<Sou
     const relPath = `${page.localId || 'index'}.md`;
     files.push({ kind: 'doc', path: globalPath(source, relPath), absPath: '', docId: globalDocId(source, page.localId), url: page.url, baseUrl: origin, text: page.markdown });
   }
-  return { source: { ...source, fetched: sync.record }, files, warnings: sync.warnings };
+  return { source: { ...source, fetched: sync.record }, files, warnings: sync.warnings, commit: sync.commit };
 }
 
 /** A changelog feed: no pages, its entries. */
@@ -105,7 +107,7 @@ async function listFeed(source: SourceRecord, options: ListOptions): Promise<Sou
   if (!options.cacheDir) throw new Error(`No cache folder to keep ${source.feedUrl} in.`);
   const { syncFeed } = await import('../online/feed.js');
   const sync = await syncFeed(source.feedUrl, options.cacheDir, siteLimits(source, options), { offline: Boolean(options.offline) });
-  return { source: { ...source, fetched: sync.record }, files: [], warnings: sync.warnings, changelog: sync.entries.map((e) => ({ ...e, source: source.name })) };
+  return { source: { ...source, fetched: sync.record }, files: [], warnings: sync.warnings, changelog: sync.entries.map((e) => ({ ...e, source: source.name })), commit: sync.commit };
 }
 
 /**

@@ -139,11 +139,6 @@ export function feedSource(options: { feedUrl: string; name?: string; prefix?: s
   };
 }
 
-/** Sources fetched from the web when ingest runs (never when serving). */
-export function isOnlineSource(source: SourceRecord): boolean {
-  return source.kind === 'site' || source.kind === 'feed';
-}
-
 function checkOnlineUrl(url: string, flag: string, example: string): URL {
   let parsed: URL;
   try {

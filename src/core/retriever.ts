@@ -48,7 +48,34 @@ export interface RetrieverParams {
  * changes, and the changelog's pages are searched with the rest. Generic English, not any
  * product's vocabulary.
  */
-const CHANGE_WORDS = /\b(chang(e|es|ed)|changelog|releas(e|es|ed)|latest|recent(ly)?|deprecat\w*|removed|announc\w*|launch(ed)?|introduced|versions?|upgrad\w*|breaking|since|shipped|fix(ed|es)?|what'?s new|new in)\b/i;
+const CHANGE_WORDS = new RegExp(
+  [
+    "what('s| is| has| have)? (changed|new)",
+    'changelog',
+    'releas(e|es|ed)\\b',
+    'deprecat\\w*',
+    'announc\\w*',
+    'launch(ed|es)?',
+    'introduced',
+    'breaking changes?',
+    'new in',
+    'since (when|which|v|version|\\d)',
+    '(in|as of) v(ersion)? ?\\d',
+    'versions? \\d',
+    'which (\\w+ )?versions? (added|introduced|removed|changed|fixed|dropped)',
+    'latest (release|version|changes?|updates?)',
+    '(added|introduced|removed|released|shipped|fixed|changed) (\\w+ ){0,3}recently',
+    'recent(ly)? (changes|releases|updates|added|introduced|released|shipped|fixed)',
+    '(is|was|been|get|got) (that |this |it )?(fixed|removed)',
+    '(bug|issue|crash|regression)\\w* (\\w+ ){0,2}(fixed|resolved)',
+    'when (was|were|did|will)\\b.{0,80}\\b(add|ship|launch|releas|support|introduc|remov|deprecat)\\w*',
+    'shipped',
+    'upgrad(e|ing) (to|from)',
+  ]
+    .map((p) => `\\b${p}`)
+    .join('|'),
+  'i',
+);
 
 export function asksAboutChanges(query: string): boolean {
   return CHANGE_WORDS.test(query);

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Bump when any file's layout changes (a codec in codecs.ts, or this schema): an index of another
  * format is refused with a rebuild hint, and ingest rebuilds it in full.
  */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 
 /** What the manifest records about the embedder that built an index; EmbedderInfo is this type. */
 export const embedderInfoSchema = z.object({
@@ -28,10 +28,6 @@ export const chunkOptionsSchema = z.object({
 /** The HNSW graph's parameters; HnswParams is this type. */
 export const hnswParamsSchema = z.object({ m: z.number().int(), efConstruction: z.number().int(), efSearch: z.number().int(), seed: z.number().int() });
 
-/**
- * One source of docs, as ingest was asked to index it: recorded so that `ingest --index X` alone
- * rebuilds X from the same sources, and so that the server can name what it serves.
- */
 /** What the last fetch of an online source (site, feed) did, for `stats` and the build summary. */
 export const fetchRecordSchema = z.object({
   /** When it ended (ISO), and how long it took. */
@@ -63,6 +59,10 @@ export const fetchOptionsSchema = z.object({
   maxPageBytes: z.number().int().positive().optional(),
 });
 
+/**
+ * One source of docs, as ingest was asked to index it: recorded so that `ingest --index X` alone
+ * rebuilds X from the same sources, and so that the server can name what it serves.
+ */
 export const sourceRecordSchema = z.object({
   /**
    * folder: a docs folder; docs-package: the pinned WorkOS docs package; npm-package: an SDK
@@ -104,6 +104,11 @@ export const sourceRecordSchema = z.object({
   fetched: fetchRecordSchema.optional(),
 });
 export type SourceRecord = z.infer<typeof sourceRecordSchema>;
+
+/** Sources fetched from the web when ingest or refresh runs (never when serving): a site, a feed. */
+export function isOnlineSource(source: SourceRecord): boolean {
+  return source.kind === 'site' || source.kind === 'feed';
+}
 
 const artifactSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() });
 
