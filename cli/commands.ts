@@ -9,7 +9,7 @@ import { openEngine } from '../src/core/engine.js';
 import { evaluate, formatReport, MAX_EVAL_K, parseQuerySet, reportJson } from '../src/core/eval.js';
 import { fitExamples, formatChangelog, formatExamples, formatNavTree, formatSearch, navEntries } from '../src/format.js';
 import { readManifest } from '../src/store/load.js';
-import { isOnlineSource, type FetchRecord, type SourceRecord } from '../src/store/format/manifest.js';
+import { fetchBoundsOf, fetchLimitsOf, isOnlineSource, type FetchRecord, type SourceRecord } from '../src/store/format/manifest.js';
 import type { BuildSummary } from '../ingest/build.js';
 import { aboutIndex, describeSources, sourcesLine } from '../src/core/about.js';
 
@@ -349,14 +349,11 @@ const refresh: Command = {
 
 /** The fetch bounds given on the command line, as recorded with a new online source. */
 function fetchOptionsOf(values: Values): NonNullable<SourceRecord['fetch']> {
-  const maxPages = intOption(values['max-pages'], 'max-pages', 1, 1_000_000);
-  const timeoutMs = intOption(values['fetch-timeout-ms'], 'fetch-timeout-ms', 1, 600_000);
-  const maxPageBytes = intOption(values['max-page-bytes'], 'max-page-bytes', 1, Number.MAX_SAFE_INTEGER);
-  return { ...(maxPages ? { maxPages } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(maxPageBytes ? { maxPageBytes } : {}) };
-}
-
-function fetchLimitsOf(options: NonNullable<SourceRecord['fetch']>): { maxPages?: number; timeoutMs?: number; maxBytes?: number } {
-  return { ...(options.maxPages ? { maxPages: options.maxPages } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.maxPageBytes ? { maxBytes: options.maxPageBytes } : {}) };
+  return fetchBoundsOf({
+    maxPages: intOption(values['max-pages'], 'max-pages', 1, 1_000_000),
+    timeoutMs: intOption(values['fetch-timeout-ms'], 'fetch-timeout-ms', 1, 600_000),
+    maxPageBytes: intOption(values['max-page-bytes'], 'max-page-bytes', 1, Number.MAX_SAFE_INTEGER),
+  });
 }
 
 /** "WorkOS site (https://x/llms.txt): 312 pages; 4 downloaded, 308 unchanged, 1 failed; 313 requests (312 conditional), 41 kB in 2.1 s" */

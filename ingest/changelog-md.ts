@@ -22,24 +22,38 @@ export interface VersionSection {
 const VERSION_HEADING = /^\[?(?:[@\w./-]+@)?v?(\d+\.\d+(?:\.\d+)?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)\]?(?:\([^)]*\))?(.*)$/;
 
 /**
+ * Each line of a Markdown text, with the ATX heading it is (depth and text) when it is one
+ * outside a code fence: the one place changelog text is read heading by heading.
+ */
+export function markdownLines(text: string): Array<{ line: string; heading?: { depth: number; text: string } }> {
+  let fence: string | undefined;
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => {
+      const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+      if (marker) {
+        if (!fence) fence = marker;
+        else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
+        return { line };
+      }
+      const heading = fence ? null : /^\s{0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$/.exec(line);
+      return heading ? { line, heading: { depth: heading[1]?.length ?? 6, text: heading[2] ?? '' } } : { line };
+    });
+}
+
+/**
  * Splits a CHANGELOG.md into its versions, in the file's order. Lines inside code fences are
  * never taken for headings.
  */
 export function parseChangelogMarkdown(text: string): VersionSection[] {
   const slug = createSlugger();
   const out: Array<VersionSection & { lines: string[] }> = [];
-  let fence: string | undefined;
-  for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
-    const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-    if (marker) {
-      if (!fence) fence = marker;
-      else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
-    }
-    const heading = fence || marker ? undefined : /^(#{1,6})[ \t]+(.+?)[ \t#]*$/.exec(line);
+  for (const { line, heading } of markdownLines(text)) {
     if (heading) {
-      const title = heading[2] ?? '';
+      const title = heading.text;
       const anchor = slug(plainHeading(title));
-      const version = (heading[1]?.length ?? 9) <= 3 ? VERSION_HEADING.exec(title.trim()) : null;
+      const version = heading.depth <= 3 ? VERSION_HEADING.exec(title.trim()) : null;
       if (version?.[1] && /^\s*(?:$|[-–—(/:]|\d{4})/.test(version[2] ?? '')) {
         const date = dateIn(version[2] ?? '');
         out.push({ version: version[1], ...(date ? { date } : {}), body: '', anchor, lines: [] });

@@ -1,4 +1,5 @@
 import type { ChangelogEntry, NavNode } from '../src/types.js';
+import { markdownLines } from './changelog-md.js';
 import type { SourceRecord } from '../src/store/format/manifest.js';
 import { createSlugger, underPrefix } from '../src/ids.js';
 import type { SourceFile } from './discover.js';
@@ -104,18 +105,7 @@ function localId(entry: ChangelogEntry): string {
 
 /** `### Minor Changes` → `**Minor Changes**`, outside code fences. */
 function demoteHeadings(text: string): string {
-  let fence: string | undefined;
-  return text
-    .split('\n')
-    .map((line) => {
-      const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-      if (marker) {
-        if (!fence) fence = marker;
-        else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
-        return line;
-      }
-      const heading = fence ? null : /^\s{0,3}#{1,6}[ \t]+(.+?)[ \t#]*$/.exec(line);
-      return heading ? `**${heading[1]}**` : line;
-    })
+  return markdownLines(text)
+    .map(({ line, heading }) => (heading ? `**${heading.text}**` : line))
     .join('\n');
 }

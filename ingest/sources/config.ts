@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { SourceRecord } from '../../src/store/format/manifest.js';
+import { fetchBoundsOf, type SourceRecord } from '../../src/store/format/manifest.js';
 import { feedSource, folderSource, siteSource, workosDocsSource } from './sources.js';
 
 /** The config file ingest reads from the current folder when no `--config` is given. */
@@ -88,9 +88,9 @@ export function readIngestConfig(file: string | undefined, cwd: string): IngestC
             'preset' in entry
               ? workosDocsSource(entry.prefix ?? '')
               : 'llmsTxt' in entry
-                ? siteSource({ llmsTxt: entry.llmsTxt, name: entry.name, baseUrl: entry.baseUrl, prefix: entry.prefix, fetch: fetchOf(entry) })
+                ? siteSource({ llmsTxt: entry.llmsTxt, name: entry.name, baseUrl: entry.baseUrl, prefix: entry.prefix, fetch: fetchBoundsOf(entry) })
                 : 'changelogFeed' in entry
-                  ? feedSource({ feedUrl: entry.changelogFeed, name: entry.name, prefix: entry.prefix, fetch: fetchOf(entry) })
+                  ? feedSource({ feedUrl: entry.changelogFeed, name: entry.name, prefix: entry.prefix, fetch: fetchBoundsOf(entry) })
                   : folderSource({
                   docs: path.resolve(dir, entry.docs),
                   ...(entry.name !== undefined ? { name: entry.name } : {}),
@@ -104,8 +104,3 @@ export function readIngestConfig(file: string | undefined, cwd: string): IngestC
   };
 }
 
-/** The fetch bounds a site or feed entry gives, if any. */
-function fetchOf(entry: { maxPages?: number; timeoutMs?: number; maxPageBytes?: number }): SourceRecord['fetch'] {
-  const { maxPages, timeoutMs, maxPageBytes } = entry;
-  return { ...(maxPages ? { maxPages } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(maxPageBytes ? { maxPageBytes } : {}) };
-}

@@ -1,6 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SourceRecord } from '../../src/store/format/manifest.js';
+import { fetchLimitsOf, type SourceRecord } from '../../src/store/format/manifest.js';
 import { discoverDocs, type SourceFile } from '../discover.js';
 import type { SdkTable } from '../sdk/annotate.js';
 import type { SdkMethod, SdkSignatures } from '../sdk/signatures.js';
@@ -65,15 +65,7 @@ export async function listSourceFiles(source: SourceRecord, options: ListOptions
 
 /** The limits of fetching one online source: defaults, then the source's own, then the run's. */
 function siteLimits(source: SourceRecord, options: ListOptions): SiteLimits {
-  const own = source.fetch ?? {};
-  return {
-    ...DEFAULT_FETCH_LIMITS,
-    ...DEFAULT_SITE_LIMITS,
-    ...(own.maxPages ? { maxPages: own.maxPages } : {}),
-    ...(own.timeoutMs ? { timeoutMs: own.timeoutMs } : {}),
-    ...(own.maxPageBytes ? { maxBytes: own.maxPageBytes } : {}),
-    ...options.fetchLimits,
-  };
+  return { ...DEFAULT_FETCH_LIMITS, ...DEFAULT_SITE_LIMITS, ...fetchLimitsOf(source.fetch), ...options.fetchLimits };
 }
 
 /**

@@ -105,6 +105,20 @@ export const sourceRecordSchema = z.object({
 });
 export type SourceRecord = z.infer<typeof sourceRecordSchema>;
 
+export type FetchBounds = z.infer<typeof fetchOptionsSchema>;
+
+/** The bounds given (a config entry's fields, CLI flags), without the ones left unset. */
+export function fetchBoundsOf(given: { maxPages?: number | undefined; timeoutMs?: number | undefined; maxPageBytes?: number | undefined }): FetchBounds {
+  const { maxPages, timeoutMs, maxPageBytes } = given;
+  return { ...(maxPages ? { maxPages } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(maxPageBytes ? { maxPageBytes } : {}) };
+}
+
+/** The bounds as fetch limits (`maxPageBytes` is the per-request `maxBytes`). */
+export function fetchLimitsOf(bounds: FetchBounds = {}): { maxPages?: number; timeoutMs?: number; maxBytes?: number } {
+  const { maxPageBytes, ...rest } = fetchBoundsOf(bounds);
+  return { ...rest, ...(maxPageBytes ? { maxBytes: maxPageBytes } : {}) };
+}
+
 /** Sources fetched from the web when ingest or refresh runs (never when serving): a site, a feed. */
 export function isOnlineSource(source: SourceRecord): boolean {
   return source.kind === 'site' || source.kind === 'feed';
