@@ -53,6 +53,8 @@ type PageState = z.infer<typeof pageStateSchema>;
 type SiteState = z.infer<typeof siteStateSchema>;
 
 const LLMS_FILES = /(^|\/)llms(-[\w-]+)?\.txt$/i;
+/** An inline link or image, or a definition, whose target has no scheme and starts with neither `/` nor `#`. */
+const MAYBE_RELATIVE = /\]\(\s*<?(?![a-z][a-z0-9+.-]*:|\/|#|\))|^ {0,3}\[[^\]]+\]:\s*<?(?![a-z][a-z0-9+.-]*:|\/|#)/im;
 /** This many pages in a row without an answer (after their retries) stop the run: the site went away. */
 const STOP_AFTER_UNANSWERED = 8;
 
@@ -249,6 +251,8 @@ async function readPages(dir: string, states: PageState[], warnings: string[]): 
  * text is kept byte for byte.
  */
 export function absoluteLinks(markdown: string, pageUrl: string): string {
+  // Most pages link root-relative or absolute only: those are not parsed at all.
+  if (!MAYBE_RELATIVE.test(markdown)) return markdown;
   const edits: Array<{ start: number; end: number; url: string }> = [];
   const visit = (node: Nodes) => {
     if ((node.type === 'link' || node.type === 'image' || node.type === 'definition') && node.position) {
