@@ -275,35 +275,33 @@ const ingest: Command = {
       progress: progress.update,
     });
     progress.done();
-    reportBuild(summary, io);
-    if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
-    return buildStatus(summary, io);
+    return finishBuild(summary, values, io);
   },
 };
 
-/** The build's figures on stderr: what was fetched, then the docs. */
-function reportBuild(summary: BuildSummary, io: CliIO): void {
+/**
+ * After ingest or refresh: the build's figures on stderr (what was fetched, then the docs), the
+ * summary as JSON when asked, and the exit status: 1 when a doc is missing from the index or stale.
+ */
+function finishBuild(summary: BuildSummary, values: Values, io: CliIO): number {
   for (const o of summary.online) io.stderr(`${describeFetch(o.name, o.url, o.fetched, o.kind)}\n`);
   const f = summary.files;
   io.stderr(
-      `${summary.full ? 'Built' : 'Updated'} ${summary.indexDir} in ${(summary.ms / 1000).toFixed(2)} s: ` +
-        `${f.total} docs (${f.added} added, ${f.changed} changed, ${f.removed} removed, ${f.parsed} parsed, ${f.fallback} fallback, ${f.failed} failed${f.stale ? `, ${f.stale} stale` : ''}), ` +
-        `${summary.sections} sections, ${summary.chunks} chunks, ${summary.chunksEmbedded} embedded${summary.refitted ? ' (local model fitted)' : ''}, ` +
-        `${summary.warnings.length} warnings.\n`,
+    `${summary.full ? 'Built' : 'Updated'} ${summary.indexDir} in ${(summary.ms / 1000).toFixed(2)} s: ` +
+      `${f.total} docs (${f.added} added, ${f.changed} changed, ${f.removed} removed, ${f.parsed} parsed, ${f.fallback} fallback, ${f.failed} failed${f.stale ? `, ${f.stale} stale` : ''}), ` +
+      `${summary.sections} sections, ${summary.chunks} chunks, ${summary.chunksEmbedded} embedded${summary.refitted ? ' (local model fitted)' : ''}, ` +
+      `${summary.warnings.length} warnings.\n`,
   );
-}
-
-/** The exit status of a build that was written: 1 when a doc is missing from it or stale. */
-function buildStatus(summary: BuildSummary, io: CliIO): number {
-    // The index was written, but a doc that did not parse is missing from it: say so in the exit status.
-    for (const w of summary.stale) {
-      io.stderr(`${w.path}: could not be read (${w.message.split(';')[0]?.slice(0, 160)}); its previous version stays in the index. Fix: make the file readable and run ingest again.\n`);
-    }
-    if (summary.failures.length > 0) {
-      const where = summary.failures.map((w) => `${w.path}${w.line ? `:${w.line}` : ''} (${w.message.split('\n')[0]?.slice(0, 120)})`);
-      io.stderr(`${summary.failures.length} file${summary.failures.length === 1 ? '' : 's'} could not be indexed and ${summary.failures.length === 1 ? 'is' : 'are'} not in the index: ${where.join('; ')}\n`);
-    }
-    return summary.failures.length > 0 || summary.stale.length > 0 ? 1 : 0;
+  if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+  // The index was written, but a doc that did not parse is missing from it: say so in the exit status.
+  for (const w of summary.stale) {
+    io.stderr(`${w.path}: could not be read (${w.message.split(';')[0]?.slice(0, 160)}); its previous version stays in the index. Fix: make the file readable and run ingest again.\n`);
+  }
+  if (summary.failures.length > 0) {
+    const where = summary.failures.map((w) => `${w.path}${w.line ? `:${w.line}` : ''} (${w.message.split('\n')[0]?.slice(0, 120)})`);
+    io.stderr(`${summary.failures.length} file${summary.failures.length === 1 ? '' : 's'} could not be indexed and ${summary.failures.length === 1 ? 'is' : 'are'} not in the index: ${where.join('; ')}\n`);
+  }
+  return summary.failures.length > 0 || summary.stale.length > 0 ? 1 : 0;
 }
 
 const refresh: Command = {
@@ -341,9 +339,7 @@ const refresh: Command = {
       progress: progress.update,
     });
     progress.done();
-    reportBuild(summary, io);
-    if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
-    return buildStatus(summary, io);
+    return finishBuild(summary, values, io);
   },
 };
 

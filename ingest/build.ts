@@ -18,7 +18,6 @@ import { FORMAT_VERSION, type Manifest } from '../src/store/format/manifest.js';
 import { DEFAULT_HNSW_PARAMS } from '../src/store/vector-index.js';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, withContext } from './chunk.js';
 import { readAllChangelogs } from './changelogs.js';
-import type { SiteLimits } from './online/site.js';
 import type { FetchRecord } from '../src/store/format/manifest.js';
 import { parseCorpus, type Corpus, type CorpusWarning, type ParsedFile } from './corpus.js';
 import { defaultCorpus } from './discover.js';
@@ -27,14 +26,14 @@ import { sourceRecordSchema } from '../src/store/format/manifest.js';
 import { arrangeSources, feedSource, folderSource, presetSources, siteSource, workosDocsSource, workosSdkSources, type SourceRecord } from './sources/sources.js';
 import { defaultCacheDir } from '../src/package-root.js';
 import { frameworkKey, pointPlaceholders, type SdkExample } from './sdk/placeholders.js';
-import type { PackFn } from './sources/npm-package.js';
-import type { PublishTimesFn } from './sources/publish-times.js';
+import type { ListOptions } from './sources/files.js';
 import { embedChunks, type Embedded } from './embed-stage.js';
 import { planBuild, recordedSettings, sourceUrls, type BuildPlan, type BuildSettings } from './plan.js';
 import { buildSearchStructures } from './search-stage.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits.js';
 
-export interface BuildOptions {
+/** Where sources are fetched and cached, and how (ListOptions), plus what to build and how. */
+export interface BuildOptions extends ListOptions {
   /**
    * What to index. Without it: the folder `docsDir` (with `name`, `baseUrl`, `changelogsDir`);
    * without that either, the sources the index at `indexDir` records, else the default WorkOS sources.
@@ -71,18 +70,8 @@ export interface BuildOptions {
   allowShrink?: boolean;
   /** false: leave the WorkOS SDK packages out (docs and changelog only); true: add them to the sources an index records. */
   sdks?: boolean;
-  /** Where pinned package tarballs are cached (default: $WORKOS_DOCS_MCP_CACHE or .cache/sources in the package). */
+  /** Where pinned package tarballs and online sources' copies are cached (default: $WORKOS_DOCS_MCP_CACHE or .cache/sources in the package). */
   cacheDir?: string;
-  /** Take a package from this unpacked folder instead of its pinned tarball, e.g. {"@workos-inc/node": "./node_modules/@workos-inc/node"}. */
-  packageDirs?: Record<string, string>;
-  /** Online sources (site, feed): build from the pages and entries fetched last time, without the network. */
-  offline?: boolean;
-  /** Online sources: bounds of fetching (timeout, retries, page size and count), over each source's own. */
-  fetchLimits?: Partial<SiteLimits>;
-  /** Test hook: how tarballs are downloaded. */
-  pack?: PackFn;
-  /** Test hook: how a package's publish times are asked of the registry (to date its CHANGELOG.md). */
-  publishTimes?: PublishTimesFn;
   /** Test hook: called after vectors are computed and before anything is written. */
   beforeWrite?: () => void | Promise<void>;
   /** Test hook: called when the HNSW library has written its file, before the file is checked. */
@@ -297,14 +286,8 @@ async function parseStage(options: BuildOptions, context: BuildContext, previous
   const reuse = plan.reuseParsed ? previous : undefined;
   const previousFiles = reuse ? filesOf(reuse) : new Map<string, ParsedFile>();
   const limits: IngestLimits = { ...DEFAULT_INGEST_LIMITS, ...options.limits };
-  const list = {
-    cacheDir: options.cacheDir ?? defaultCacheDir({}),
-    ...(options.pack ? { pack: options.pack } : {}),
-    ...(options.packageDirs ? { packageDirs: options.packageDirs } : {}),
-    ...(options.publishTimes ? { publishTimes: options.publishTimes } : {}),
-    ...(options.offline ? { offline: true } : {}),
-    ...(options.fetchLimits ? { fetchLimits: options.fetchLimits } : {}),
-  };
+  const { pack, packageDirs, publishTimes, offline, fetchLimits } = options;
+  const list: ListOptions = { cacheDir: options.cacheDir ?? defaultCacheDir({}), pack, packageDirs, publishTimes, offline, fetchLimits };
   // The changelog first: its entries become pages of the corpus (and packages are fetched here).
   const changelog = await readAllChangelogs(sources, { maxFileBytes: limits.maxFileBytes, list });
   for (const w of changelog.warnings) log(`warning: changelog: ${w}`);

@@ -99,13 +99,16 @@ export async function syncSite(source: { llmsTxt: string; baseUrl: string }, cac
   const base = new URL(source.baseUrl);
   const tally = { fetched: 0, unchanged: 0, failed: 0, kept: 0, removed: 0 };
   const pages: Record<string, PageState> = {};
+  /** Each page's Markdown as this run has it: downloaded, or the copy kept (read once). */
+  const texts = new Map<string, string>();
   let unanswered = 0;
   let lastUnanswered = '';
   await mapLimit(taken, limits.concurrency, async (url) => {
     if (unanswered >= STOP_AFTER_UNANSWERED) return;
     // A copy that is gone from the cache cannot be kept: the page is asked for whole.
     const known = previous?.pages[url];
-    const old = known && (await readBody(dir, known.file)) !== undefined ? known : undefined;
+    const copy = known ? await readBody(dir, known.file) : undefined;
+    const old = copy !== undefined ? known : undefined;
     const outcome = await fetchPage(url, old, { origin, limits, counts });
     if (outcome.kind === 'failed' && outcome.unreachable) {
       unanswered++;
@@ -115,9 +118,11 @@ export async function syncSite(source: { llmsTxt: string; baseUrl: string }, cac
       const markdown = isHtml(outcome) ? htmlToMarkdown(outcome.body, { page: true, url: outcome.url }) : absoluteLinks(outcome.body, outcome.url);
       const file = await storeBody(dir, markdown, 'md');
       pages[url] = { url, from: outcome.url, localId: localIdOf(new URL(url), base), validators: outcome.validators, file, fetchedAt: new Date().toISOString() };
+      texts.set(url, markdown);
       tally.fetched++;
     } else if (outcome.kind === 'not-modified' && old) {
       pages[url] = { ...old, validators: outcome.validators };
+      texts.set(url, copy as string);
       tally.unchanged++;
     } else if (outcome.kind === 'failed' && outcome.gone) {
       warnings.push(`${url}: ${outcome.reason}, the page is gone${old ? '; removed from the index' : ''}`);
@@ -126,6 +131,7 @@ export async function syncSite(source: { llmsTxt: string; baseUrl: string }, cac
     } else if (old) {
       warnings.push(`${url}: ${outcome.kind === 'failed' ? outcome.reason : 'unexpected 304'}; its previous version (${old.fetchedAt.slice(0, 10)}) stays in the index`);
       pages[url] = old;
+      texts.set(url, copy as string);
       tally.kept++;
     } else {
       warnings.push(`${url}: ${outcome.kind === 'failed' ? outcome.reason : 'unexpected 304'}; not indexed`);
@@ -139,8 +145,9 @@ export async function syncSite(source: { llmsTxt: string; baseUrl: string }, cac
       `${origin} stopped answering after its llms.txt: ${STOP_AFTER_UNANSWERED} pages in a row got no answer (last: ${lastUnanswered}). The index and the pages fetched earlier were not changed; run ingest again later.`,
     );
   }
+  const listed = new Set(taken);
   for (const url of Object.keys(previous?.pages ?? {})) {
-    if (!taken.includes(url)) {
+    if (!listed.has(url)) {
       warnings.push(`${url}: no longer listed in ${source.llmsTxt}; removed from the index`);
       tally.removed++;
     }
@@ -153,11 +160,10 @@ export async function syncSite(source: { llmsTxt: string; baseUrl: string }, cac
     llmsTxt: { url: source.llmsTxt, validators: listCopy?.validators ?? {}, fetchedAt: new Date().toISOString(), file: listCopy?.file ?? '' },
     pages: Object.fromEntries(ordered.map((p) => [p.url, p])),
   };
-  const read = await readPages(dir, ordered, warnings);
   return {
-    pages: read,
+    pages: ordered.map((p) => ({ localId: p.localId, url: p.url, markdown: texts.get(p.url) ?? '' })),
     warnings,
-    record: fetchRecord(started, counts, { listed: links.length, pages: read.length, ...tally }),
+    record: fetchRecord(started, counts, { listed: links.length, pages: ordered.length, ...tally }),
     commit: () => commitState(dir, next, [next.llmsTxt.file, ...ordered.map((p) => p.file)]),
   };
 }

@@ -371,8 +371,8 @@ export class Retriever {
   private withoutChanges(allow: Filter | undefined, query: string, section: string | undefined): Filter | undefined {
     const changes = this.parts.changelogPrefix;
     if (!changes || !this.hasChangelog || asksAboutChanges(query)) return allow;
-    const named = section?.trim().replace(/^!/, '').replace(/^\/+|\/+$/g, '').toLowerCase() ?? '';
-    if (named && !section?.trim().startsWith('!') && (named === changes || named.startsWith(`${changes}/`) || changes.startsWith(`${named}/`))) return allow;
+    const named = section?.trim().replace(/^\/+|\/+$/g, '').toLowerCase() ?? '';
+    if (underPrefix(named, changes)) return allow;
     if (!allow) return (this.noChanges ??= this.filterOf((i) => this.fromChangelog[i] !== 1));
     return this.filterOf((i) => this.fromChangelog[i] !== 1 && allow.test(i));
   }
