@@ -15,7 +15,7 @@ describe('the MCP surface', () => {
     }
     const search = tools.find((t) => t.name === 'search_docs');
     expect(search?.inputSchema.required).toEqual(['query']);
-    expect(Object.keys(search?.inputSchema.properties ?? {}).sort()).toEqual(['limit', 'query', 'section']);
+    expect(Object.keys(search?.inputSchema.properties ?? {}).sort()).toEqual(['detail', 'limit', 'query', 'section']);
   });
 
   it('gives server instructions that say which tool to use when', () => {

@@ -112,3 +112,28 @@ describe('hyphenated header names', () => {
     }
   });
 });
+
+describe('search_docs at a limit above five', () => {
+  it('search_docs gives the results after the fifth as previews that name what they leave out, and all of them whole with detail "full"', async () => {
+    const query = 'send metrics with an API key and set alert rules';
+    const auto = textOf(await client.callTool({ name: 'search_docs', arguments: { query, limit: 10 } }));
+    const full = textOf(await client.callTool({ name: 'search_docs', arguments: { query, limit: 10, detail: 'full' } }));
+    const parts = (text: string) => text.split(/\n\n(?=## \d+\. )/).slice(1);
+    expect(parts(full).length).toBeGreaterThan(6);
+    expect(parts(auto).slice(0, 5)).toEqual(parts(full).slice(0, 5));
+    let previews = 0;
+    parts(auto).slice(5).forEach((part, i) => {
+      const whole = parts(full)[i + 5] ?? '';
+      const note = /\n\n\[preview: ([\d,]+) more characters(?: including code \(([^)]*)\))?; read them with get_doc path="[^"]+"(?: section="[^"]+")?\]$/.exec(part);
+      if (!note) return expect(part).toBe(whole);
+      previews++;
+      expect(part.length).toBeLessThan(whole.length);
+      expect(part).not.toContain('```');
+      if (/```/.test(whole)) expect(note[2]).toBeTruthy();
+      // The count is what the whole text has beyond the preview's own text.
+      const body = (s: string) => s.slice(s.indexOf('\n\n') + 2);
+      expect(Number(note[1]?.replace(/,/g, ''))).toBe(body(whole).length - body(part).slice(0, note.index - part.indexOf('\n\n') - 2).length);
+    });
+    expect(previews).toBeGreaterThan(0);
+  });
+});

@@ -1,3 +1,5 @@
+import { FENCE } from '../text/preview.js';
+
 /**
  * The size contract of a tool result: its text content and its structuredContent together
  * (`JSON.stringify` lengths, i.e. what goes on the wire) stay within RESULT_BUDGET characters for
@@ -38,8 +40,6 @@ export function shareByNeed(needs: number[], budget: number): number[] {
   }
   return shares;
 }
-
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 /**
  * The longest prefix of markdown no longer than `max` characters that ends between blocks (after a

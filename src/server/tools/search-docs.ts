@@ -7,6 +7,10 @@ import { clean, READ_ONLY } from '../tool-common.js';
 import { fitItems } from '../budget.js';
 import type { SearchResult } from '../../types.js';
 import { compactPlaceholders } from '../../text/embedding-text.js';
+import { previewOf } from '../../text/preview.js';
+
+/** Results given whole by default; later ones, less likely to be read, come as previews. */
+export const WHOLE_RESULTS = 5;
 
 const inputSchema = {
   query: z
@@ -14,6 +18,10 @@ const inputSchema = {
     .max(2000, 'query is too long: ask in at most 2,000 characters')
     .describe('A natural-language question or keywords, e.g. "how do I test SSO without a real IdP" or "getAuthorizationUrl provider_scopes".'),
   limit: z.number().int().min(1).max(20).default(5).describe('How many sections to return (1-20, default 5).'),
+  detail: z
+    .enum(['auto', 'full'])
+    .default('auto')
+    .describe(`"auto" (default): the first ${WHOLE_RESULTS} results whole, any after them as a preview (their first prose and which code they hold) to open with get_doc; "full": every result whole.`),
 };
 
 /**
@@ -60,27 +68,42 @@ export function registerSearchDocsTool(server: McpServer, deps: ToolDeps): strin
       description:
         `Find the sections of ${deps.about.docs} that answer a question${topicList(deps.about)}. ` +
         'Semantic and keyword search combined: works for natural questions and exact identifiers (method names, event names, error codes, parameters). ' +
-        'Returns each section with its doc id (path), URL, heading breadcrumb and text. Use get_doc with a returned path to read the whole page.',
+        `Returns each section with its doc id (path), URL, heading breadcrumb and text; results after the ${WHOLE_RESULTS}th come as previews unless detail is "full". Use get_doc with a returned path to read the whole page.`,
       inputSchema: { ...inputSchema, section: sectionSchema(deps.about.changelogPrefix) },
       outputSchema,
       annotations: { title: `Search ${deps.about.docs}`, ...READ_ONLY },
     },
-    async ({ query, limit, section }) => {
+    async ({ query, limit, section, detail }) => {
       const text = clean(query).trim();
       if (!text) throw new Error('query is empty: pass a question or keywords, e.g. "rotate SSO signing certificate".');
       const engine = await deps.engine();
       const found = await engine.retriever.search(text, { limit, section: section ? clean(section) : undefined });
-      const results = found.map((r) => ({ ...r, text: compactPlaceholders(r.text, r.url) }));
+      const results = found.map((r, i) => {
+        const text = compactPlaceholders(r.text, r.url);
+        return { ...r, text: detail === 'full' || i < WHOLE_RESULTS ? text : previewText(text, r) };
+      });
       return fitItems(results, {
         render: (forText, forStructured, omitted) => ({
           content: [{ type: 'text', text: formatSearch(text, forText, section, undefined, deps.about) + omittedNote(omitted) }],
-          structuredContent: { query: text, results: forStructured.map(({ path, url, title, heading, score }) => ({ path, url, title, heading, score })) },
+          structuredContent: { query: text, results: forStructured.map(({ path, url, title, heading, score }) => ({ path, url, title, heading, score: Number(score.toPrecision(4)) })) },
         }),
-        textNote: (r) => `[truncated: read the full section with get_doc path="${r.path}"${anchorOf(r) ? ` section="${anchorOf(r)}"` : ''}]`,
+        textNote: (r) => `[truncated: read the full section with ${readCall(r)}]`,
       });
     },
   );
   return name;
+}
+
+/** A later result's preview, with what it leaves out and where to read it. */
+function previewText(text: string, result: SearchResult): string {
+  const preview = previewOf(text);
+  if (preview.left === 0) return text;
+  const code = preview.code.length ? ` including code (${preview.code.join(', ')})` : '';
+  return `${preview.text}\n\n[preview: ${preview.left.toLocaleString('en-US')} more characters${code}; read them with ${readCall(result)}]`;
+}
+
+function readCall(result: SearchResult): string {
+  return `get_doc path="${result.path}"${anchorOf(result) ? ` section="${anchorOf(result)}"` : ''}`;
 }
 
 function anchorOf(result: SearchResult): string {

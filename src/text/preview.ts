@@ -1,0 +1,90 @@
+/** An opening or closing code fence: its marker (three or more backticks or tildes). */
+export const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/** A block of markdown: a fenced code block (with its language) or a run of non-blank lines. */
+export interface Block {
+  text: string;
+  code: boolean;
+  language: string;
+}
+
+/** Splits markdown into blocks at blank lines; a fenced code block is one block whatever it holds. */
+export function markdownBlocks(text: string): Block[] {
+  const blocks: Block[] = [];
+  let lines: string[] = [];
+  let fence: string | undefined;
+  let language = '';
+  const flush = (code: boolean) => {
+    if (lines.length) blocks.push({ text: lines.join('\n'), code, language: code ? language : '' });
+    lines = [];
+  };
+  for (const line of text.split('\n')) {
+    const marker = FENCE.exec(line)?.[1];
+    if (fence === undefined) {
+      if (marker) {
+        flush(false);
+        fence = marker;
+        language = line.trim().slice(marker.length).trim().split(/\s/)[0] ?? '';
+        lines.push(line);
+      } else if (line.trim() === '') flush(false);
+      else lines.push(line);
+    } else {
+      lines.push(line);
+      if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) {
+        flush(true);
+        fence = undefined;
+      }
+    }
+  }
+  flush(fence !== undefined);
+  return blocks;
+}
+
+/** What a preview of a section keeps, and what it leaves for get_doc. */
+export interface Preview {
+  /** The section's first prose, whole blocks where they fit, else cut at a sentence or a word. */
+  text: string;
+  /** Characters of the section the preview leaves out. */
+  left: number;
+  /** Languages of the code blocks the preview leaves out ("code" for a fence without one), in order, once each. */
+  code: string[];
+}
+
+/**
+ * The start of a section for a reader who may or may not open it: its prose up to about `max`
+ * characters up to its first code block, never a piece of one (a section that opens with code is
+ * previewed from the prose after it), with what is left out counted so that the reader knows what a get_doc would add.
+ */
+export function previewOf(text: string, max = 300): Preview {
+  const blocks = markdownBlocks(text);
+  const kept: string[] = [];
+  let used = 0;
+  for (const block of blocks) {
+    if (block.code && kept.length) break;
+    if (block.code) continue;
+    if (used + block.text.length <= max) {
+      kept.push(block.text);
+      used += block.text.length + 2;
+      continue;
+    }
+    if (kept.length === 0) kept.push(cutProse(block.text, max));
+    break;
+  }
+  const shown = kept.join('\n\n');
+  const code = [...new Set(blocks.filter((b) => b.code).map((b) => b.language || 'code'))];
+  return { text: shown, left: Math.max(0, text.length - shown.length), code };
+}
+
+/**
+ * A prose block cut to `max` characters: at a line end (a list item, a table row) or else a sentence
+ * end past half of it, else at a word, marked with an ellipsis.
+ */
+function cutProse(text: string, max: number): string {
+  const head = text.slice(0, max);
+  const line = head.lastIndexOf('\n');
+  if (line > max / 2) return head.slice(0, line);
+  const sentence = Math.max(head.lastIndexOf('. '), head.lastIndexOf('.\n'), head.lastIndexOf(': '));
+  if (sentence > max / 2) return head.slice(0, sentence + 1);
+  const space = head.search(/\s\S*$/);
+  return `${(space > max / 2 ? head.slice(0, space) : head).trimEnd()} …`;
+}
