@@ -1,10 +1,11 @@
-import { DEFAULT_LOCAL_PARAMS, LocalEmbedder } from '../src/embed/local.js';
+import { DEFAULT_LOCAL_PARAMS, LocalEmbedder, type TrainingPair } from '../src/embed/local.js';
 import { createTransformersEmbedder } from '../src/embed/transformers.js';
 import type { Embedder } from '../src/embed/types.js';
 import type { Vectors } from '../src/store/format/codecs.js';
 import type { PreviousBuild } from '../src/store/load.js';
 import type { Chunk } from '../src/types.js';
 import { needsRefit, sameEmbedding, type BuildPlan } from './plan.js';
+import { searchableText } from '../src/text/embedding-text.js';
 
 export interface EmbedInput {
   embedder: 'local' | 'transformers';
@@ -58,8 +59,13 @@ export async function embedChunks(input: EmbedInput, previous: PreviousBuild | u
       fit = { fittedOn: previous.manifest.embedder.fittedOn, fittedChunks: previous.manifest.embedder.fittedChunks };
     } else {
       input.progress?.('fit', 0, 1);
-      const fitTexts = input.fitOn ? texts.filter((_, i) => input.fitOn?.(chunks[i] as Chunk)) : texts;
-      local = LocalEmbedder.fit(fitTexts.length > 0 ? fitTexts : texts, DEFAULT_LOCAL_PARAMS);
+      const fitted = input.fitOn ? chunks.map((_, i) => i).filter((i) => input.fitOn?.(chunks[i] as Chunk)) : [];
+      const on = fitted.length > 0 ? fitted : chunks.map((_, i) => i);
+      local = LocalEmbedder.fit(
+        on.map((i) => texts[i] as string),
+        DEFAULT_LOCAL_PARAMS,
+        on.map((i) => trainingPair(chunks[i] as Chunk)),
+      );
       refitted = true;
       fit = { fittedOn: input.contentHash, fittedChunks: chunks.length };
       oldVectors.clear();
@@ -92,4 +98,9 @@ export async function embedChunks(input: EmbedInput, previous: PreviousBuild | u
   const flat = new Float32Array(chunks.length * dimension);
   vectors.forEach((v, i) => flat.set(v, i * dimension));
   return { embedder, local, refitted, fit, vectors: { flat, dimension }, embeddedCount: todo.length };
+}
+
+/** A section's title and heading path, as a question would name it, and its body, which answers it. */
+function trainingPair(chunk: Chunk): TrainingPair {
+  return [[chunk.title, ...chunk.heading].join(' '), searchableText(chunk.text)];
 }

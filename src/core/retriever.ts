@@ -89,7 +89,7 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   docWeight: 1,
   docLexicalWeight: 0.5,
   docFulltextWeight: 0.5,
-  docCentroidWeight: 1,
+  docCentroidWeight: 1.25,
   identifierWeight: 1,
   packageWeight: 0.9,
   maxPerDoc: 2,

@@ -1,13 +1,15 @@
 import { tokenize } from '../text/tokenize.js';
 import type { PackedArray } from '../store/binpack.js';
 import { randomizedSvd, type CsrMatrix } from './svd.js';
+import { DEFAULT_REFINE_PARAMS, refineProjection, type RefineParams, type SparseRow } from './refine.js';
 import { normalize, type Embedder, type EmbedderInfo } from './types.js';
 
 /**
  * The default embedder: latent semantic analysis learned from the corpus at ingest time.
  * TF-IDF over identifier-aware tokens (sublinear tf, unit rows) → truncated SVD; a text's vector
  * is its TF-IDF vector projected on the top right singular vectors, scaled by σ^(exponent)
- * and normalised. Needs no download, and the same corpus always gives the same vectors.
+ * and normalised. Given pairs of a heading and its section, the projection is then refined on
+ * them (refine.ts) so that question-sized texts land near their answers. Needs no download, and the same corpus always gives the same vectors.
  */
 export interface LocalParams {
   dimension: number;
@@ -18,6 +20,8 @@ export interface LocalParams {
   seed: number;
   /** Fit on at most this many texts (an even sample); the rest are folded in. Bounds build time at scale. */
   maxFitTexts: number;
+  /** How the projection is refined on [heading, section] pairs after the SVD (refine.ts). */
+  refine: RefineParams;
 }
 
 export const DEFAULT_LOCAL_PARAMS: LocalParams = {
@@ -27,7 +31,11 @@ export const DEFAULT_LOCAL_PARAMS: LocalParams = {
   powerIterations: 2,
   seed: 42,
   maxFitTexts: 20_000,
+  refine: DEFAULT_REFINE_PARAMS,
 };
+
+/** A query-like text and the passage it names (a section's title and headings, and its body). */
+export type TrainingPair = [query: string, passage: string];
 
 export class LocalEmbedder implements Embedder {
   readonly info: EmbedderInfo;
@@ -45,7 +53,7 @@ export class LocalEmbedder implements Embedder {
     this.info = { kind: 'local', model: 'lsa', dimension, params: { ...params, vocabulary: terms.length } };
   }
 
-  static fit(texts: string[], params: LocalParams = DEFAULT_LOCAL_PARAMS): LocalEmbedder {
+  static fit(texts: string[], params: LocalParams = DEFAULT_LOCAL_PARAMS, pairs: TrainingPair[] = []): LocalEmbedder {
     const sample = evenSample(texts, params.maxFitTexts);
     const tokenized = sample.map((t) => tokenize(t));
     const df = new Map<string, number>();
@@ -66,6 +74,14 @@ export class LocalEmbedder implements Embedder {
         const scale = s > 1e-10 ? Math.pow(s, params.sigmaExponent) : 0;
         projection[i * dimension + r] = (svd.v[i * dimension + r] ?? 0) * scale;
       }
+    }
+    if (pairs.length > 0 && params.refine.epochs > 0) {
+      const row = (text: string): SparseRow => {
+        const weights = tfidf(tokenize(text), termIds, idf);
+        return { ids: Uint32Array.from(weights.keys()), weights: Float32Array.from(weights.values()) };
+      };
+      const rows = evenSample(pairs, params.maxFitTexts).map(([q, p]): [SparseRow, SparseRow] => [row(q), row(p)]);
+      refineProjection(projection, dimension, rows, params.refine, params.seed);
     }
     return new LocalEmbedder(params, terms, idf, projection, dimension);
   }

@@ -1,0 +1,14 @@
+import path from 'node:path'; import { readFileSync } from 'node:fs';
+const T = () => performance.now(); let t = T(); const lap = (l) => { const n = T(); console.log(l.padEnd(14), (n - t).toFixed(1)); t = n; };
+const fmt = await import('/work/main/dist/src/store/format/index-format.js');
+const { resolveIndexFolder } = await import('/work/main/dist/src/store/index-dir.js');
+const codecs = await import('/work/main/dist/src/store/format/codecs.js').catch(()=>null);
+lap('modules');
+const dir = resolveIndexFolder('/work/main/index-data').folder;
+const { readManifestIn } = fmt;
+const m = readManifestIn(dir); lap('manifest');
+const idx = fmt.readIndexForServing(dir); lap('serving-load');
+const { Retriever } = await import('/work/main/dist/src/core/retriever.js'); lap('retr-mod');
+const r = Retriever.fromIndex(idx, idx.localEmbedder); lap('retriever');
+await r.search('how do I set up SSO with Okta', {limit:10}); lap('search1');
+await r.search('list organizations', {limit:10}); lap('search2');
