@@ -45,6 +45,7 @@ export function refineProjection(projection: Float32Array, dimension: number, pa
   const gq = new Float32Array(maxBatch * d);
   const gp = new Float32Array(maxBatch * d);
   const scores = new Float64Array(maxBatch * maxBatch);
+  const grad = new Float64Array(maxBatch * maxBatch);
   const gz = new Float32Array(d);
   const step = new Float32Array(d);
   const tau = params.temperature;
@@ -104,23 +105,29 @@ export function refineProjection(projection: Float32Array, dimension: number, pa
           scores[i * n + j] = s / tau;
         }
       }
-      gq.fill(0, 0, n * d);
-      gp.fill(0, 0, n * d);
-      // Both directions: each query against every passage, each passage against every query.
+      // The loss's gradient on each score, both directions (each query against every passage, each
+      // passage against every query) summed; then on the unit vectors, as two products with it.
+      grad.fill(0, 0, n * n);
       for (const byQuery of [true, false]) {
         for (let i = 0; i < n; i++) {
-          const at = (j: number) => (byQuery ? scores[i * n + j] : scores[j * n + i]) as number;
+          const at = (j: number) => (byQuery ? i * n + j : j * n + i);
           let max = -Infinity;
-          for (let j = 0; j < n; j++) max = Math.max(max, at(j));
+          for (let j = 0; j < n; j++) max = Math.max(max, scores[at(j)] as number);
           let total = 0;
-          for (let j = 0; j < n; j++) total += Math.exp(at(j) - max);
+          for (let j = 0; j < n; j++) total += Math.exp((scores[at(j)] as number) - max);
           for (let j = 0; j < n; j++) {
-            const g = (Math.exp(at(j) - max) / total - (i === j ? 1 : 0)) / tau / n / 2;
-            const [a, b] = byQuery ? [i, j] : [j, i];
-            for (let r = 0; r < d; r++) {
-              gq[a * d + r] = (gq[a * d + r] as number) + g * (up[b * d + r] as number);
-              gp[b * d + r] = (gp[b * d + r] as number) + g * (uq[a * d + r] as number);
-            }
+            grad[at(j)] = (grad[at(j)] as number) + (Math.exp((scores[at(j)] as number) - max) / total - (i === j ? 1 : 0)) / tau / n / 2;
+          }
+        }
+      }
+      gq.fill(0, 0, n * d);
+      gp.fill(0, 0, n * d);
+      for (let a = 0; a < n; a++) {
+        for (let b = 0; b < n; b++) {
+          const g = grad[a * n + b] as number;
+          for (let r = 0; r < d; r++) {
+            gq[a * d + r] = (gq[a * d + r] as number) + g * (up[b * d + r] as number);
+            gp[b * d + r] = (gp[b * d + r] as number) + g * (uq[a * d + r] as number);
           }
         }
       }
