@@ -7,7 +7,7 @@ const { createServer } = await import('/work/main/dist/src/server/create-server.
 const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
 const { InMemoryTransport } = await import('@modelcontextprotocol/sdk/inMemory.js');
 mu('modules');
-const engine = await openEngine('/work/main/index-data', { modelsDir: '/work/main/models' });
+const { openEngineForServing } = await import('/work/main/dist/src/core/engine.js'); const engine = await openEngineForServing('/work/main/index-data', { modelsDir: '/work/main/models' });
 mu('engine');
 const server = createServer({ engine: () => engine });
 const [a, b] = InMemoryTransport.createLinkedPair();
@@ -16,7 +16,9 @@ await Promise.all([server.connect(b), client.connect(a)]);
 const qs = fs.readFileSync('/work/shared/eval/dev.jsonl','utf8').trim().split('\n').map(l=>JSON.parse(l).query);
 await client.callTool({name:'search_docs', arguments:{query:qs[0], limit:10}});
 mu('first');
-for (let i=0;i<1000;i++) await client.callTool({name:'search_docs', arguments:{query:qs[i%qs.length], limit:10}});
+const sp = (l) => { if (globalThis.gc) gc(); console.log(l, process.memoryUsage().rss>>20, v8.getHeapSpaceStatistics().filter(s=>s.space_size>1e6).map(s=>s.space_name.replace('_space','')+':'+(s.space_size>>20)+'/'+(s.space_used_size>>20)).join(' '), 'ext', process.memoryUsage().external>>20); };
+sp('first');
+for (let i=0;i<1000;i++) { await client.callTool({name:'search_docs', arguments:{query:qs[i%qs.length], limit:10}}); if (i%100==0) sp(i); }
 mu('1000');
 for (const s of v8.getHeapSpaceStatistics()) console.log(s.space_name, Math.round(s.space_size/1048576), Math.round(s.space_used_size/1048576));
 process.exit(0);

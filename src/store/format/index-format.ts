@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { LocalEmbedder } from '../../embed/local.js';
 import { TOKENIZER_VERSION } from '../../text/tokenize.js';
@@ -260,22 +260,35 @@ export function readIndexForServing(dir: string): LoadedIndex {
  * undefined when all match.
  */
 export async function verifyChecksums(dir: string, manifest: Manifest): Promise<IndexLoadError | undefined> {
-  // About a millisecond of hashing per slice: a request that arrives meanwhile waits at most that long.
+  // About a millisecond of hashing per slice: a request that arrives meanwhile waits at most that
+  // long. One slice-sized buffer is read into over and over: reading whole files (21 MB for the
+  // default index) raised a server's resident memory by about 20 MB for good.
   const SLICE = 256 * 1024;
+  const slice = Buffer.allocUnsafe(SLICE);
   for (const [name, expected] of Object.entries(manifest.artifacts)) {
     const file = path.join(dir, name);
-    let bytes: Buffer;
+    let handle: FileHandle;
     try {
-      bytes = await readFile(file);
+      handle = await open(file, 'r');
     } catch {
       return new IndexLoadError(file, 'it is missing');
     }
     const hash = createHash('sha256');
-    for (let at = 0; at < bytes.length; at += SLICE) {
-      hash.update(bytes.subarray(at, at + SLICE));
-      await new Promise((resolve) => setImmediate(resolve));
+    let size = 0;
+    try {
+      for (;;) {
+        const { bytesRead } = await handle.read(slice, 0, SLICE, null);
+        if (bytesRead === 0) break;
+        hash.update(slice.subarray(0, bytesRead));
+        size += bytesRead;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch {
+      return new IndexLoadError(file, 'it could not be read');
+    } finally {
+      await handle.close();
     }
-    if (bytes.length !== expected.bytes || hash.digest('hex') !== expected.sha256) {
+    if (size !== expected.bytes || hash.digest('hex') !== expected.sha256) {
       return new IndexLoadError(file, 'its checksum does not match the manifest (the file is damaged or was replaced)');
     }
   }
