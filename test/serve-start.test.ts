@@ -52,6 +52,17 @@ describe('starting a server', () => {
     await client.close();
   });
 
+  it('serves without checking the per-file records a build keeps, which a build and a full load still check', async () => {
+    const dir = await copyIndex('files-records');
+    const file = indexFile(dir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(file, 'utf8')) as { files: Record<string, unknown> };
+    const first = Object.keys(manifest.files)[0] ?? '';
+    manifest.files[first] = { docId: 42 };
+    await writeFile(file, JSON.stringify(manifest));
+    expect(loadIndexForServing(dir).chunks.length).toBeGreaterThan(0);
+    expect(() => loadIndex(dir)).toThrow(/manifest\.json: it does not match the manifest schema \(files\./);
+  });
+
   it('searches without reading a doc: a damaged docs file is found only when a doc is asked for', async () => {
     const dir = await copyIndex('docs-damaged');
     const file = indexFile(dir, 'docs.json');

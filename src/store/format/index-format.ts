@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import type { LocalEmbedder } from '../../embed/local.js';
 import { TOKENIZER_VERSION } from '../../text/tokenize.js';
 import { IndexLoadError } from '../errors.js';
@@ -100,7 +101,15 @@ export interface ManifestCheck {
    * serving such an index would search with tokens it was not built with.
    */
   anyTokenizer?: boolean;
+  /**
+   * Leave the per-file records (`files`: what an incremental build compares, 80% of the default
+   * index's manifest) unchecked: a server never reads them, and checking them took about 10 ms of
+   * its start-up. They are checked whenever a build or `stats` reads the manifest.
+   */
+  serving?: boolean;
 }
+
+const servingManifestSchema = manifestSchema.extend({ files: z.record(z.unknown()) });
 
 /** The manifest of the index version in `dir`, validated; refused with how to fix it. */
 export function readManifestIn(dir: string, check: ManifestCheck = {}): Manifest {
@@ -125,7 +134,7 @@ export function readManifestIn(dir: string, check: ManifestCheck = {}): Manifest
   if (version !== FORMAT_VERSION) {
     throw new IndexLoadError(file, `it has format version ${JSON.stringify(version)}, this program reads version ${FORMAT_VERSION}`);
   }
-  const parsed = manifestSchema.safeParse(json);
+  const parsed = (check.serving ? servingManifestSchema : manifestSchema).safeParse(json) as ReturnType<typeof manifestSchema.safeParse>;
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new IndexLoadError(file, `it does not match the manifest schema (${issue?.path.join('.')}: ${issue?.message})`);
@@ -202,7 +211,7 @@ export function* readIndexSteps(dir: string, search: boolean, check: ManifestChe
  * and parsing every doc's markdown took about a third of the start-up.
  */
 export function readIndexForServing(dir: string): LoadedIndex {
-  const manifest = readManifestIn(dir);
+  const manifest = readManifestIn(dir, { serving: true });
   for (const name of Object.keys(manifest.artifacts)) checkedSize(dir, name, manifest);
   const read = (name: string) => readFileSync(path.join(dir, name));
   const decode = <T, C>(codec: Codec<T, C>, context: C): T => {
