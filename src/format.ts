@@ -27,9 +27,19 @@ export function formatSearch(
   results.forEach((r, i) => {
     const crumb = [r.title, ...r.heading].join(' > ');
     const path = r.url.includes(r.path) ? '' : `\npath: ${r.path}`;
-    parts.push(`## ${i + 1}. ${crumb}\n${r.url}${path}\n\n${r.text}`);
+    parts.push(`## ${i + 1}. ${crumb}\n${r.url}${path}\n\n${r.text}${moreLine(r)}`);
   });
   return parts.join('\n\n');
+}
+
+/** The other matching sections of a result's page, each with the `section` get_doc reads it by. */
+function moreLine(r: SearchResult): string {
+  if (!r.more?.length) return '';
+  const named = r.more.map((m) => {
+    const anchor = m.url.split('#')[1];
+    return `${m.heading.at(-1) ?? r.title}${anchor ? ` (section="${anchor}")` : ''}`;
+  });
+  return `\n\nAlso matching on this page (get_doc): ${named.join(' · ')}`;
 }
 
 /** The docs tree flattened in navigation order: depth 0 is a product area. */

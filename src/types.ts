@@ -24,4 +24,6 @@ export interface SearchResult {
   heading: string[];
   score: number;
   text: string;
+  /** Other sections of the same doc that matched, best first: not shown, but named, to read with get_doc. */
+  more?: Array<{ heading: string[]; url: string }>;
 }

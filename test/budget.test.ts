@@ -27,7 +27,12 @@ describe('sharing the result budget', () => {
     expect(cutAtBlock(text, text.length - 10)).toBe(['Intro.', '', '```js', 'const a = 1;', '```'].join('\n'));
   });
 
-  it('closes the fence when one code block is longer than the room', () => {
+  it('keeps the prose before a code block rather than cut inside it, however short the prose', () => {
+    const code = Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n');
+    expect(cutAtBlock(`Short intro.\n\n\`\`\`txt\n${code}\n\`\`\``, 200)).toBe('Short intro.');
+  });
+
+  it('closes the fence when a text opens with a code block longer than the room', () => {
     const code = Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n');
     const cut = cutAtBlock(`\`\`\`txt\n${code}\n\`\`\``, 100);
     expect(cut.length).toBeLessThanOrEqual(100);

@@ -198,7 +198,8 @@ async function searchAtLimit20(query: string, section?: string) {
   const result = await call('search_docs', { query, limit: 20, detail: 'full', ...(section ? { section } : {}) });
   // What the tool shows of each result: its text with placeholders to its own URL compacted.
   const raw = (await engine.retriever.search(query, { limit: 20, section })).map((r) => ({ ...r, text: compactPlaceholders(r.text, r.url) }));
-  const shown = textOf(result);
+  // The line naming a result's other matching sections follows its text, cut or whole.
+  const shown = textOf(result).replace(/\n\nAlso matching on this page \(get_doc\): [^\n]*/g, '');
   // Results are found by their whole header: two results can share a score.
   const header = (r: (typeof raw)[number]) => `. ${[r.title, ...r.heading].join(' > ')}\n${r.url}${r.url.includes(r.path) ? '' : `\npath: ${r.path}`}\n\n`;
   const whole = raw.filter((r) => shown.includes(`${header(r)}${r.text}\n\n## `) || shown.endsWith(`${header(r)}${r.text}`));

@@ -4,6 +4,7 @@ import { buildIndex } from '../ingest/build.js';
 import { docCentroids } from '../src/core/doc-centroids.js';
 import { openEngine, type DocsEngine } from '../src/core/engine.js';
 import { DEFAULT_RETRIEVER_PARAMS, Retriever } from '../src/core/retriever.js';
+import { formatSearch } from '../src/format.js';
 import { LexicalIndex } from '../src/store/lexical.js';
 import { VectorIndex } from '../src/store/vector-index.js';
 import { navNames } from '../src/text/nav-labels.js';
@@ -117,11 +118,23 @@ describe('the section of a page that answers', () => {
 
   it('shows the section that best matches the question first, not the one the identifiers rank first', async () => {
     const question = 'how do I keep routes tethered with Kite.js';
-    const results = await retriever(DEFAULT_RETRIEVER_PARAMS.sectionLexicalShare).search(question, { limit: 2 });
+    const results = await retriever(DEFAULT_RETRIEVER_PARAMS.sectionLexicalShare).search(question, { limit: 2, maxPerDoc: 2 });
     expect(results.map((r) => `${r.path}#${r.heading.join('')}`)).toEqual(['sdk/kite-js#tethered-routes', 'sdk/kite-js#introduction']);
     expect(results[0]?.score).toBeGreaterThanOrEqual(results[1]?.score ?? Infinity);
     // The doc keeps its place: only which of its sections fills it changes. Ordered by the fused
     // score alone (share -1), the introduction is shown first.
     expect((await retriever(-1).search(question, { limit: 1 }))[0]?.heading).toEqual(['introduction']);
+  });
+
+  it('shows a page once by default and names its other sections that ranked above the last result, in their order', async () => {
+    const question = 'how do I keep routes tethered with Kite.js';
+    const results = await retriever(DEFAULT_RETRIEVER_PARAMS.sectionLexicalShare).search(question, { limit: 2 });
+    expect(results.map((r) => r.path)).toEqual(['sdk/kite-js', 'boats']);
+    expect(results[0]?.heading).toEqual(['tethered-routes']);
+    // Its two other sections outrank the boats page: they are named, best first, with their URLs.
+    expect(results[0]?.more?.map((m) => m.url)).toEqual(['https://example.com/sdk/kite-js#introduction', 'https://example.com/sdk/kite-js#install']);
+    expect(results[1]?.more).toBeUndefined();
+    const text = formatSearch(question, results);
+    expect(text).toContain('\n\nAlso matching on this page (get_doc): introduction (section="introduction") · install (section="install")\n\n## 2. boats > sails');
   });
 });

@@ -82,7 +82,7 @@ export function asksAboutChanges(query: string): boolean {
 }
 
 export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
-  candidates: 60,
+  candidates: 120,
   rrfK: 60,
   lexicalWeight: 1,
   denseWeight: 1,
@@ -92,7 +92,7 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   docCentroidWeight: 1.25,
   identifierWeight: 1,
   packageWeight: 0.9,
-  maxPerDoc: 2,
+  maxPerDoc: 1,
   exactBelow: 3000,
   sectionLexicalShare: 0.3,
 };
@@ -226,7 +226,7 @@ export class Retriever {
     const centroid = this.centroidRanking(queryVector, [lexical, dense, exactIds]);
     if (centroid) docRankings.push(centroid);
     const fused = this.bestSectionsFirst(this.docsBeforeTheirSdkPages(this.fuse(lexical, dense, docRankings, exactIds)), limit, queryVector, lexical, dense);
-    return this.diversify(fused, limit, options.maxPerDoc ?? this.params.maxPerDoc).map((c) => this.toResult(c));
+    return this.diversify(fused, limit, options.maxPerDoc ?? this.params.maxPerDoc);
   }
 
   /**
@@ -439,12 +439,19 @@ export class Retriever {
     return out;
   }
 
-  private diversify(ranked: Candidate[], limit: number, maxPerDoc: number): Candidate[] {
+  /**
+   * The results: at most `maxPerDoc` sections of a doc (unless too few docs match), one chunk per
+   * section. Each doc shown names its other sections that ranked above the last result (best
+   * first, at most MORE_PER_RESULT): they would have been results but for the cap, and the reader
+   * can open them with get_doc rather than lose them.
+   */
+  private diversify(ranked: Candidate[], limit: number, maxPerDoc: number): SearchResult[] {
     const out: Candidate[] = [];
     const overflow: Candidate[] = [];
     const perDoc = new Map<string, number>();
     // One chunk per section: a second part of a section already shown only repeats its context.
     const sections = new Set<string>();
+    const skipped = new Map<string, Candidate[]>();
     for (const c of ranked) {
       const chunk = this.parts.chunks[c.index];
       const doc = chunk?.docId ?? '';
@@ -452,14 +459,26 @@ export class Retriever {
       if (sections.has(section)) continue;
       sections.add(section);
       const count = perDoc.get(doc) ?? 0;
-      if (count >= maxPerDoc) overflow.push(c);
-      else {
+      if (count >= maxPerDoc) {
+        overflow.push(c);
+        const list = skipped.get(doc) ?? [];
+        if (list.length < MORE_PER_RESULT) skipped.set(doc, [...list, c]);
+      } else {
         perDoc.set(doc, count + 1);
         out.push(c);
       }
       if (out.length >= limit) break;
     }
-    return out.length >= limit ? out : [...out, ...overflow].slice(0, limit);
+    const shown = out.length >= limit ? out : [...out, ...overflow].slice(0, limit);
+    const shownSet = new Set(shown);
+    const firstOfDoc = new Set<string>();
+    return shown.map((c) => {
+      const result = this.toResult(c);
+      if (firstOfDoc.has(result.path)) return result;
+      firstOfDoc.add(result.path);
+      const more = (skipped.get(result.path) ?? []).filter((m) => !shownSet.has(m)).map((m) => this.parts.chunks[m.index] as Chunk);
+      return more.length ? { ...result, more: more.map((m) => ({ heading: m.heading, url: m.url })) } : result;
+    });
   }
 
   private toResult(c: Candidate): SearchResult {
@@ -474,6 +493,9 @@ export class Retriever {
     };
   }
 }
+
+/** Other matching sections named with a result, at most. */
+const MORE_PER_RESULT = 3;
 
 interface Filter {
   test: (index: number) => boolean;

@@ -44,7 +44,9 @@ export function shareByNeed(needs: number[], budget: number): number[] {
 /**
  * The longest prefix of markdown no longer than `max` characters that ends between blocks (after a
  * blank line or a closing fence), never inside a fenced code block. Only when that would keep less
- * than half of the room does it cut at a line (closing an open fence) or, for one huge line, at a space.
+ * than half of the room, and the cut does not fall inside a code block, does it cut at a line or,
+ * for one huge line, at a space; a text that opens with a code block longer than the room is cut
+ * at a line of it, its fence closed.
  */
 export function cutAtBlock(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -69,7 +71,9 @@ export function cutAtBlock(text: string, max: number): string {
     fenceAtLine = fence;
     offset = end + 1;
   }
-  if (atBlock >= max / 2 || (atBlock > 0 && atLine === atBlock)) return text.slice(0, atBlock).trimEnd();
+  // A cut inside a code block would hand out code that stops mid-way: the last block boundary
+  // before it is kept instead, however short, unless the text opens with that code block.
+  if (atBlock > 0 && (atBlock >= max / 2 || atLine === atBlock || fenceAtLine !== undefined)) return text.slice(0, atBlock).trimEnd();
   if (atLine > 0) {
     const close = fenceAtLine ? `\n${fenceAtLine}` : '';
     const room = max - close.length;

@@ -80,7 +80,9 @@ export function registerSearchDocsTool(server: McpServer, deps: ToolDeps): strin
       const found = await engine.retriever.search(text, { limit, section: section ? clean(section) : undefined });
       const results = found.map((r, i) => {
         const text = compactPlaceholders(r.text, r.url);
-        return { ...r, text: detail === 'full' || i < WHOLE_RESULTS ? text : previewText(text, r) };
+        if (detail === 'full' || i < WHOLE_RESULTS) return { ...r, text };
+        // A preview already points at get_doc; the page's other matching sections are left to it.
+        return { ...r, more: undefined, text: previewText(text, r) };
       });
       return fitItems(results, {
         render: (forText, forStructured, omitted) => ({

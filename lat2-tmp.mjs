@@ -1,0 +1,17 @@
+import fs from 'node:fs';
+const { openEngineForServing } = await import('/work/main/dist/src/core/engine.js');
+const engine = await openEngineForServing('/work/main/index-data', { modelsDir: '/work/main/models' });
+const qs = fs.readFileSync('/work/shared/eval/dev.jsonl','utf8').trim().split('\n').map(l=>JSON.parse(l).query);
+const r = engine.retriever; const L = engine.index.lexical;
+const allow = r.withoutChanges(undefined, 'x', undefined);
+const time = (name, fn) => { for (let i=0;i<300;i++) fn(i); const t = performance.now(); for (let i=0;i<3000;i++) fn(i); console.log(name.padEnd(16), ((performance.now()-t)/3000*1000).toFixed(0), 'us'); };
+time('chunks', (i) => L.chunks.search(qs[i%60], 60, allow.test));
+time('chunks noallow', (i) => L.chunks.search(qs[i%60], 60));
+time('docs', (i) => L.docs.search(qs[i%60], 60));
+time('fulltext', (i) => L.fulltext.search(qs[i%60], 60));
+time('fulltext k10', (i) => L.fulltext.search(qs[i%60], 10));
+const vecs = qs.map(q => r.parts.embedder.embed ? r.parts.embedder.embed(q) : null);
+time('hnsw 60', (i) => r.parts.vectorIndex.search(vecs[i%60], 60));
+time('dense', (i) => r.dense(vecs[i%60], 60, allow));
+console.log('terms per query', qs.slice(0,10).map(q => L.chunks.queryTerms(q).size).join(' '));
+console.log('chunk changelog excluded', engine.index.chunks.length - allow.count, 'ef', engine.index.manifest.hnsw);
