@@ -337,37 +337,68 @@ export class Retriever {
   /**
    * Weighted reciprocal rank fusion: chunks by BM25F and by cosine, plus docs ranked by their best
    * chunk in each and by their title/description, so that a doc that answers in several places rises.
+   * Scores add up in arrays indexed by chunk and by doc, kept between searches and cleared after
+   * each (Maps keyed by chunk and doc id took a fifth of a search), in the same order as ever.
    */
   private fuse(lexical: Candidate[], dense: Candidate[], docRankings: Array<[string[], number]>, exactIds: Candidate[]): Candidate[] {
-    const { rrfK, lexicalWeight, denseWeight, docWeight, identifierWeight } = this.params;
-    const scores = new Map<number, number>();
+    const { rrfK, lexicalWeight, denseWeight, docWeight, identifierWeight, packageWeight } = this.params;
+    const f = (this.fusion ??= new FusionState(this.parts.chunks, this.parts.docIds));
+    const touched: number[] = [];
+    const mark = f.next();
     const add = (ranking: Candidate[], weight: number) =>
-      ranking.forEach((c, rank) => scores.set(c.index, (scores.get(c.index) ?? 0) + weight / (rrfK + rank + 1)));
+      ranking.forEach((c, rank) => {
+        if (f.chunkMark[c.index] !== mark) {
+          f.chunkMark[c.index] = mark;
+          f.score[c.index] = 0;
+          touched.push(c.index);
+        }
+        f.score[c.index] = (f.score[c.index] as number) + weight / (rrfK + rank + 1);
+      });
     add(lexical, lexicalWeight);
     add(dense, denseWeight);
     add(exactIds, identifierWeight);
     if (docWeight > 0) {
-      const docRanks = new Map<string, number>();
-      const addDocs = (ranking: Candidate[], weight: number) => {
-        const seen = new Map<string, number>();
-        for (const c of ranking) {
-          const doc = this.parts.chunks[c.index]?.docId ?? '';
-          if (!seen.has(doc)) seen.set(doc, seen.size);
+      const rows: number[] = [];
+      const addToDoc = (row: number, value: number) => {
+        if (f.docMark[row] !== mark) {
+          f.docMark[row] = mark;
+          f.docScore[row] = 0;
+          rows.push(row);
         }
-        for (const [doc, rank] of seen) docRanks.set(doc, (docRanks.get(doc) ?? 0) + (weight * docWeight) / (rrfK + rank + 1));
+        f.docScore[row] = (f.docScore[row] as number) + value;
+      };
+      const addDocs = (ranking: Candidate[], weight: number) => {
+        const seen = f.next();
+        let rank = 0;
+        for (const c of ranking) {
+          const row = f.rowOfChunk[c.index] as number;
+          if (f.seen[row] === seen) continue;
+          f.seen[row] = seen;
+          addToDoc(row, (weight * docWeight) / (rrfK + rank + 1));
+          rank++;
+        }
       };
       addDocs(lexical, lexicalWeight);
       addDocs(dense, denseWeight);
       addDocs(exactIds, identifierWeight);
       for (const [ranking, weight] of docRankings) {
-        ranking.forEach((doc, rank) => docRanks.set(doc, (docRanks.get(doc) ?? 0) + weight / (rrfK + rank + 1)));
+        ranking.forEach((doc, rank) => {
+          const row = f.rowOfDoc.get(doc);
+          if (row !== undefined) addToDoc(row, weight / (rrfK + rank + 1));
+        });
       }
-      for (const [index, score] of scores) scores.set(index, score + (docRanks.get(this.parts.chunks[index]?.docId ?? '') ?? 0));
+      for (const index of touched) {
+        const row = f.rowOfChunk[index] as number;
+        if (f.docMark[row] === mark) f.score[index] = (f.score[index] as number) + (f.docScore[row] as number);
+      }
     }
-    const { packageWeight } = this.params;
-    if (packageWeight !== 1) for (const [index, score] of scores) if (this.fromPackage[index]) scores.set(index, score * packageWeight);
-    return [...scores.entries()].map(([index, score]) => ({ index, score })).sort((a, b) => b.score - a.score || a.index - b.index);
+    return touched
+      .map((index) => ({ index, score: packageWeight !== 1 && this.fromPackage[index] ? (f.score[index] as number) * packageWeight : (f.score[index] as number) }))
+      .sort((a, b) => b.score - a.score || a.index - b.index);
   }
+
+  /** The fusion's arrays, made on first use. */
+  private fusion?: FusionState;
 
   /**
    * The changelog's pages are searched when the query asks about changes (asksAboutChanges) or
@@ -503,6 +534,46 @@ export class Retriever {
 
 /** Other matching sections named with a result, at most. */
 const MORE_PER_RESULT = 3;
+
+/**
+ * What fusion adds up, by chunk and by doc row, reused by every search: a value belongs to the
+ * current search when its mark is the search's generation (nothing needs clearing between them).
+ */
+class FusionState {
+  readonly score: Float64Array;
+  readonly chunkMark: Uint32Array;
+  readonly docScore: Float64Array;
+  readonly docMark: Uint32Array;
+  /** Per doc row, the last ranking that counted the doc (its first chunk there gives its rank). */
+  readonly seen: Uint32Array;
+  /** Per chunk, its doc's row: the docs' order in `docIds`, then any doc a chunk names that is not listed. */
+  readonly rowOfChunk: Int32Array;
+  readonly rowOfDoc: Map<string, number>;
+  private generation = 0;
+
+  constructor(chunks: Chunk[], docIds: string[]) {
+    this.rowOfDoc = new Map(docIds.map((id, i) => [id, i]));
+    this.rowOfChunk = Int32Array.from(chunks, (c) => {
+      let row = this.rowOfDoc.get(c.docId);
+      if (row === undefined) this.rowOfDoc.set(c.docId, (row = this.rowOfDoc.size));
+      return row;
+    });
+    this.score = new Float64Array(chunks.length);
+    this.chunkMark = new Uint32Array(chunks.length);
+    this.docScore = new Float64Array(this.rowOfDoc.size);
+    this.docMark = new Uint32Array(this.rowOfDoc.size);
+    this.seen = new Uint32Array(this.rowOfDoc.size);
+  }
+
+  /** A new generation; before the marks would overflow, they all start again from zero. */
+  next(): number {
+    if (this.generation >= 0xfffffffe) {
+      for (const marks of [this.chunkMark, this.docMark, this.seen]) marks.fill(0);
+      this.generation = 0;
+    }
+    return ++this.generation;
+  }
+}
 
 interface Filter {
   test: (index: number) => boolean;
