@@ -22,7 +22,7 @@ const mini = miniSearchOver(sections);
 const buildMs = performance.now() - started;
 const searcher = {
   async search(query: string, options: { limit?: number } = {}): Promise<SearchResult[]> {
-    return mini.search(query).slice(0, options.limit ?? 5).map((hit) => ({ path: hit.path as string, url: hit.url as string, title: hit.title as string, heading: [], score: hit.score, text: '' }));
+    return mini.search(query).slice(0, options.limit ?? 5).map((hit) => ({ path: hit.path as string, url: hit.url as string, title: hit.title as string, heading: [], anchor: '', score: hit.score, text: '' }));
   },
 };
 const report = await evaluate(searcher, parseQuerySet(readFileSync(set, 'utf8'), set));

@@ -35,10 +35,7 @@ export function formatSearch(
 /** The other matching sections of a result's page, each with the `section` get_doc reads it by. */
 function moreLine(r: SearchResult): string {
   if (!r.more?.length) return '';
-  const named = r.more.map((m) => {
-    const anchor = m.url.split('#')[1];
-    return `${m.heading.at(-1) ?? r.title}${anchor ? ` (section="${anchor}")` : ''}`;
-  });
+  const named = r.more.map((m) => `${m.heading.at(-1) ?? r.title}${m.anchor ? ` (section="${m.anchor}")` : ''}`);
   return `\n\nAlso matching on this page (get_doc): ${named.join(' · ')}`;
 }
 

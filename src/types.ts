@@ -22,8 +22,10 @@ export interface SearchResult {
   url: string;
   title: string;
   heading: string[];
+  /** The section's anchor, which get_doc's `section` takes ('' for a page's introduction); not always the URL's fragment. */
+  anchor: string;
   score: number;
   text: string;
   /** Other sections of the same doc that matched, best first: not shown, but named, to read with get_doc. */
-  more?: Array<{ heading: string[]; url: string }>;
+  more?: Array<{ heading: string[]; url: string; anchor: string }>;
 }

@@ -32,6 +32,11 @@ describe('sharing the result budget', () => {
     expect(cutAtBlock(`Short intro.\n\n\`\`\`txt\n${code}\n\`\`\``, 200)).toBe('Short intro.');
   });
 
+  it('keeps the prose before a code block that follows it without a blank line', () => {
+    const code = Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n');
+    expect(cutAtBlock(`Short intro:\n\`\`\`txt\n${code}\n\`\`\``, 200)).toBe('Short intro:');
+  });
+
   it('closes the fence when a text opens with a code block longer than the room', () => {
     const code = Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n');
     const cut = cutAtBlock(`\`\`\`txt\n${code}\n\`\`\``, 100);

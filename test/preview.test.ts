@@ -7,7 +7,9 @@ describe('a preview of a section', () => {
     const preview = previewOf(text, 300);
     expect(preview.text).toBe('Install the SDK first.\n\nThen run:');
     expect(preview.code).toEqual(['bash', 'ts']);
-    expect(preview.left).toBe(text.length - preview.text.length);
+    // 22 + 2 + 9 characters shown of 98.
+    expect(text.length).toBe(98);
+    expect(preview.left).toBe(65);
   });
 
   it('previews a section that opens with code from the prose after it, never from inside the fence', () => {
@@ -24,8 +26,11 @@ describe('a preview of a section', () => {
     expect(list.text.split('\n')).toEqual(Array.from({ length: 3 }, (_, i) => `- item number ${i} of the list`));
   });
 
-  it('cuts a paragraph without a sentence end at a word, marked with an ellipsis', () => {
-    expect(previewOf('word '.repeat(100), 52).text).toBe(`${'word '.repeat(10).trimEnd()} …`);
+  it('cuts a paragraph without a sentence end at a word, marked with an ellipsis that is not counted as shown', () => {
+    const preview = previewOf('word '.repeat(100), 52);
+    expect(preview.text).toBe(`${'word '.repeat(10).trimEnd()} …`);
+    // 500 characters, of which the first 49 ("word word … word") are shown.
+    expect(preview.left).toBe(451);
   });
 
   it('leaves nothing out of a short section', () => {

@@ -5,6 +5,7 @@ import type { LexicalIndexes } from '../store/lexical-indexes.js';
 import type { LoadedIndex } from '../store/load.js';
 import { identifiers } from '../text/tokenize.js';
 import { underPrefix } from '../ids.js';
+import { FusionState } from './fusion-state.js';
 import { docCentroids, rankByCentroid } from './doc-centroids.js';
 import type { VectorIndex } from '../store/vector-index.js';
 
@@ -252,7 +253,8 @@ export class Retriever {
       { ranking: 'identifiers', weight: identifierWeight, docs: docsOf(this.identifierRanking(text, n, undefined)) },
     ];
     const { docLexicalWeight: docLexical, docFulltextWeight: docFulltext, docCentroidWeight } = this.params;
-    const docRankings = this.docLevel(text, n);
+    // As deep as search ranks them (docCandidates, at eval's depth), so a rank shown is a rank that counts.
+    const docRankings = this.docLevel(text, this.params.docCandidates);
     if (docLexical > 0) out.push({ ranking: 'doc title/description/headings', weight: docLexical, docs: (docRankings.shift()?.[0] ?? []).slice(0, depth) });
     if (docFulltext > 0) out.push({ ranking: 'doc whole text', weight: docFulltext, docs: (docRankings.shift()?.[0] ?? []).slice(0, depth) });
     const all = this.parts.docIds.map((_, i) => i);
@@ -343,6 +345,7 @@ export class Retriever {
   private fuse(lexical: Candidate[], dense: Candidate[], docRankings: Array<[string[], number]>, exactIds: Candidate[]): Candidate[] {
     const { rrfK, lexicalWeight, denseWeight, docWeight, identifierWeight, packageWeight } = this.params;
     const f = (this.fusion ??= new FusionState(this.parts.chunks, this.parts.docIds));
+    f.reserve(1 + 3);
     const touched: number[] = [];
     const mark = f.next();
     const add = (ranking: Candidate[], weight: number) =>
@@ -358,12 +361,10 @@ export class Retriever {
     add(dense, denseWeight);
     add(exactIds, identifierWeight);
     if (docWeight > 0) {
-      const rows: number[] = [];
       const addToDoc = (row: number, value: number) => {
         if (f.docMark[row] !== mark) {
           f.docMark[row] = mark;
           f.docScore[row] = 0;
-          rows.push(row);
         }
         f.docScore[row] = (f.docScore[row] as number) + value;
       };
@@ -515,7 +516,7 @@ export class Retriever {
       if (firstOfDoc.has(result.path)) return result;
       firstOfDoc.add(result.path);
       const more = (skipped.get(result.path) ?? []).filter((m) => !shownSet.has(m)).map((m) => this.parts.chunks[m.index] as Chunk);
-      return more.length ? { ...result, more: more.map((m) => ({ heading: m.heading, url: m.url })) } : result;
+      return more.length ? { ...result, more: more.map((m) => ({ heading: m.heading, url: m.url, anchor: m.anchor })) } : result;
     });
   }
 
@@ -526,6 +527,7 @@ export class Retriever {
       url: chunk.url,
       title: chunk.title,
       heading: chunk.heading,
+      anchor: chunk.anchor,
       score: Math.round(c.score * 1e4) / 1e4,
       text: chunk.text,
     };
@@ -534,46 +536,6 @@ export class Retriever {
 
 /** Other matching sections named with a result, at most. */
 const MORE_PER_RESULT = 3;
-
-/**
- * What fusion adds up, by chunk and by doc row, reused by every search: a value belongs to the
- * current search when its mark is the search's generation (nothing needs clearing between them).
- */
-class FusionState {
-  readonly score: Float64Array;
-  readonly chunkMark: Uint32Array;
-  readonly docScore: Float64Array;
-  readonly docMark: Uint32Array;
-  /** Per doc row, the last ranking that counted the doc (its first chunk there gives its rank). */
-  readonly seen: Uint32Array;
-  /** Per chunk, its doc's row: the docs' order in `docIds`, then any doc a chunk names that is not listed. */
-  readonly rowOfChunk: Int32Array;
-  readonly rowOfDoc: Map<string, number>;
-  private generation = 0;
-
-  constructor(chunks: Chunk[], docIds: string[]) {
-    this.rowOfDoc = new Map(docIds.map((id, i) => [id, i]));
-    this.rowOfChunk = Int32Array.from(chunks, (c) => {
-      let row = this.rowOfDoc.get(c.docId);
-      if (row === undefined) this.rowOfDoc.set(c.docId, (row = this.rowOfDoc.size));
-      return row;
-    });
-    this.score = new Float64Array(chunks.length);
-    this.chunkMark = new Uint32Array(chunks.length);
-    this.docScore = new Float64Array(this.rowOfDoc.size);
-    this.docMark = new Uint32Array(this.rowOfDoc.size);
-    this.seen = new Uint32Array(this.rowOfDoc.size);
-  }
-
-  /** A new generation; before the marks would overflow, they all start again from zero. */
-  next(): number {
-    if (this.generation >= 0xfffffffe) {
-      for (const marks of [this.chunkMark, this.docMark, this.seen]) marks.fill(0);
-      this.generation = 0;
-    }
-    return ++this.generation;
-  }
-}
 
 interface Filter {
   test: (index: number) => boolean;

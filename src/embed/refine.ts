@@ -7,9 +7,7 @@
  * moving it only a little (few epochs, a small Adagrad step per term), so that what LSA learned
  * stays. Deterministic: the same pairs and seed give the same projection.
  *
- * Measured (eval MRR@10, fused search, against plain LSA): held-out WorkOS questions 0.442 → 0.476,
- * code questions 0.636 → 0.682, dev questions 0.870 → 0.878, a second product's docs (Mastra)
- * 0.859 → 0.854; the cosine ranking alone gained on all four (e.g. Mastra 0.774 → 0.836).
+ * What it gains on each question set is in the README ("Retrieval quality").
  */
 export interface RefineParams {
   /** Passes over the pairs; 0 keeps the LSA projection as it is. */

@@ -61,8 +61,11 @@ export function cutAtBlock(text: string, max: number): string {
     if (end > max) break;
     const marker = FENCE.exec(line)?.[1];
     let closed = false;
-    if (fence === undefined && marker) fence = marker;
-    else if (fence !== undefined && marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) {
+    if (fence === undefined && marker) {
+      // A fence that opens right after a line of prose still starts a new block.
+      if (offset > 0) atBlock = Math.max(atBlock, offset - 1);
+      fence = marker;
+    } else if (fence !== undefined && marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) {
       fence = undefined;
       closed = true;
     }

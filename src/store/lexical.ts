@@ -43,8 +43,7 @@ export interface Scored {
  * BM25F-style index: per document, term frequency is the weighted sum over fields, saturated once.
  * Postings are flat typed arrays (term → [doc, impact]) so that the index loads instantly. The
  * impact is a posting's saturated, length-normalized tf, computed at build time; a query term
- * contributes idf × weight × impact. With each term's largest impact stored too, search skips
- * the documents that cannot reach the top k (MaxScore), so long posting lists cost little.
+ * contributes idf × weight × impact, added up term at a time (see search).
  */
 export class LexicalIndex {
   constructor(
@@ -53,8 +52,6 @@ export class LexicalIndex {
     readonly offsets: Uint32Array,
     readonly postingDocs: Uint32Array,
     readonly postingImpacts: Float32Array,
-    /** Per term, the largest impact in its posting list. */
-    readonly termMax: Float32Array,
     readonly docLengths: Float32Array,
     /**
      * Term statistics taken over part of the documents (the docs sources, beside package sources):
@@ -143,7 +140,6 @@ export class LexicalIndex {
     const { k1, b } = params;
     const postingDocs = new Uint32Array(total);
     const postingImpacts = new Float32Array(total);
-    const termMax = new Float32Array(terms.length);
     const fill = offsets.slice(0, terms.length);
     for (let p = 0; p < total; p++) {
       const r = rank[pTerm[p] as number] as number;
@@ -156,9 +152,8 @@ export class LexicalIndex {
       postingDocs[at] = doc;
       postingImpacts[at] = impact;
       if (statsDf && counted?.[doc]) statsDf[r] = (statsDf[r] as number) + 1;
-      if (impact > (termMax[r] as number)) termMax[r] = impact;
     }
-    return new LexicalIndex(params, terms, offsets, postingDocs, postingImpacts, termMax, docLengths, statsDf ? { df: statsDf, size: statsSize } : undefined);
+    return new LexicalIndex(params, terms, offsets, postingDocs, postingImpacts, docLengths, statsDf ? { df: statsDf, size: statsSize } : undefined);
   }
 
   get size(): number {
@@ -196,13 +191,18 @@ export class LexicalIndex {
       }
     }
     const top = new TopK(k);
-    for (let doc = 0; doc < acc.length; doc++) {
-      const score = acc[doc] as number;
-      if (score === 0) continue;
-      acc[doc] = 0;
-      // In document order, a score equal to the k-th does not beat it: its document is higher.
-      if ((top.full && score <= top.minScore) || (allow && !allow(doc))) continue;
-      top.push(doc, score);
+    try {
+      for (let doc = 0; doc < acc.length; doc++) {
+        const score = acc[doc] as number;
+        if (score === 0) continue;
+        acc[doc] = 0;
+        // In document order, a score equal to the k-th does not beat it: its document is higher.
+        if ((top.full && score <= top.minScore) || (allow && !allow(doc))) continue;
+        top.push(doc, score);
+      }
+    } catch (error) {
+      acc.fill(0); // a filter that throws must not leave scores for the next search
+      throw error;
     }
     return top.sorted();
   }
@@ -249,7 +249,6 @@ export class LexicalIndex {
         offsets: this.offsets,
         postingDocs: this.postingDocs,
         postingImpacts: this.postingImpacts,
-        termMax: this.termMax,
         docLengths: this.docLengths,
         ...(this.stats ? { statsDf: this.stats.df } : {}),
       },
@@ -257,19 +256,17 @@ export class LexicalIndex {
   }
 
   static fromPacked(meta: { params: LexicalParams; terms: string[]; statsSize?: number }, arrays: Record<string, PackedArray>): LexicalIndex {
-    const { offsets, postingDocs, postingImpacts, termMax, docLengths, statsDf } = arrays;
+    const { offsets, postingDocs, postingImpacts, docLengths, statsDf } = arrays;
     if (
       !(offsets instanceof Uint32Array) ||
       !(postingDocs instanceof Uint32Array) ||
       !(postingImpacts instanceof Float32Array) ||
-      !(termMax instanceof Float32Array) ||
       !(docLengths instanceof Float32Array)
     ) {
       throw new Error('lexical index arrays are missing or of the wrong type');
     }
     if (
       offsets.length !== meta.terms.length + 1 ||
-      termMax.length !== meta.terms.length ||
       postingDocs.length !== postingImpacts.length ||
       (offsets[offsets.length - 1] ?? 0) !== postingDocs.length
     ) {
@@ -279,7 +276,7 @@ export class LexicalIndex {
       throw new Error('lexical index term statistics do not agree with its terms');
     }
     const stats = statsDf instanceof Uint32Array && typeof meta.statsSize === 'number' ? { df: statsDf, size: meta.statsSize } : undefined;
-    return new LexicalIndex(meta.params, meta.terms, offsets, postingDocs, postingImpacts, termMax, docLengths, stats);
+    return new LexicalIndex(meta.params, meta.terms, offsets, postingDocs, postingImpacts, docLengths, stats);
   }
 
 }

@@ -58,33 +58,39 @@ export interface Preview {
 export function previewOf(text: string, max = 300): Preview {
   const blocks = markdownBlocks(text);
   const kept: string[] = [];
-  let used = 0;
+  // Characters of `text` the preview shows: its blocks and the blank lines between them, not an ellipsis.
+  let covered = 0;
   for (const block of blocks) {
     if (block.code && kept.length) break;
     if (block.code) continue;
-    if (used + block.text.length <= max) {
+    const gap = kept.length ? 2 : 0;
+    if (covered + gap + block.text.length <= max) {
       kept.push(block.text);
-      used += block.text.length + 2;
+      covered += gap + block.text.length;
       continue;
     }
-    if (kept.length === 0) kept.push(cutProse(block.text, max));
+    if (kept.length === 0) {
+      const cut = cutProse(block.text, max);
+      kept.push(cut.text);
+      covered += cut.covered;
+    }
     break;
   }
-  const shown = kept.join('\n\n');
   const code = [...new Set(blocks.filter((b) => b.code).map((b) => b.language || 'code'))];
-  return { text: shown, left: Math.max(0, text.length - shown.length), code };
+  return { text: kept.join('\n\n'), left: Math.max(0, text.length - covered), code };
 }
 
 /**
  * A prose block cut to `max` characters: at a line end (a list item, a table row) or else a sentence
  * end past half of it, else at a word, marked with an ellipsis.
  */
-function cutProse(text: string, max: number): string {
+function cutProse(text: string, max: number): { text: string; covered: number } {
   const head = text.slice(0, max);
   const line = head.lastIndexOf('\n');
-  if (line > max / 2) return head.slice(0, line);
+  if (line > max / 2) return { text: head.slice(0, line), covered: line };
   const sentence = Math.max(head.lastIndexOf('. '), head.lastIndexOf('.\n'), head.lastIndexOf(': '));
-  if (sentence > max / 2) return head.slice(0, sentence + 1);
+  if (sentence > max / 2) return { text: head.slice(0, sentence + 1), covered: sentence + 1 };
   const space = head.search(/\s\S*$/);
-  return `${(space > max / 2 ? head.slice(0, space) : head).trimEnd()} …`;
+  const kept = (space > max / 2 ? head.slice(0, space) : head).trimEnd();
+  return { text: `${kept} …`, covered: kept.length };
 }

@@ -81,8 +81,9 @@ export function registerSearchDocsTool(server: McpServer, deps: ToolDeps): strin
       const results = found.map((r, i) => {
         const text = compactPlaceholders(r.text, r.url);
         if (detail === 'full' || i < WHOLE_RESULTS) return { ...r, text };
+        const preview = previewText(text, r);
         // A preview already points at get_doc; the page's other matching sections are left to it.
-        return { ...r, more: undefined, text: previewText(text, r) };
+        return preview === text ? { ...r, text } : { ...r, more: undefined, text: preview };
       });
       return fitItems(results, {
         render: (forText, forStructured, omitted) => ({
@@ -105,11 +106,7 @@ function previewText(text: string, result: SearchResult): string {
 }
 
 function readCall(result: SearchResult): string {
-  return `get_doc path="${result.path}"${anchorOf(result) ? ` section="${anchorOf(result)}"` : ''}`;
-}
-
-function anchorOf(result: SearchResult): string {
-  return result.url.split('#')[1] ?? '';
+  return `get_doc path="${result.path}"${result.anchor ? ` section="${result.anchor}"` : ''}`;
 }
 
 function omittedNote(omitted: number): string {
