@@ -122,11 +122,13 @@ describe('search_docs at a limit above five', () => {
     expect(parts(full).length).toBeGreaterThan(6);
     expect(parts(auto).slice(0, 5)).toEqual(parts(full).slice(0, 5));
     let previews = 0;
+    const calls: string[] = [];
     parts(auto).slice(5).forEach((part, i) => {
       const whole = parts(full)[i + 5] ?? '';
       const note = /\n\n\[preview: ([\d,]+) more characters(?: including code \(([^)]*)\))?; read them with get_doc path="[^"]+"(?: section="[^"]+")?\]$/.exec(part);
       if (!note) return expect(part).toBe(whole);
       previews++;
+      calls.push(/read them with (get_doc [^\]]+)\]$/.exec(part)?.[1] ?? '');
       expect(part.length).toBeLessThan(whole.length);
       expect(part).not.toContain('```');
       if (/```/.test(whole)) expect(note[2]).toBeTruthy();
@@ -137,5 +139,11 @@ describe('search_docs at a limit above five', () => {
       expect(left).toBeLessThan(whole.length);
     });
     expect(previews).toBeGreaterThan(0);
+    // Each preview's get_doc call reads its section.
+    for (const call of calls) {
+      const [, path, section] = /get_doc path="([^"]+)"(?: section="([^"]+)")?/.exec(call) ?? [];
+      const read = await client.callTool({ name: 'get_doc', arguments: { path, ...(section ? { section } : {}) } });
+      expect(read.isError, call).toBeFalsy();
+    }
   });
 });

@@ -138,6 +138,17 @@ describe('result sizes over the default index', () => {
     expect(total / queries.length).toBeLessThanOrEqual(20_459 / 2);
   });
 
+  it('prints get_doc calls that read their sections, also for pages whose URL fragment is not a section anchor', async () => {
+    // The widgets changelog pages link to their npm release (`…#1130`); their sections have no such anchor.
+    const result = await call('search_docs', { query: 'widgets release fixes', limit: 20, section: 'changelog/widgets' });
+    const calls = [...textOf(result).matchAll(/get_doc path="([^"]+)"(?: section="([^"]+)")?/g)];
+    expect(calls.length).toBeGreaterThan(5);
+    for (const [printed, path, section] of calls) {
+      const read = await call('get_doc', { path, ...(section ? { section } : {}) });
+      expect(read.isError, printed).toBeFalsy();
+    }
+  });
+
   it('search_docs with detail "full" shares its budget by need: most results stay whole and only the longest are cut', async () => {
     const { whole, cut } = await searchAtLimit20('update organization', '!sdk');
     expect(cut.length).toBeGreaterThan(0);

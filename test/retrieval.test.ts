@@ -112,6 +112,19 @@ describe('result lists', () => {
 });
 
 describe('lexical top-k search', () => {
+  it('leaves no scores behind for the next search when a filter throws midway', () => {
+    const docs = ['alpha beta', 'beta gamma', 'gamma alpha', 'alpha alpha beta'].map((body) => ({ title: '', heading: '', body }));
+    const index = LexicalIndex.build(docs);
+    const expected = LexicalIndex.build(docs).search('gamma', 10);
+    expect(() =>
+      index.search('alpha beta', 10, (i) => {
+        if (i === 1) throw new Error('filter failed');
+        return true;
+      }),
+    ).toThrow('filter failed');
+    expect(index.search('gamma', 10)).toEqual(expected);
+  });
+
   it('returns the same scores as scoring every posting, for random corpora, queries, limits and filters', () => {
     let seed = 7;
     const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
