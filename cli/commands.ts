@@ -184,15 +184,16 @@ const evalCommand: Command = {
     const k = intOption(values.k, 'k', 1, MAX_EVAL_K) ?? 10;
     const queries = parseQuerySet(await readFile(set, 'utf8'), set);
     const engine = await open(values, io);
-    const report = await evaluate(engine.retriever, queries, k);
+    const report = await evaluate(engine.retriever, queries, k, engine.examples);
     if (values.json) io.stdout(`${JSON.stringify(reportJson(report), null, 2)}\n`);
     else {
       io.stdout(`${formatReport(report)}\n`);
       if (values.verbose || values.explain) {
-        const misses = report.queries.filter((r) => (r.relevant.length > 0 && r.firstHit !== 1) || (r.codeMissing?.length ?? 0) > 0);
+        const misses = report.queries.filter((r) => (r.relevant.length > 0 && r.firstHit !== 1) || (r.codeMissing?.length ?? 0) > 0 || (r.examplesMissing?.length ?? 0) > 0);
         for (const q of misses) {
           io.stdout(`\n${q.id} [${q.kind}] first hit: ${q.firstHit ?? 'none'}\n  ${q.query}\n  want: ${q.relevant.join(', ')}\n  got:  ${q.ranked.slice(0, 5).join(', ')}\n`);
           if (q.codeMissing?.length) io.stdout(`  missing in the top 3: ${q.codeMissing.map((g) => g.join(' | ')).join('; ')}\n`);
+          if (q.examplesMissing?.length) io.stdout(`  missing in the top 3 examples: ${q.examplesMissing.map((g) => g.join(' | ')).join('; ')}\n`);
           if (!values.explain || q.relevant.length === 0) continue;
           for (const r of await engine.retriever.explain(q.query)) {
             const at = r.docs.findIndex((d) => q.relevant.includes(d));

@@ -22,6 +22,20 @@ describe('eval on a query set', () => {
     expect(formatReport(report)).toContain('| code | 2 | - | - | - | - | - | 0.500 (1/2) |');
   });
 
+  it('judges a code question on the top three examples too when given the example finder', async () => {
+    const set = parseQuerySet(
+      [
+        '{"id": "q1", "query": "fold a dart plane in code", "relevant": [], "kind": "code", "must_contain": [["foldPlane"], ["style: \'dart\'"]]}',
+        '{"id": "q2", "query": "fold a dart plane in code", "relevant": [], "kind": "code", "must_contain": [["foldPlane"], ["sandbox"]]}',
+      ].join('\n'),
+    );
+    const report = await evaluate(ctx.engine.retriever, set, 10, ctx.engine.examples);
+    // The sections found name the wind tunnel sandbox; the one code example, `hangar.foldPlane({ style: 'dart' })`, does not.
+    expect(report.queries.map((q) => q.codeMissing)).toEqual([[], []]);
+    expect(report.queries.map((q) => q.examplesMissing)).toEqual([[], [['sandbox']]]);
+    expect(formatReport(report)).toContain('| code | 2 | - | - | - | - | - | 1.000 (2/2) | 0.500 (1/2) |');
+  });
+
   it('refuses a question with neither relevant docs nor identifiers, naming the line', () => {
     expect(() => parseQuerySet('{"id": "a", "query": "q", "relevant": ["x"]}\n{"id": "b", "query": "q", "relevant": []}', 'set.jsonl')).toThrow(
       /^set\.jsonl:2: relevant: needs "relevant" doc ids or "must_contain" identifier groups/,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ExampleFinder } from './examples.js';
 import { MAX_SEARCH_LIMIT, type Retriever } from './retriever.js';
 
 export const evalQuerySchema = z.object({
@@ -31,13 +32,15 @@ export interface Metrics {
   /** Share of the code-seeking questions (with `must_contain`) answered in the top 3 results; absent when there are none. */
   code3?: number;
   codeN?: number;
+  /** The same share for the top 3 examples get_examples returns; absent without an example finder. */
+  examples3?: number;
 }
 
 export interface EvalReport {
   k: number;
   overall: Metrics;
   byKind: Record<string, Metrics>;
-  queries: Array<{ id: string; kind: string; query: string; relevant: string[]; ranked: string[]; firstHit: number | null; codeMissing?: string[][] }>;
+  queries: Array<{ id: string; kind: string; query: string; relevant: string[]; ranked: string[]; firstHit: number | null; codeMissing?: string[][]; examplesMissing?: string[][] }>;
 }
 
 /** Parses a JSON Lines query set, reporting the line of any bad entry. */
@@ -65,9 +68,10 @@ export function parseQuerySet(text: string, source = 'query set'): EvalQuery[] {
  * hit@1/3/5, MRR@k and recall@k over distinct doc ids in rank order, overall and per kind. Each
  * query's ranking holds up to max(k, 5) distinct docs (one result per doc), so k is honoured up to
  * MAX_EVAL_K and hit@5 means the same whatever k is. Code questions (`must_contain`) are judged on
- * the top three results as search_docs returns them.
+ * the top three results as search_docs returns them and, given `examples`, on the top three code
+ * examples get_examples returns.
  */
-export async function evaluate(retriever: Pick<Retriever, 'search'>, queries: EvalQuery[], k = 10): Promise<EvalReport> {
+export async function evaluate(retriever: Pick<Retriever, 'search'>, queries: EvalQuery[], k = 10, examples?: Pick<ExampleFinder, 'find'>): Promise<EvalReport> {
   if (!Number.isInteger(k) || k < 1 || k > MAX_EVAL_K) throw new RangeError(`k must be a whole number from 1 to ${MAX_EVAL_K}, got ${k}.`);
   const depth = Math.max(k, 5);
   const rows: EvalReport['queries'] = [];
@@ -82,7 +86,11 @@ export async function evaluate(retriever: Pick<Retriever, 'search'>, queries: Ev
     if (q.must_contain) {
       const shown = await retriever.search(q.query, { limit: 3 });
       const top = shown.map((r) => `${r.title}\n${r.heading.join('\n')}\n${r.text}`).join('\n').toLowerCase();
-      row.codeMissing = q.must_contain.filter((group) => !group.some((alt) => top.includes(alt.toLowerCase())));
+      row.codeMissing = missingIn(top, q.must_contain);
+      if (examples) {
+        const found = await examples.find(q.query, { limit: 3 });
+        row.examplesMissing = missingIn(found.map((e) => `${e.intro}\n${e.code}`).join('\n').toLowerCase(), q.must_contain);
+      }
     }
     rows.push(row);
   }
@@ -101,6 +109,7 @@ export async function evaluate(retriever: Pick<Retriever, 'search'>, queries: Ev
       mrr: sum((r) => (r.firstHit !== null && r.firstHit <= k ? 1 / r.firstHit : 0)),
       recall: sum((r) => r.ranked.slice(0, k).filter((id) => r.relevant.includes(id)).length / r.relevant.length),
       ...(code.length > 0 ? { code3: code.filter((r) => r.codeMissing?.length === 0).length / code.length, codeN: code.length } : {}),
+      ...(code.length > 0 && examples ? { examples3: code.filter((r) => r.examplesMissing?.length === 0).length / code.length } : {}),
     };
   };
   const kinds = [...new Set(rows.map((r) => r.kind))].sort();
@@ -122,6 +131,7 @@ export function reportJson(report: EvalReport): unknown {
     [`mrr@${report.k}`]: m.mrr,
     [`recall@${report.k}`]: m.recall,
     ...(m.code3 !== undefined ? { 'code pass@3': m.code3, 'code n': m.codeN } : {}),
+    ...(m.examples3 !== undefined ? { 'examples pass@3': m.examples3 } : {}),
   });
   return {
     k: report.k,
@@ -133,11 +143,19 @@ export function reportJson(report: EvalReport): unknown {
 
 export function formatReport(report: EvalReport): string {
   const withCode = report.overall.codeN !== undefined;
+  const withExamples = report.overall.examples3 !== undefined;
   const header =
-    `| set | n | hit@1 | hit@3 | hit@5 | MRR@${report.k} | recall@${report.k} |${withCode ? ' code pass@3 |' : ''}\n` +
-    `| --- | --- | --- | --- | --- | --- | --- |${withCode ? ' --- |' : ''}`;
+    `| set | n | hit@1 | hit@3 | hit@5 | MRR@${report.k} | recall@${report.k} |${withCode ? ' code pass@3 |' : ''}${withExamples ? ' examples pass@3 |' : ''}\n` +
+    `| --- | --- | --- | --- | --- | --- | --- |${withCode ? ' --- |' : ''}${withExamples ? ' --- |' : ''}`;
+  const share = (value: number | undefined, n: number | undefined) => (value === undefined ? '' : `${value.toFixed(3)} (${Math.round(value * (n ?? 0))}/${n})`);
   const row = (name: string, m: Metrics) =>
     `| ${name} | ${m.n} | ${[m.hit1, m.hit3, m.hit5, m.mrr, m.recall].map((v) => (m.docN > 0 ? v.toFixed(3) : '-')).join(' | ')} |` +
-    (withCode ? ` ${m.code3 === undefined ? '' : `${m.code3.toFixed(3)} (${Math.round(m.code3 * (m.codeN ?? 0))}/${m.codeN})`} |` : '');
+    (withCode ? ` ${share(m.code3, m.codeN)} |` : '') +
+    (withExamples ? ` ${share(m.examples3, m.codeN)} |` : '');
   return [header, row('overall', report.overall), ...Object.entries(report.byKind).map(([kind, m]) => row(kind, m))].join('\n');
+}
+
+/** The identifier groups of which no alternative appears in `text` (already lower-case). */
+function missingIn(text: string, groups: string[][]): string[][] {
+  return groups.filter((group) => !group.some((alt) => text.includes(alt.toLowerCase())));
 }
