@@ -39,6 +39,14 @@ function moreLine(r: SearchResult): string {
   return `\n\nAlso matching on this page (get_doc): ${named.join(' · ')}`;
 }
 
+/**
+ * 12,345: a number with thousands separators. Not toLocaleString, whose first call loads ICU's
+ * number formats (17 ms of a server's first search).
+ */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 /** The docs tree flattened in navigation order: depth 0 is a product area. */
 export function navEntries(tree: NavNode[]): Array<{ path: string | null; title: string; depth: number }> {
   const out: Array<{ path: string | null; title: string; depth: number }> = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { markdownBlocks, previewOf } from '../src/text/preview.js';
+import { thousands } from '../src/format.js';
 
 describe('a preview of a section', () => {
   it('keeps whole prose blocks that fit and stops at the first code block after them, naming its language', () => {
@@ -44,5 +45,9 @@ describe('a preview of a section', () => {
       { text: '~~~python title="x"\n1\n\n2\n~~~', code: true, language: 'python' },
       { text: '```\nopen', code: true, language: '' },
     ]);
+  });
+
+  it('writes what is left with thousands separators', () => {
+    expect([0, 999, 1000, 1836, 1234567].map(thousands)).toEqual(['0', '999', '1,000', '1,836', '1,234,567']);
   });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ToolDeps } from '../deps.js';
 import { topicList } from '../../core/about.js';
-import { formatSearch } from '../../format.js';
+import { formatSearch, thousands } from '../../format.js';
 import { clean, READ_ONLY } from '../tool-common.js';
 import { fitItems } from '../budget.js';
 import type { SearchResult } from '../../types.js';
@@ -102,7 +102,7 @@ function previewText(text: string, result: SearchResult): string {
   const preview = previewOf(text);
   if (preview.left === 0) return text;
   const code = preview.code.length ? ` including code (${preview.code.join(', ')})` : '';
-  return `${preview.text}\n\n[preview: ${preview.left.toLocaleString('en-US')} more characters${code}; read them with ${readCall(result)}]`;
+  return `${preview.text}\n\n[preview: ${thousands(preview.left)} more characters${code}; read them with ${readCall(result)}]`;
 }
 
 function readCall(result: SearchResult): string {
