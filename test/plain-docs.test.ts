@@ -125,10 +125,10 @@ describe('search_docs at a limit above five', () => {
     const calls: string[] = [];
     parts(auto).slice(5).forEach((part, i) => {
       const whole = parts(full)[i + 5] ?? '';
-      const note = /\n\n\[preview: ([\d,]+) more characters(?: including code \(([^)]*)\))?; read them with get_doc path="[^"]+"(?: section="[^"]+")?\]$/.exec(part);
+      const note = /\n\n\[([\d,]+) more characters(?: with code \(([^)]*)\))?: get_doc path="[^"]+"(?: section="[^"]+")?\]$/.exec(part);
       if (!note) return expect(part).toBe(whole);
       previews++;
-      calls.push(/read them with (get_doc [^\]]+)\]$/.exec(part)?.[1] ?? '');
+      calls.push(/: (get_doc [^\]]+)\]$/.exec(part)?.[1] ?? '');
       expect(part.length).toBeLessThan(whole.length);
       expect(part).not.toContain('```');
       if (/```/.test(whole)) expect(note[2]).toBeTruthy();

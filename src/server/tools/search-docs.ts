@@ -101,8 +101,8 @@ export function registerSearchDocsTool(server: McpServer, deps: ToolDeps): strin
 function previewText(text: string, result: SearchResult): string {
   const preview = previewOf(text);
   if (preview.left === 0) return text;
-  const code = preview.code.length ? ` including code (${preview.code.join(', ')})` : '';
-  return `${preview.text}\n\n[preview: ${thousands(preview.left)} more characters${code}; read them with ${readCall(result)}]`;
+  const code = preview.code.length ? ` with code (${preview.code.join(', ')})` : '';
+  return `${preview.text}\n\n[${thousands(preview.left)} more characters${code}: ${readCall(result)}]`;
 }
 
 function readCall(result: SearchResult): string {
