@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
 import { docCentroids } from '../src/core/doc-centroids.js';
 import { openEngine, type DocsEngine } from '../src/core/engine.js';
-import { DEFAULT_RETRIEVER_PARAMS, Retriever } from '../src/core/retriever.js';
+import { DEFAULT_RETRIEVER_PARAMS, Retriever, type RetrieverParams } from '../src/core/retriever.js';
 import { formatSearch } from '../src/format.js';
 import { LexicalIndex } from '../src/store/lexical.js';
 import { VectorIndex } from '../src/store/vector-index.js';
@@ -43,11 +43,34 @@ describe('the page the user names', () => {
   });
 });
 
+/** A chunk of a hand-made corpus: its heading is its anchor, its title its doc id. */
+const chunk = (docId: string, anchor: string, text: string): Chunk => ({ id: `${docId}#${anchor}`, docId, url: `https://example.com/${docId}#${anchor}`, title: docId, heading: [anchor], anchor, text, hash: anchor });
+
+/** A unit vector along the given direction. */
+const v = (...x: number[]) => Float32Array.from(x, (y) => y / Math.hypot(...x));
+
+/**
+ * A retriever over hand-made chunks and vectors whose query embeds to `query`, ranking chunks by
+ * BM25 over their text and by those vectors, without the doc-level lexical rankings.
+ */
+function handBuilt(chunks: Chunk[], docIds: string[], vectors: Float32Array[], query: Float32Array, params: Partial<RetrieverParams>): Retriever {
+  return new Retriever(
+    {
+      chunks,
+      docIds,
+      vectors,
+      vectorIndex: VectorIndex.build(vectors, 4),
+      lexical: { chunks: LexicalIndex.build(chunks.map((c) => ({ title: '', heading: '', body: c.text }))), docs: LexicalIndex.build([]), fulltext: LexicalIndex.build([]) },
+      embedder: { info: { kind: 'local', model: 'fixed', dimension: 4, params: {} }, embedPassages: async () => [], embedQuery: async () => query },
+    },
+    { ...DEFAULT_RETRIEVER_PARAMS, docLexicalWeight: 0, docFulltextWeight: 0, ...params },
+  );
+}
+
 describe('the page about the question as a whole', () => {
   // A guide with one section on winding a reel among unrelated ones, and a reference page whose two
   // sections are both about it. The chunk rankings split exactly (the guide's section wins on words,
   // the reference's intro on meaning); what the pages are about as a whole should decide.
-  const chunk = (docId: string, anchor: string, text: string): Chunk => ({ id: `${docId}#${anchor}`, docId, url: `https://example.com/${docId}#${anchor}`, title: docId, heading: [anchor], anchor, text, hash: anchor });
   const chunks = [
     chunk('guide', 'choosing-a-spot', 'Pick open grass away from trees.'),
     chunk('guide', 'lowering', 'Walk towards the kite so that it sinks.'),
@@ -56,21 +79,9 @@ describe('the page about the question as a whole', () => {
     chunk('reference', 'rewind', 'Rewind takes the line in onto the reel.'),
     chunk('reference', 'parameters', 'Distance and speed of the rewind.'),
   ];
-  const v = (...x: number[]) => Float32Array.from(x, (y) => y / Math.hypot(...x));
   const vectors = [v(0, 1, 0, 0), v(0, 0, 1, 0), v(0.8, 0.6, 0, 0), v(0, 0, 0, 1), v(0.85, 0, 0.527, 0), v(0.7, 0, 0, 0.714)];
   const query = v(1, 0, 0, 0);
-  const retriever = (docCentroidWeight: number) =>
-    new Retriever(
-      {
-        chunks,
-        docIds: ['guide', 'reference'],
-        vectors,
-        vectorIndex: VectorIndex.build(vectors, 4),
-        lexical: { chunks: LexicalIndex.build(chunks.map((c) => ({ title: '', heading: '', body: c.text }))), docs: LexicalIndex.build([]), fulltext: LexicalIndex.build([]) },
-        embedder: { info: { kind: 'local', model: 'fixed', dimension: 4, params: {} }, embedPassages: async () => [], embedQuery: async () => query },
-      },
-      { ...DEFAULT_RETRIEVER_PARAMS, docLexicalWeight: 0, docFulltextWeight: 0, docCentroidWeight },
-    );
+  const retriever = (docCentroidWeight: number) => handBuilt(chunks, ['guide', 'reference'], vectors, query, { docCentroidWeight });
 
   it('ranks the page whose sections all answer the question above a guide with one matching section', async () => {
     const results = await retriever(DEFAULT_RETRIEVER_PARAMS.docCentroidWeight).search('wind the line onto the reel', { limit: 2 });
@@ -93,28 +104,15 @@ describe('the section of a page that answers', () => {
   // identifiers the question names (`Kite.js`) puts it first, and so does BM25F; the section that
   // answers ("keep routes tethered") is only first by meaning. The doc-level evidence is the same
   // for every section of the README, so which section is shown is decided by the chunk rankings.
-  const chunk = (docId: string, anchor: string, text: string): Chunk => ({ id: `${docId}#${anchor}`, docId, url: `https://example.com/${docId}#${anchor}`, title: docId, heading: [anchor], anchor, text, hash: anchor });
   const chunks = [
     chunk('sdk/kite-js', 'introduction', 'Kite.js is the Kite.js library: Kite.js for flying apps.'),
     chunk('sdk/kite-js', 'install', 'Install Kite.js with npm and add the reel.'),
     chunk('sdk/kite-js', 'tethered-routes', 'To keep routes tethered, wrap them in tetherGuard; routes listed in openPaths fly free.'),
     chunk('boats', 'sails', 'Hoist the sails before leaving the harbour.'),
   ];
-  const v = (...x: number[]) => Float32Array.from(x, (y) => y / Math.hypot(...x));
   const vectors = [v(0.6, 0.8, 0, 0), v(0.3, 0, 0.95, 0), v(0.9, 0, 0, 0.44), v(0, 0, 0, 1)];
   const query = v(1, 0, 0, 0);
-  const retriever = (sectionLexicalShare: number) =>
-    new Retriever(
-      {
-        chunks,
-        docIds: ['sdk/kite-js', 'boats'],
-        vectors,
-        vectorIndex: VectorIndex.build(vectors, 4),
-        lexical: { chunks: LexicalIndex.build(chunks.map((c) => ({ title: '', heading: '', body: c.text }))), docs: LexicalIndex.build([]), fulltext: LexicalIndex.build([]) },
-        embedder: { info: { kind: 'local', model: 'fixed', dimension: 4, params: {} }, embedPassages: async () => [], embedQuery: async () => query },
-      },
-      { ...DEFAULT_RETRIEVER_PARAMS, docLexicalWeight: 0, docFulltextWeight: 0, sectionLexicalShare },
-    );
+  const retriever = (sectionLexicalShare: number) => handBuilt(chunks, ['sdk/kite-js', 'boats'], vectors, query, { sectionLexicalShare });
 
   it('shows the section that best matches the question first, not the one the identifiers rank first', async () => {
     const question = 'how do I keep routes tethered with Kite.js';

@@ -345,6 +345,7 @@ export class Retriever {
   private fuse(lexical: Candidate[], dense: Candidate[], docRankings: Array<[string[], number]>, exactIds: Candidate[]): Candidate[] {
     const { rrfK, lexicalWeight, denseWeight, docWeight, identifierWeight, packageWeight } = this.params;
     const f = (this.fusion ??= new FusionState(this.parts.chunks, this.parts.docIds));
+    // One generation for the search, one for each chunk ranking the doc-level fusion counts.
     f.reserve(1 + 3);
     const touched: number[] = [];
     const mark = f.next();

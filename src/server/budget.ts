@@ -1,4 +1,4 @@
-import { FENCE } from '../text/preview.js';
+import { closesFence, FENCE } from '../text/preview.js';
 
 /**
  * The size contract of a tool result: its text content and its structuredContent together
@@ -59,13 +59,13 @@ export function cutAtBlock(text: string, max: number): string {
   for (const line of text.split('\n')) {
     const end = offset + line.length;
     if (end > max) break;
-    const marker = FENCE.exec(line)?.[1];
+    const marker = fence === undefined ? FENCE.exec(line)?.[1] : undefined;
     let closed = false;
-    if (fence === undefined && marker) {
+    if (marker) {
       // A fence that opens right after a line of prose still starts a new block.
       if (offset > 0) atBlock = Math.max(atBlock, offset - 1);
       fence = marker;
-    } else if (fence !== undefined && marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) {
+    } else if (fence !== undefined && closesFence(line, fence)) {
       fence = undefined;
       closed = true;
     }

@@ -1,6 +1,12 @@
 /** An opening or closing code fence: its marker (three or more backticks or tildes). */
 export const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
+/** Whether `line` closes the code block `open` (its opening marker) began: the same character, at least as many, alone on the line. */
+export function closesFence(line: string, open: string): boolean {
+  const marker = FENCE.exec(line)?.[1];
+  return marker !== undefined && marker[0] === open[0] && marker.length >= open.length && line.trim() === marker;
+}
+
 /** A block of markdown: a fenced code block (with its language) or a run of non-blank lines. */
 export interface Block {
   text: string;
@@ -19,8 +25,8 @@ export function markdownBlocks(text: string): Block[] {
     lines = [];
   };
   for (const line of text.split('\n')) {
-    const marker = FENCE.exec(line)?.[1];
     if (fence === undefined) {
+      const marker = FENCE.exec(line)?.[1];
       if (marker) {
         flush(false);
         fence = marker;
@@ -30,7 +36,7 @@ export function markdownBlocks(text: string): Block[] {
       else lines.push(line);
     } else {
       lines.push(line);
-      if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) {
+      if (closesFence(line, fence)) {
         flush(true);
         fence = undefined;
       }
