@@ -5,6 +5,7 @@
 // bundle (scripts/bundle.mjs) when there is one at least as new as tsc's run.js.
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { answerInitializeEarly } from '../src/server/early-initialize.js';
 import { instructionsFor } from '../src/server/identity.js';
 import { aboutIndexFolder } from '../src/core/about.js';
@@ -15,6 +16,13 @@ const stdioServe = argv[0] === 'serve' && !argv.some((a) => a === '--http' || a 
 // The instructions speak for the index served: the one --index names, as cli/paths.ts resolves it.
 const indexArg = argv.findIndex((a) => a === '--index' || a.startsWith('--index='));
 const served = indexArg < 0 ? defaultIndexDir(process.env) : argv[indexArg]?.includes('=') ? argv[indexArg]?.slice('--index='.length) : argv[indexArg + 1];
+// A server's requests allocate little that lives on, yet V8 grows the young generation to its 32 MB
+// maximum within a few hundred searches and keeps it: a third of the server's resident memory.
+// Keeping it at its initial size costs a few more scavenges (about 5% on the median search over
+// stdio) and holds a server at about 115 MB after 1,000 searches instead of about 145. V8 reads
+// this factor each time it would grow the space (a flag given on the command line is raised to
+// 2 when the heap is set up, so it has to be set here, once the heap exists).
+if (argv[0] === 'serve') setFlagsFromString('--semi-space-growth-factor=1');
 const earlyStdio = stdioServe ? answerInitializeEarly(process.stdin, process.stdout, () => instructionsFor(aboutIndexFolder(path.resolve(served ?? '')))) : undefined;
 const { runCli } = (await import(argv[0] === 'serve' && bundleIsCurrent() ? './bundle/run.js' : './run.js')) as typeof import('./run.js');
 
