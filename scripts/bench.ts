@@ -20,6 +20,7 @@ import { DEFAULT_LOCAL_PARAMS, LocalEmbedder } from '../src/embed/local.js';
 import { buildLexicalIndexes } from '../src/store/lexical-indexes.js';
 import type { LoadedIndex } from '../src/store/load.js';
 import { CODECS } from '../src/store/format/codecs.js';
+import { docCentroids } from '../src/store/doc-centroids.js';
 import { bruteForce, DEFAULT_HNSW_PARAMS, VectorIndex } from '../src/store/vector-index.js';
 import { embeddingText } from '../src/text/embedding-text.js';
 import type { Chunk, DocRecord } from '../src/types.js';
@@ -280,7 +281,7 @@ async function scaleRun(base: LoadedIndex, scale: number, queries: string[], dir
   const size = (data: Buffer | string) => Buffer.byteLength(data);
   const bytes =
     (await stat(file)).size +
-    size(CODECS.vectors.encode({ flat, dimension: embedder.dimension })) +
+    size(CODECS.vectors.encode({ flat, dimension: embedder.dimension, docCentroids: docCentroids(chunks, vectors, docs.map((d) => d.id)) })) +
     size(CODECS.lexicalChunks.encode(lexical.chunks)) +
     size(CODECS.lexicalDocs.encode(lexical.docs)) +
     size(CODECS.lexicalFulltext.encode(lexical.fulltext)) +

@@ -1,13 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../src/core/engine.js';
 import { Retriever } from '../src/core/retriever.js';
-import { ARTIFACTS, CODECS } from '../src/store/format/codecs.js';
-import { readIndex, startHnsw, writeIndex, type LoadedIndex, type ManifestFields } from '../src/store/format/index-format.js';
+import { ARTIFACTS, chunkRecords, CODECS, joinChunkTexts } from '../src/store/format/codecs.js';
+import { docCentroids } from '../src/store/doc-centroids.js';
+import { readIndex, readIndexForServing, startHnsw, writeIndex, type LoadedIndex, type ManifestFields } from '../src/store/format/index-format.js';
 import { resolveIndexFolder } from '../src/store/index-dir.js';
 import { IndexWriter } from '../src/store/index-writer.js';
 import { IndexLoadError } from '../src/store/load.js';
+import { PackedStrings } from '../src/store/string-table.js';
 import { useFixtureIndexDir } from './helpers/fixture-index.js';
 
 // The run's shared fixture index is only read here; the write-back goes to a temp folder.
@@ -58,8 +61,9 @@ describe('the index format: one module writes and reads every component', () => 
     expect(() => CODECS.chunks.decode(Buffer.from(JSON.stringify([{ id: 'a', docId: 'b' }])), undefined)).toThrow(/its content is invalid \(.*Required/s);
     expect(() => CODECS.docs.decode(Buffer.from(JSON.stringify({ docs: [], navigation: [{ title: 3 }] })), undefined)).toThrow(/its content is invalid/);
     expect(() => CODECS.changelog.decode(Buffer.from('[{"date":"2024-01-01"}]'), undefined)).toThrow(/its content is invalid/);
-    const chunks = CODECS.chunks.decode(Buffer.from(CODECS.chunks.encode(index.chunks)), undefined);
-    expect(chunks).toEqual(index.chunks);
+    const records = CODECS.chunks.decode(Buffer.from(CODECS.chunks.encode(chunkRecords(index.chunks))), undefined);
+    expect(joinChunkTexts(records, index.chunkTexts, true)).toEqual(index.chunks);
+    expect(() => joinChunkTexts(records, PackedStrings.of(['one text']), false)).toThrow(`holds 1 texts for ${index.chunks.length} chunks`);
   });
 
   it('refuses a component that does not fit the rest of the index, and the reader names the file', async () => {
@@ -67,9 +71,24 @@ describe('the index format: one module writes and reads every component', () => 
     expect(() => CODECS.lexicalDocs.decode(docsIndex, { size: index.docs.length + 1, what: 'docs' })).toThrow(
       `covers ${index.docs.length} docs, expected ${index.docs.length + 1}`,
     );
-    const vectors = Buffer.from(CODECS.vectors.encode({ flat: new Float32Array(6), dimension: 3 }));
-    expect(() => CODECS.vectors.decode(vectors, { count: 3, dimension: 3 })).toThrow('expected 3 vectors of dimension 3');
+    const vectors = Buffer.from(CODECS.vectors.encode({ flat: new Float32Array(6), dimension: 3, docCentroids: new Float32Array(3) }));
+    expect(() => CODECS.vectors.decode(vectors, { count: 3, docCount: 1, dimension: 3 })).toThrow('expected 3 vectors of dimension 3');
+    expect(() => CODECS.vectors.decode(vectors, { count: 2, docCount: 2, dimension: 3 })).toThrow('expected 2 doc centroids of dimension 3');
     expect(() => readIndex(path.join(fixture.work, 'nowhere'))).toThrow(IndexLoadError);
+  });
+
+  it('keeps chunk texts apart: a server reads each on use and gets the text the build wrote', () => {
+    const served = readIndexForServing(folder);
+    expect(served.chunks.length).toBe(index.chunks.length);
+    served.chunks.forEach((chunk, i) => expect(chunk.text).toBe(index.chunks[i]?.text));
+    expect(served.chunks.every((c, i) => c.id === index.chunks[i]?.id && c.heading.join('/') === index.chunks[i]?.heading.join('/'))).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(folder, ARTIFACTS.chunks), 'utf8'))[0]).not.toHaveProperty('text');
+  });
+
+  it('stores each doc\'s centroid, equal to what search would compute from the chunk vectors', () => {
+    const computed = docCentroids(index.chunks, index.vectors, index.docIds);
+    expect(index.docCentroids.length).toBe(index.docIds.length * index.manifest.embedder.dimension);
+    expect(Array.from(index.docCentroids)).toEqual(Array.from(computed));
   });
 
   it('reads the three lexical indexes under one set of names: chunks, docs and fulltext', () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
-import { docCentroids } from '../src/core/doc-centroids.js';
+import { docCentroids } from '../src/store/doc-centroids.js';
 import { openEngine, type DocsEngine } from '../src/core/engine.js';
 import { DEFAULT_RETRIEVER_PARAMS, Retriever, type RetrieverParams } from '../src/core/retriever.js';
 import { formatSearch } from '../src/format.js';

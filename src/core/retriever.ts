@@ -6,8 +6,9 @@ import type { LoadedIndex } from '../store/load.js';
 import { identifiers } from '../text/tokenize.js';
 import { underPrefix } from '../ids.js';
 import { FusionState } from './fusion-state.js';
-import { docCentroids, rankByCentroid } from './doc-centroids.js';
+import { docCentroids, rankByCentroid } from '../store/doc-centroids.js';
 import type { VectorIndex } from '../store/vector-index.js';
+import type { PackedStrings } from '../store/string-table.js';
 
 /**
  * Hybrid retrieval: the query is embedded with the index's own embedder and searched in the HNSW
@@ -105,6 +106,9 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   sectionLexicalShare: 0.3,
 };
 
+/** How an SDK method's docs page names it: "SDK page: `sdk/…`" on its Node line. */
+const SDK_PAGE = 'SDK page: `';
+
 /** The most results one search returns, whatever the caller asks for. */
 export const MAX_SEARCH_LIMIT = 100;
 
@@ -119,9 +123,13 @@ export interface SearchOptions {
 
 export interface RetrieverParts {
   chunks: Chunk[];
+  /** The chunks' texts as the index keeps them: lets a scan for a phrase skip decoding every text. */
+  chunkTexts?: Pick<PackedStrings, 'containing'>;
   /** Doc ids in the order of the doc-level lexical indexes. */
   docIds: string[];
   vectors: Float32Array[];
+  /** docCentroids(chunks, vectors, docIds), when the index stores them; computed otherwise. */
+  docCentroids?: Float32Array;
   vectorIndex: VectorIndex;
   /** chunks: one entry per chunk; docs (title, description, headings) and fulltext (whole text): one per doc, in `docIds` order. */
   lexical: LexicalIndexes;
@@ -132,9 +140,8 @@ export interface RetrieverParts {
   changelogPrefix?: string;
 }
 
-/** The parts of a loaded (or just built) index that retrieval searches. */
 /** What search reads of an index (not the docs' markdown, which serving loads on first use). */
-export type SearchableIndex = Pick<LoadedIndex, 'chunks' | 'docIds' | 'vectors' | 'vectorIndex' | 'lexical'> & { manifest?: Pick<LoadedIndex['manifest'], 'sources' | 'changelogPrefix'> };
+export type SearchableIndex = Pick<LoadedIndex, 'chunks' | 'docIds' | 'vectors' | 'vectorIndex' | 'lexical'> & Partial<Pick<LoadedIndex, 'docCentroids' | 'chunkTexts'>> & { manifest?: Pick<LoadedIndex['manifest'], 'sources' | 'changelogPrefix'> };
 
 interface Candidate {
   index: number;
@@ -150,7 +157,8 @@ export class Retriever {
     private readonly parts: RetrieverParts,
     readonly params: RetrieverParams = DEFAULT_RETRIEVER_PARAMS,
   ) {
-    this.centroids = params.docCentroidWeight > 0 ? docCentroids(parts.chunks, parts.vectors, parts.docIds) : new Float32Array(0);
+    // An index stores its centroids (computing them took about 8 ms of a server's start-up).
+    this.centroids = params.docCentroidWeight > 0 ? (parts.docCentroids ?? docCentroids(parts.chunks, parts.vectors, parts.docIds)) : new Float32Array(0);
     const row = new Map(parts.docIds.map((id, i) => [id, i]));
     this.chunkDocRow = Int32Array.from(parts.chunks, (c) => row.get(c.docId) ?? -1);
     const prefixes = parts.packagePrefixes ?? [];
@@ -181,8 +189,10 @@ export class Retriever {
     if (!this.hasPackages) return ranked;
     if (!this.companions) {
       this.companions = new Map();
-      for (const c of this.parts.chunks) {
-        if (!c.text.includes('SDK page: `')) continue;
+      const chunks = this.parts.chunks;
+      const holders = this.parts.chunkTexts?.containing(SDK_PAGE) ?? chunks.flatMap((c, i) => (c.text.includes(SDK_PAGE) ? [i] : []));
+      for (const i of holders) {
+        const c = chunks[i] as Chunk;
         for (const [, id] of c.text.matchAll(/SDK page: `([^`]+)`/g)) if (id && !this.companions.has(id)) this.companions.set(id, c.docId);
       }
     }
@@ -212,12 +222,12 @@ export class Retriever {
 
   /** The retriever of an index, querying with `embedder` (the one the index was built with). */
   static fromIndex(index: SearchableIndex, embedder: Embedder, params: RetrieverParams = DEFAULT_RETRIEVER_PARAMS): Retriever {
-    const { chunks, vectors, vectorIndex, lexical } = index;
+    const { chunks, chunkTexts, vectors, docCentroids, vectorIndex, lexical } = index;
     const sources = index.manifest?.sources ?? [];
     // Package sources beside docs sources: the docs answer first, an SDK page when it is clearly the better answer.
     const packagePrefixes = sources.some((s) => s.kind !== 'npm-package') ? sources.filter((s) => s.kind === 'npm-package' && s.prefix).map((s) => s.prefix) : [];
     const changelogPrefix = index.manifest?.changelogPrefix;
-    return new Retriever({ chunks, docIds: index.docIds, vectors, vectorIndex, lexical, embedder, packagePrefixes, ...(changelogPrefix ? { changelogPrefix } : {}) }, params);
+    return new Retriever({ chunks, ...(chunkTexts ? { chunkTexts } : {}), docIds: index.docIds, vectors, ...(docCentroids ? { docCentroids } : {}), vectorIndex, lexical, embedder, packagePrefixes, ...(changelogPrefix ? { changelogPrefix } : {}) }, params);
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {

@@ -4,10 +4,10 @@
  *   magic "WDMB" | u32 header length | header JSON | padding to 8 | array bytes...
  * The header records each array's name, type, offset and length; every read is bounds-checked.
  */
-export type PackedArray = Float32Array | Uint32Array | Int32Array | Float64Array;
+export type PackedArray = Float32Array | Uint32Array | Int32Array | Float64Array | Uint8Array;
 
 const MAGIC = 'WDMB';
-const TYPES = { Float32Array, Uint32Array, Int32Array, Float64Array } as const;
+const TYPES = { Float32Array, Uint32Array, Int32Array, Float64Array, Uint8Array } as const;
 type TypeName = keyof typeof TYPES;
 
 interface Header {

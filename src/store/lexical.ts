@@ -1,5 +1,6 @@
 import { tokenize } from '../text/tokenize.js';
 import type { PackedArray } from './binpack.js';
+import { StringTable } from './string-table.js';
 
 /**
  * Fields of a chunk (or doc) for lexical search, weighted so that titles and headings count above
@@ -48,7 +49,7 @@ export interface Scored {
 export class LexicalIndex {
   constructor(
     readonly params: LexicalParams,
-    readonly terms: string[],
+    readonly terms: StringTable,
     readonly offsets: Uint32Array,
     readonly postingDocs: Uint32Array,
     readonly postingImpacts: Float32Array,
@@ -65,17 +66,8 @@ export class LexicalIndex {
    * vocabulary of 100k+ terms and pairs would cost tens of milliseconds at every start-up.)
    */
   private termId(term: string): number | undefined {
-    const terms = this.terms;
-    let lo = 0;
-    let hi = terms.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const t = terms[mid] as string;
-      if (t === term) return mid;
-      if (t < term) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+    const id = this.terms.indexOf(term);
+    return id < 0 ? undefined : id;
   }
 
   /** `inStats[i]`: document i counts in the term statistics (document frequency, average length); default all. */
@@ -123,24 +115,24 @@ export class LexicalIndex {
         pTf.push(f);
       }
     });
-    const terms = [...ids.keys()].sort();
-    const rank = new Uint32Array(terms.length);
-    terms.forEach((t, r) => (rank[ids.get(t) as number] = r));
-    const offsets = new Uint32Array(terms.length + 1);
+    const terms = StringTable.from(ids.keys());
+    const rank = new Uint32Array(terms.size);
+    for (let r = 0; r < terms.size; r++) rank[ids.get(terms.at(r)) as number] = r;
+    const offsets = new Uint32Array(terms.size + 1);
     for (const id of pTerm) {
       const slot = (rank[id] as number) + 1;
       offsets[slot] = (offsets[slot] as number) + 1;
     }
-    for (let r = 0; r < terms.length; r++) offsets[r + 1] = (offsets[r + 1] as number) + (offsets[r] as number);
+    for (let r = 0; r < terms.size; r++) offsets[r + 1] = (offsets[r + 1] as number) + (offsets[r] as number);
     const total = pTerm.length;
     const counted = inStats ? docs.map((_, i) => Boolean(inStats[i])) : undefined;
     const statsSize = counted ? counted.filter(Boolean).length : docs.length;
     const avg = (statsSize ? docLengths.reduce((x, y, i) => x + (counted && !counted[i] ? 0 : y), 0) / statsSize : 1) || 1;
-    const statsDf = counted ? new Uint32Array(terms.length) : undefined;
+    const statsDf = counted ? new Uint32Array(terms.size) : undefined;
     const { k1, b } = params;
     const postingDocs = new Uint32Array(total);
     const postingImpacts = new Float32Array(total);
-    const fill = offsets.slice(0, terms.length);
+    const fill = offsets.slice(0, terms.size);
     for (let p = 0; p < total; p++) {
       const r = rank[pTerm[p] as number] as number;
       const doc = pDoc[p] as number;
@@ -244,8 +236,10 @@ export class LexicalIndex {
 
   toPacked(): { meta: unknown; arrays: Record<string, PackedArray> } {
     return {
-      meta: { params: this.params, terms: this.terms, ...(this.stats ? { statsSize: this.stats.size } : {}) },
+      meta: { params: this.params, ...(this.stats ? { statsSize: this.stats.size } : {}) },
       arrays: {
+        termBytes: this.terms.bytes,
+        termOffsets: this.terms.offsets,
         offsets: this.offsets,
         postingDocs: this.postingDocs,
         postingImpacts: this.postingImpacts,
@@ -255,8 +249,9 @@ export class LexicalIndex {
     };
   }
 
-  static fromPacked(meta: { params: LexicalParams; terms: string[]; statsSize?: number }, arrays: Record<string, PackedArray>): LexicalIndex {
-    const { offsets, postingDocs, postingImpacts, docLengths, statsDf } = arrays;
+  static fromPacked(meta: { params: LexicalParams; statsSize?: number }, arrays: Record<string, PackedArray>): LexicalIndex {
+    const { termBytes, termOffsets, offsets, postingDocs, postingImpacts, docLengths, statsDf } = arrays;
+    const terms = StringTable.checked(termBytes, termOffsets, 'terms');
     if (
       !(offsets instanceof Uint32Array) ||
       !(postingDocs instanceof Uint32Array) ||
@@ -266,17 +261,17 @@ export class LexicalIndex {
       throw new Error('lexical index arrays are missing or of the wrong type');
     }
     if (
-      offsets.length !== meta.terms.length + 1 ||
+      offsets.length !== terms.size + 1 ||
       postingDocs.length !== postingImpacts.length ||
       (offsets[offsets.length - 1] ?? 0) !== postingDocs.length
     ) {
       throw new Error('lexical index arrays do not agree in length');
     }
-    if (statsDf !== undefined && (!(statsDf instanceof Uint32Array) || statsDf.length !== meta.terms.length || typeof meta.statsSize !== 'number')) {
+    if (statsDf !== undefined && (!(statsDf instanceof Uint32Array) || statsDf.length !== terms.size || typeof meta.statsSize !== 'number')) {
       throw new Error('lexical index term statistics do not agree with its terms');
     }
     const stats = statsDf instanceof Uint32Array && typeof meta.statsSize === 'number' ? { df: statsDf, size: meta.statsSize } : undefined;
-    return new LexicalIndex(meta.params, meta.terms, offsets, postingDocs, postingImpacts, docLengths, stats);
+    return new LexicalIndex(meta.params, terms, offsets, postingDocs, postingImpacts, docLengths, stats);
   }
 
 }

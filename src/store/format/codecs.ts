@@ -2,16 +2,18 @@ import { z } from 'zod';
 import { LocalEmbedder, type LocalParams } from '../../embed/local.js';
 import { pack, unpack } from '../binpack.js';
 import { LexicalIndex, type LexicalParams } from '../lexical.js';
+import { PackedStrings } from '../string-table.js';
 import { buildHnswFile, checkHnswFile, VectorIndex, type HnswParams } from '../vector-index.js';
 import {
   changelogEntrySchema,
-  chunkSchema,
+  chunkRecordSchema,
   docRecordSchema,
   navTopSchema,
   registryPartsSchema,
   sampled,
   type ChangelogEntry,
   type Chunk,
+  type ChunkRecord,
   type DocRecord,
   type NavNode,
   type RegistryParts,
@@ -57,6 +59,11 @@ export interface Vectors {
   dimension: number;
 }
 
+/** The vectors file: the chunks' vectors and each doc's centroid (docCentroids, docs × dimension, in doc order). */
+export interface StoredVectors extends Vectors {
+  docCentroids: Float32Array;
+}
+
 function lexicalCodec(file: string): Codec<LexicalIndex, { size: number; what: string }> {
   return {
     file,
@@ -66,7 +73,7 @@ function lexicalCodec(file: string): Codec<LexicalIndex, { size: number; what: s
     },
     decode(bytes, { size, what }) {
       const packed = unpack(bytes);
-      const index = LexicalIndex.fromPacked(packed.meta as { params: LexicalParams; terms: string[] }, packed.arrays);
+      const index = LexicalIndex.fromPacked(packed.meta as { params: LexicalParams }, packed.arrays);
       if (index.size !== size) throw new Error(`covers ${index.size} ${what}, expected ${size}`);
       return index;
     },
@@ -88,8 +95,55 @@ export const hnswCodec = {
   },
 } as const;
 
+/**
+ * A chunk whose text stays in the index's chunk texts until it is read: a server decodes the few
+ * it shows, not 2.2 MB of text at start (about 15 ms, and 4 MB of heap for as long as it runs).
+ */
+class StoredChunk implements Chunk {
+  declare readonly id: string;
+  declare readonly docId: string;
+  declare readonly url: string;
+  declare readonly title: string;
+  declare readonly heading: string[];
+  declare readonly anchor: string;
+  declare readonly context?: string[];
+  declare readonly hash: string;
+  readonly #texts: PackedStrings;
+  readonly #row: number;
+
+  constructor(record: ChunkRecord, texts: PackedStrings, row: number) {
+    Object.assign(this, record);
+    this.#texts = texts;
+    this.#row = row;
+  }
+
+  get text(): string {
+    return this.#texts.at(this.#row);
+  }
+}
+
+/** The chunks of chunks.json with their texts: read now (`eager`, for a build to reuse), or on use (StoredChunk). */
+export function joinChunkTexts(records: ChunkRecord[], texts: PackedStrings, eager: boolean): Chunk[] {
+  if (records.length !== texts.size) throw new Error(`holds ${texts.size} texts for ${records.length} chunks`);
+  return records.map((record, i) => (eager ? { ...record, text: texts.at(i) } : new StoredChunk(record, texts, i)));
+}
+
+/** chunks.json's records: each chunk without its text. */
+export function chunkRecords(chunks: Chunk[]): ChunkRecord[] {
+  return chunks.map(({ text: _text, ...record }) => record);
+}
+
 export const CODECS = {
-  chunks: jsonCodec<Chunk[]>('chunks.json', sampled(chunkSchema)),
+  chunks: jsonCodec<ChunkRecord[]>('chunks.json', sampled(chunkRecordSchema)),
+  /** Every chunk's text, in chunk order, as packed UTF-8 (see StoredChunk); joinChunkTexts checks the count. */
+  chunkTexts: {
+    file: 'chunk-text.bin',
+    encode: (texts) => pack({}, { bytes: texts.bytes, offsets: texts.offsets }),
+    decode(bytes) {
+      const { arrays } = unpack(bytes);
+      return PackedStrings.checked(arrays.bytes, arrays.offsets, 'texts');
+    },
+  } satisfies Codec<PackedStrings>,
   docs: jsonCodec<DocsFile>('docs.json', z.object({ docs: sampled(docRecordSchema), navigation: z.array(navTopSchema) })),
   /**
    * The doc ids in `docs` order, apart from the docs: search needs only these (to name what the
@@ -101,13 +155,14 @@ export const CODECS = {
   registry: jsonCodec<RegistryParts>('registry.json', registryPartsSchema),
   vectors: {
     file: 'vectors.bin',
-    encode: ({ flat, dimension }) => pack({ dimension }, { vectors: flat }),
-    decode(bytes, { count, dimension }) {
-      const flat = unpack(bytes).arrays.vectors;
+    encode: ({ flat, dimension, docCentroids }) => pack({ dimension }, { vectors: flat, docCentroids }),
+    decode(bytes, { count, docCount, dimension }) {
+      const { vectors: flat, docCentroids } = unpack(bytes).arrays;
       if (!(flat instanceof Float32Array) || flat.length !== count * dimension) throw new Error(`expected ${count} vectors of dimension ${dimension}`);
-      return { flat, dimension };
+      if (!(docCentroids instanceof Float32Array) || docCentroids.length !== docCount * dimension) throw new Error(`expected ${docCount} doc centroids of dimension ${dimension}`);
+      return { flat, dimension, docCentroids };
     },
-  } satisfies Codec<Vectors, { count: number; dimension: number }>,
+  } satisfies Codec<StoredVectors, { count: number; docCount: number; dimension: number }>,
   /** The three lexical indexes: one entry per chunk; per doc (title, description, headings); per doc (whole text). */
   lexicalChunks: lexicalCodec('lexical.bin'),
   lexicalDocs: lexicalCodec('doc-lexical.bin'),

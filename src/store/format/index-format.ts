@@ -6,11 +6,13 @@ import { z } from 'zod';
 import type { LocalEmbedder } from '../../embed/local.js';
 import { TOKENIZER_VERSION } from '../../text/tokenize.js';
 import { IndexLoadError } from '../errors.js';
+import { docCentroids } from '../doc-centroids.js';
 import { sha256 } from '../index-dir.js';
 import type { IndexWriter } from '../index-writer.js';
 import type { LexicalIndexes } from '../lexical-indexes.js';
 import type { HnswParams, VectorIndex } from '../vector-index.js';
-import { ARTIFACTS, CODECS, hnswCodec, type Codec, type DocsFile, type Vectors } from './codecs.js';
+import { PackedStrings } from '../string-table.js';
+import { ARTIFACTS, chunkRecords, CODECS, hnswCodec, joinChunkTexts, type Codec, type DocsFile, type Vectors } from './codecs.js';
 import { FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.js';
 import type { ChangelogEntry, Chunk, DocRecord, NavNode, RegistryParts } from './records.js';
 
@@ -40,6 +42,8 @@ export interface LoadedIndex {
   dir: string;
   manifest: Manifest;
   chunks: Chunk[];
+  /** The chunks' texts, in chunk order: what `chunks[i].text` reads. */
+  chunkTexts: PackedStrings;
   /** The doc ids in `docs` order (what search needs of the docs). */
   docIds: string[];
   /** Read on first use when the index was opened with readIndexForServing. */
@@ -48,6 +52,8 @@ export interface LoadedIndex {
   changelog: ChangelogEntry[];
   /** Unit vectors, one per chunk, in chunk order. */
   vectors: Float32Array[];
+  /** Each doc's centroid (doc-centroids.ts), docs × dimension, in `docIds` order. */
+  docCentroids: Float32Array;
   vectorIndex: VectorIndex;
   /** chunks: one entry per chunk; docs (title, description, headings) and fulltext (whole text): one per doc, in `docs` order. */
   lexical: LexicalIndexes;
@@ -77,12 +83,13 @@ export async function startHnsw(writer: IndexWriter, vectors: Vectors, params: H
 export async function writeIndex(writer: IndexWriter, parts: IndexParts, fields: ManifestFields): Promise<Manifest> {
   const encoded = <T, C>(codec: Codec<T, C>, value: T) => ({ file: codec.file, data: codec.encode(value) });
   const files = [
-    encoded(CODECS.chunks, parts.chunks),
+    encoded(CODECS.chunks, chunkRecords(parts.chunks)),
+    encoded(CODECS.chunkTexts, PackedStrings.of(parts.chunks.map((c) => c.text))),
     encoded(CODECS.docs, { docs: parts.docs, navigation: parts.navigation }),
     encoded(CODECS.docIds, parts.docs.map((d) => d.id)),
     encoded(CODECS.changelog, parts.changelog),
     encoded(CODECS.registry, parts.registryParts),
-    encoded(CODECS.vectors, parts.vectors),
+    encoded(CODECS.vectors, { ...parts.vectors, docCentroids: docCentroidsOf(parts) }),
     encoded(CODECS.lexicalChunks, parts.lexical.chunks),
     encoded(CODECS.lexicalDocs, parts.lexical.docs),
     encoded(CODECS.lexicalFulltext, parts.lexical.fulltext),
@@ -93,6 +100,13 @@ export async function writeIndex(writer: IndexWriter, parts: IndexParts, fields:
   const manifest: Manifest = { formatVersion: FORMAT_VERSION, ...fields, artifacts };
   await writer.commit(manifest);
   return manifest;
+}
+
+/** The docs' centroids of what a build writes: its chunks' vectors, summed per doc in docs order. */
+function docCentroidsOf(parts: IndexParts): Float32Array {
+  const { flat, dimension } = parts.vectors;
+  const rows = parts.chunks.map((_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
+  return docCentroids(parts.chunks, rows, parts.docs.map((d) => d.id));
 }
 
 export interface ManifestCheck {
@@ -185,14 +199,15 @@ export function* readIndexSteps(dir: string, search: boolean, check: ManifestChe
     const bytes = read(codec.file);
     return guard(path.join(dir, codec.file), () => codec.decode(bytes, context));
   };
-  const chunks = decode(CODECS.chunks, undefined);
+  const chunkTexts = decode(CODECS.chunkTexts, undefined);
+  const chunks = guard(path.join(dir, CODECS.chunkTexts.file), () => joinChunkTexts(decode(CODECS.chunks, undefined), chunkTexts, true));
   yield;
   const { docs, navigation } = decode(CODECS.docs, undefined);
   const docIds = decode(CODECS.docIds, undefined);
   guard(path.join(dir, CODECS.docIds.file), () => checkDocIds(docIds, docs));
   yield;
   const dimension = manifest.embedder.dimension;
-  const { flat } = decode(CODECS.vectors, { count: chunks.length, dimension });
+  const { flat, docCentroids } = decode(CODECS.vectors, { count: chunks.length, docCount: docs.length, dimension });
   const vectors = chunks.map((_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
   yield;
   const localEmbedder = manifest.embedder.kind === 'local' ? decode(CODECS.localModel, { dimension }) : undefined;
@@ -211,7 +226,7 @@ export function* readIndexSteps(dir: string, search: boolean, check: ManifestChe
   yield;
   const lexicalFulltext = decode(CODECS.lexicalFulltext, { size: docs.length, what: 'docs' });
   const lexical: LexicalIndexes = { chunks: lexicalChunks, docs: lexicalDocs, fulltext: lexicalFulltext };
-  return { dir, manifest, chunks, docIds, docs, navigation, changelog, vectors, vectorIndex, lexical, localEmbedder };
+  return { dir, manifest, chunks, chunkTexts, docIds, docs, navigation, changelog, vectors, docCentroids, vectorIndex, lexical, localEmbedder };
 }
 
 /**
@@ -230,10 +245,11 @@ export function readIndexForServing(dir: string): LoadedIndex {
     const bytes = read(codec.file);
     return guard(path.join(dir, codec.file), () => codec.decode(bytes, context));
   };
-  const chunks = decode(CODECS.chunks, undefined);
+  const chunkTexts = decode(CODECS.chunkTexts, undefined);
+  const chunks = guard(path.join(dir, CODECS.chunkTexts.file), () => joinChunkTexts(decode(CODECS.chunks, undefined), chunkTexts, false));
   const docIds = decode(CODECS.docIds, undefined);
   const dimension = manifest.embedder.dimension;
-  const { flat } = decode(CODECS.vectors, { count: chunks.length, dimension });
+  const { flat, docCentroids } = decode(CODECS.vectors, { count: chunks.length, docCount: docIds.length, dimension });
   const vectors = chunks.map((_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
   const localEmbedder = manifest.embedder.kind === 'local' ? decode(CODECS.localModel, { dimension }) : undefined;
   const hnswFile = path.join(dir, hnswCodec.file);
@@ -258,6 +274,7 @@ export function readIndexForServing(dir: string): LoadedIndex {
     dir,
     manifest,
     chunks,
+    chunkTexts,
     docIds,
     get docs() {
       return docsFileOnce().docs;
@@ -269,6 +286,7 @@ export function readIndexForServing(dir: string): LoadedIndex {
       return (changelog ??= decode(CODECS.changelog, undefined));
     },
     vectors,
+    docCentroids,
     vectorIndex,
     lexical,
     localEmbedder,

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Bump when any file's layout changes (a codec in codecs.ts, or this schema): an index of another
  * format is refused with a rebuild hint, and ingest rebuilds it in full.
  */
-export const FORMAT_VERSION = 8;
+export const FORMAT_VERSION = 9;
 
 /** What the manifest records about the embedder that built an index; EmbedderInfo is this type. */
 export const embedderInfoSchema = z.object({

@@ -22,6 +22,10 @@ export const chunkSchema = z.object({
 });
 export type Chunk = z.infer<typeof chunkSchema>;
 
+/** A chunk as chunks.json holds it: its text is kept apart (chunk-text.bin), decoded when asked for. */
+export const chunkRecordSchema = chunkSchema.omit({ text: true });
+export type ChunkRecord = z.infer<typeof chunkRecordSchema>;
+
 export const docSectionRefSchema = z.object({
   heading: z.array(z.string()),
   anchor: z.string(),
