@@ -3,7 +3,6 @@
 // `serve` over stdio answers the client's `initialize` while the rest of the program loads:
 // only the small early-initialize module is imported before that. `serve` then runs from the
 // bundle (scripts/bundle.mjs) when there is one at least as new as tsc's run.js.
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { answerInitializeEarly } from '../src/server/early-initialize.js';
@@ -12,6 +11,8 @@ import { aboutIndexFolder } from '../src/core/about.js';
 import { defaultIndexDir } from './paths.js';
 
 const argv = process.argv.slice(2);
+const CACHE_AFTER_MS = 10_000;
+const EARLY_WAIT_MS = 30;
 const stdioServe = argv[0] === 'serve' && !argv.some((a) => a === '--http' || a === '--help' || a === '-h');
 // The instructions speak for the index served: the one --index names, as cli/paths.ts resolves it.
 const indexArg = argv.findIndex((a) => a === '--index' || a.startsWith('--index='));
@@ -24,7 +25,15 @@ const served = indexArg < 0 ? defaultIndexDir(process.env) : argv[indexArg]?.inc
 // 2 when the heap is set up, so it has to be set here, once the heap exists).
 if (argv[0] === 'serve') setFlagsFromString('--semi-space-growth-factor=1');
 const earlyStdio = stdioServe ? answerInitializeEarly(process.stdin, process.stdout, () => instructionsFor(aboutIndexFolder(path.resolve(served ?? '')))) : undefined;
-const { runCli } = (await import(argv[0] === 'serve' && bundleIsCurrent() ? './bundle/run.js' : './run.js')) as typeof import('./run.js');
+// Compiling the program blocks the event loop: the client's `initialize` is answered first when it
+// comes at once, as clients send it (waiting no longer than EARLY_WAIT_MS for it).
+if (earlyStdio) await Promise.race([earlyStdio.firstLine, new Promise((resolve) => setTimeout(resolve, EARLY_WAIT_MS))]);
+// (Imported only now: the modules it needs would delay the early answer.)
+const bundle = argv[0] === 'serve' ? await (await import('./serve-bundle.js')).loadServeBundle() : undefined;
+const { runCli } = bundle ?? ((await import('./run.js')) as typeof import('./run.js'));
+// The code cache holds what the server has compiled by then: written once it has answered for a
+// while, or when it ends (whichever comes first), and only when there was none or V8 refused it.
+if (bundle) setTimeout(() => bundle.saveCache(), CACHE_AFTER_MS).unref();
 
 const code = await runCli(argv, {
   env: process.env,
@@ -35,13 +44,5 @@ const code = await runCli(argv, {
 });
 // A serve that failed before it took stdin over must not be kept alive by the early reader.
 earlyStdio?.handOver();
+if (code === 0) bundle?.saveCache();
 if (code !== undefined) process.exitCode = code;
-
-/** Whether dist/cli/bundle/run.js exists and was built from the current tsc output (not an older build). */
-function bundleIsCurrent(): boolean {
-  try {
-    return statSync(new URL('./bundle/run.js', import.meta.url)).mtimeMs >= statSync(new URL('./run.js', import.meta.url)).mtimeMs;
-  } catch {
-    return false;
-  }
-}

@@ -21,4 +21,5 @@ export const PROCESS_TESTS = [
   'test/stdio-e2e.test.ts',
   'test/sources.test.ts',
   'test/early-initialize.test.ts',
+  'test/serve-bundle.test.ts',
 ];

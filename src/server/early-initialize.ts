@@ -21,6 +21,8 @@ export interface EarlyInput {
 export interface EarlyStdio {
   /** Stops reading (the stream is left paused) and returns what was read. */
   handOver(): EarlyInput;
+  /** Settles once the first line has been looked at (and `initialize` answered, if it was one), or the input ended. */
+  firstLine: Promise<void>;
 }
 
 /** Longest first line looked at; a longer one is left to the transport, which enforces its own cap. */
@@ -31,6 +33,8 @@ export function answerInitializeEarly(input: Readable, output: Writable, instruc
   const state: EarlyInput = { chunks: [], ended: false };
   let seen = 0;
   let looking = true;
+  let lookedAt = () => {};
+  const firstLine = new Promise<void>((resolve) => (lookedAt = resolve));
   const onData = (chunk: Buffer | string) => {
     const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     state.chunks.push(data);
@@ -38,10 +42,14 @@ export function answerInitializeEarly(input: Readable, output: Writable, instruc
     const newline = data.indexOf(0x0a);
     if (newline === -1) {
       seen += data.length;
-      if (seen > MAX_FIRST_LINE) looking = false;
+      if (seen > MAX_FIRST_LINE) {
+        looking = false;
+        lookedAt();
+      }
       return;
     }
     looking = false;
+    lookedAt();
     const line = Buffer.concat(state.chunks).subarray(0, seen + newline).toString('utf8');
     const id = initializeId(line);
     if (id === undefined) return;
@@ -51,10 +59,12 @@ export function answerInitializeEarly(input: Readable, output: Writable, instruc
   };
   const onEnd = () => {
     state.ended = true;
+    lookedAt();
   };
   input.on('data', onData);
   input.on('end', onEnd);
   return {
+    firstLine,
     handOver() {
       input.off('data', onData);
       input.off('end', onEnd);
