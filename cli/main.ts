@@ -4,7 +4,6 @@
 // only the small early-initialize module is imported before that. `serve` then runs from the
 // bundle (scripts/bundle.mjs) when there is one at least as new as tsc's run.js.
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { answerInitializeEarly } from '../src/server/early-initialize.js';
 import { instructionsFor } from '../src/server/identity.js';
 import { aboutIndexFolder } from '../src/core/about.js';
@@ -17,18 +16,11 @@ const stdioServe = argv[0] === 'serve' && !argv.some((a) => a === '--http' || a 
 // The instructions speak for the index served: the one --index names, as cli/paths.ts resolves it.
 const indexArg = argv.findIndex((a) => a === '--index' || a.startsWith('--index='));
 const served = indexArg < 0 ? defaultIndexDir(process.env) : argv[indexArg]?.includes('=') ? argv[indexArg]?.slice('--index='.length) : argv[indexArg + 1];
-// A server's requests allocate little that lives on, yet V8 grows the young generation to its 32 MB
-// maximum within a few hundred searches and keeps it: a third of the server's resident memory.
-// Keeping it at its initial size costs a few more scavenges (about 5% on the median search over
-// stdio) and holds a server at about 115 MB after 1,000 searches instead of about 145. V8 reads
-// this factor each time it would grow the space (a flag given on the command line is raised to
-// 2 when the heap is set up, so it has to be set here, once the heap exists).
-if (argv[0] === 'serve') setFlagsFromString('--semi-space-growth-factor=1');
 const earlyStdio = stdioServe ? answerInitializeEarly(process.stdin, process.stdout, () => instructionsFor(aboutIndexFolder(path.resolve(served ?? '')))) : undefined;
 // Compiling the program blocks the event loop: the client's `initialize` is answered first when it
 // comes at once, as clients send it (waiting no longer than EARLY_WAIT_MS for it).
 if (earlyStdio) await Promise.race([earlyStdio.firstLine, new Promise((resolve) => setTimeout(resolve, EARLY_WAIT_MS))]);
-// (Imported only now: the modules it needs would delay the early answer.)
+// (Imported only now: the modules it needs would delay the early answer.) It also sets serve's heap.
 const bundle = argv[0] === 'serve' ? await (await import('./serve-bundle.js')).loadServeBundle() : undefined;
 const { runCli } = bundle ?? ((await import('./run.js')) as typeof import('./run.js'));
 // The code cache holds what the server has compiled by then: written once it has answered for a

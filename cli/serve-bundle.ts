@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
 
 /**
@@ -25,12 +26,26 @@ export interface ServeBundle {
 
 
 /**
+ * A server's requests allocate little that lives on, yet V8 grows the young generation to its 32 MB
+ * maximum within a few hundred searches and keeps it: a third of the server's resident memory.
+ * Keeping it at its initial size costs a few more scavenges (about 5% on the median search over
+ * stdio) and holds a server at about 105 MB after 1,000 searches instead of about 145. V8 reads this
+ * factor each time it would grow the space (a value given on the command line is raised to 2 when
+ * the heap is set up, so it is set here, once the heap exists).
+ */
+export function tuneServeHeap(): void {
+  setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+/**
  * The bundle of the built CLI in `cliDir` (dist/cli), when there is one built from the current tsc output and this Node can run it (a
  * bundled module that imports a package at run time, such as the transformers embedder, needs
  * Node's default loader in vm scripts: Node 20.12 and later). Undefined otherwise: serve then runs
  * tsc's modules.
  */
 export async function loadServeBundle(cliDir = fileURLToPath(new URL('.', import.meta.url))): Promise<ServeBundle | undefined> {
+  // Before anything is compiled: V8 refuses a code cache made under other flags.
+  tuneServeHeap();
   const bundleFile = path.join(cliDir, 'bundle', 'serve.cjs');
   const tscRun = path.join(cliDir, 'run.js');
   const loader = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;

@@ -28,7 +28,7 @@ export interface ColdStart {
  * Spawns the server and speaks raw JSON lines to it: `initialize` at once, then (on its answer)
  * `notifications/initialized` and one search. The clock starts just before the spawn.
  */
-export async function coldStart(server: ServerUnderTest, query: string): Promise<ColdStart> {
+export async function coldStart(server: ServerUnderTest, query: string, options: { closeStdin?: boolean } = {}): Promise<ColdStart> {
   const started = performance.now();
   const child = spawn(server.command, server.args, { stdio: ['pipe', 'pipe', 'ignore'] });
   const send = (message: object) => child.stdin?.write(`${JSON.stringify(message)}\n`);
@@ -52,6 +52,12 @@ export async function coldStart(server: ServerUnderTest, query: string): Promise
     });
     send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } });
   });
+  if (options.closeStdin) {
+    // The way a client ends a session: the server finishes and exits (stop() stays the fallback).
+    child.stdin?.end();
+    const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  }
   await stop(child);
   return { initializeMs, firstSearchMs };
 }

@@ -110,3 +110,13 @@ describe('Retriever.fromIndex', () => {
     expect((await retriever.search('createWidget', { limit: 1 }))[0]?.path).toBe('reference/widgets/create');
   });
 });
+
+describe('docs.json', () => {
+  it('is written a doc at a time, and the pieces are exactly JSON.stringify of the docs and navigation', () => {
+    const value = { docs: index.docs, navigation: index.navigation };
+    const pieces = [...CODECS.docs.encode(value)];
+    expect(pieces.length).toBe(index.docs.length + 2);
+    expect(pieces.join('')).toBe(JSON.stringify(value));
+    expect([...CODECS.docs.encode({ docs: [], navigation: [] })].join('')).toBe('{"docs":[],"navigation":[]}');
+  });
+});

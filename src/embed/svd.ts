@@ -22,13 +22,21 @@ export function randomizedSvd(x: CsrMatrix, k: number, options: { oversample?: n
   const l = Math.max(1, Math.min(k + (options.oversample ?? 10), x.rows, x.cols));
   const rank = Math.min(k, l);
   const random = gaussian(options.seed ?? 42);
-  const omega = new Float64Array(x.cols * l);
-  for (let i = 0; i < omega.length; i++) omega[i] = random();
-  let q = orthonormalize(multiply(x, omega, l), x.rows, l);
+  // Three work matrices, allocated once and reused by every iteration: allocating new ones per
+  // step (and a column per step of Gram–Schmidt) left tens of MB with the allocator for good
+  // on a large corpus, which raised an ingest's peak.
+  const z = new Float64Array(x.cols * l); // cols × l: Ω, then Xᵀ Q
+  const y = new Float64Array(x.rows * l); // rows × l: Q
+  const scratch = new Float64Array(x.rows * l); // Q column by column, for Gram–Schmidt
+  for (let i = 0; i < z.length; i++) z[i] = random();
+  multiplyInto(x, z, l, y);
+  orthonormalize(y, x.rows, l, scratch);
   for (let it = 0; it < (options.powerIterations ?? 2); it++) {
-    q = orthonormalize(multiply(x, multiplyTransposed(x, q, l), l), x.rows, l);
+    multiplyTransposedInto(x, y, l, z);
+    multiplyInto(x, z, l, y);
+    orthonormalize(y, x.rows, l, scratch);
   }
-  const bt = multiplyTransposed(x, q, l); // cols × l = (Qᵀ X)ᵀ
+  const bt = multiplyTransposedInto(x, y, l, z); // cols × l = (Qᵀ X)ᵀ
   const m = gram(bt, x.cols, l); // l × l = B Bᵀ
   const { values, vectors } = symmetricEigen(m, l);
   const order = [...values.keys()].sort((a, b) => (values[b] ?? 0) - (values[a] ?? 0)).slice(0, rank);
@@ -48,9 +56,9 @@ export function randomizedSvd(x: CsrMatrix, k: number, options: { oversample?: n
   return { k: rank, v, sigma };
 }
 
-/** X (rows × cols, sparse) · M (cols × l, row-major) → rows × l, row-major. */
-function multiply(x: CsrMatrix, m: Float64Array, l: number): Float64Array {
-  const out = new Float64Array(x.rows * l);
+/** X (rows × cols, sparse) · M (cols × l, row-major) → `out`, rows × l, row-major. */
+function multiplyInto(x: CsrMatrix, m: Float64Array, l: number, out: Float64Array): Float64Array {
+  out.fill(0);
   for (let i = 0; i < x.rows; i++) {
     const base = i * l;
     for (let p = x.rowPtr[i] ?? 0; p < (x.rowPtr[i + 1] ?? 0); p++) {
@@ -62,9 +70,9 @@ function multiply(x: CsrMatrix, m: Float64Array, l: number): Float64Array {
   return out;
 }
 
-/** Xᵀ (cols × rows) · M (rows × l, row-major) → cols × l, row-major. */
-function multiplyTransposed(x: CsrMatrix, m: Float64Array, l: number): Float64Array {
-  const out = new Float64Array(x.cols * l);
+/** Xᵀ (cols × rows) · M (rows × l, row-major) → `out`, cols × l, row-major. */
+function multiplyTransposedInto(x: CsrMatrix, m: Float64Array, l: number, out: Float64Array): Float64Array {
+  out.fill(0);
   for (let i = 0; i < x.rows; i++) {
     const base = i * l;
     for (let p = x.rowPtr[i] ?? 0; p < (x.rowPtr[i + 1] ?? 0); p++) {
@@ -76,19 +84,21 @@ function multiplyTransposed(x: CsrMatrix, m: Float64Array, l: number): Float64Ar
   return out;
 }
 
-/** Modified Gram–Schmidt on the columns of a rows × l row-major matrix (in a column-major copy). */
-function orthonormalize(a: Float64Array, rows: number, l: number): Float64Array {
-  const cols: Float64Array[] = [];
+/**
+ * Modified Gram–Schmidt, in place, on the columns of a rows × l row-major matrix, working on a
+ * column-major copy in `scratch` (rows × l).
+ */
+function orthonormalize(a: Float64Array, rows: number, l: number, scratch: Float64Array): void {
+  const column = (c: number) => scratch.subarray(c * rows, (c + 1) * rows);
   for (let c = 0; c < l; c++) {
-    const col = new Float64Array(rows);
+    const col = column(c);
     for (let i = 0; i < rows; i++) col[i] = a[i * l + c] ?? 0;
-    cols.push(col);
   }
   for (let c = 0; c < l; c++) {
-    const col = cols[c] as Float64Array;
+    const col = column(c);
     for (let pass = 0; pass < 2; pass++) {
       for (let d = 0; d < c; d++) {
-        const prev = cols[d] as Float64Array;
+        const prev = column(d);
         let dot = 0;
         for (let i = 0; i < rows; i++) dot += (col[i] ?? 0) * (prev[i] ?? 0);
         for (let i = 0; i < rows; i++) col[i] = (col[i] ?? 0) - dot * (prev[i] ?? 0);
@@ -99,12 +109,10 @@ function orthonormalize(a: Float64Array, rows: number, l: number): Float64Array 
     norm = Math.sqrt(norm);
     for (let i = 0; i < rows; i++) col[i] = norm > 1e-12 ? (col[i] ?? 0) / norm : 0;
   }
-  const out = new Float64Array(rows * l);
   for (let c = 0; c < l; c++) {
-    const col = cols[c] as Float64Array;
-    for (let i = 0; i < rows; i++) out[i * l + c] = col[i] ?? 0;
+    const col = column(c);
+    for (let i = 0; i < rows; i++) a[i * l + c] = col[i] ?? 0;
   }
-  return out;
 }
 
 /** Mᵀ M for a rows × l row-major matrix → l × l. */

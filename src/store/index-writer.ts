@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { IndexWriteError, writeFailure, writeStep } from './errors.js';
 import { acquireLock, type IndexLock } from './index-lock.js';
-import { LAYOUT, resolveIndexFolder, sha256, VERSION_NAME } from './index-dir.js';
+import { hashFile, LAYOUT, resolveIndexFolder, sha256, VERSION_NAME } from './index-dir.js';
 import { ARTIFACTS } from './format/codecs.js';
+import type { Encoded } from './format/codecs.js';
 import type { Manifest } from './format/manifest.js';
 
 /**
@@ -77,8 +78,9 @@ export class IndexWriter {
   }
 
   /** Writes one artifact durably into the staging folder; returns its checksum entry. */
-  async write(name: string, data: Buffer | string): Promise<{ sha256: string; bytes: number }> {
+  async write(name: string, data: Encoded): Promise<{ sha256: string; bytes: number }> {
     const file = path.join(await this.stage(), name);
+    if (typeof data !== 'string' && !Buffer.isBuffer(data)) return writeStep(file, `writing ${name}`, () => writePieces(file, data));
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     await writeStep(file, `writing ${name}`, () => writeDurable(file, bytes));
     return { sha256: sha256(bytes), bytes: bytes.length };
@@ -87,16 +89,15 @@ export class IndexWriter {
   /** Flushes a file that another writer (the HNSW library) produced and returns its checksum entry. */
   async adopt(name: string): Promise<{ sha256: string; bytes: number }> {
     const file = path.join(await this.stage(), name);
-    const bytes = await writeStep(file, `flushing ${name}`, async () => {
+    return writeStep(file, `flushing ${name}`, async () => {
       const handle = await open(file, 'r+');
       try {
         await handle.sync();
       } finally {
         await handle.close();
       }
-      return readFile(file);
+      return hashFile(file);
     });
-    return { sha256: sha256(bytes), bytes: bytes.length };
   }
 
   /**
@@ -219,12 +220,12 @@ async function makeFolders(root: string): Promise<boolean> {
 }
 
 async function verify(file: string, expected: { sha256: string; bytes: number }): Promise<void> {
-  const bytes = await writeStep(file, 'reading back a written file', () => readFile(file));
-  if (bytes.length !== expected.bytes || sha256(bytes) !== expected.sha256) {
+  const found = await writeStep(file, 'reading back a written file', () => hashFile(file));
+  if (found.bytes !== expected.bytes || found.sha256 !== expected.sha256) {
     throw new IndexWriteError(
       file,
       undefined,
-      `the file read back is ${bytes.length} bytes${bytes.length === expected.bytes ? ' with another checksum' : `, ${expected.bytes} were written`} (a full disk or a failing write)`,
+      `the file read back is ${found.bytes} bytes${found.bytes === expected.bytes ? ' with another checksum' : `, ${expected.bytes} were written`} (a full disk or a failing write)`,
       'free some disk space and check the disk, then run ingest again; the previous index is unchanged and still serves',
     );
   }
@@ -247,6 +248,35 @@ async function writeDurable(file: string, bytes: Buffer, flags = 'w'): Promise<v
   } finally {
     await handle.close();
   }
+}
+
+/** Writes text given in pieces, about a megabyte at a time, hashing what it writes. */
+async function writePieces(file: string, pieces: Iterable<string>): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const handle = await open(file, 'w');
+  try {
+    let pending: string[] = [];
+    let length = 0;
+    const flush = async () => {
+      const buffer = Buffer.from(pending.join(''), 'utf8');
+      pending = [];
+      length = 0;
+      hash.update(buffer);
+      bytes += buffer.length;
+      await handle.writeFile(buffer); // the whole buffer, at the current position
+    };
+    for (const piece of pieces) {
+      pending.push(piece);
+      length += piece.length;
+      if (length >= 1 << 20) await flush();
+    }
+    await flush();
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return { sha256: hash.digest('hex'), bytes };
 }
 
 async function syncDir(dir: string): Promise<void> {

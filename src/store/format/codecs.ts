@@ -28,13 +28,16 @@ import {
  *
  * Bump FORMAT_VERSION (manifest.ts) when a file name or the bytes any codec writes change.
  */
-export interface Codec<T, Context = undefined> {
+/** A file's bytes, or its text in pieces (written one after another, so that it is never held whole). */
+export type Encoded = Buffer | string | Iterable<string>;
+
+export interface Codec<T, Context = undefined, E extends Encoded = Encoded> {
   readonly file: string;
-  encode(value: T): Buffer | string;
+  encode(value: T): E;
   decode(bytes: Buffer, context: Context): T;
 }
 
-function jsonCodec<T>(file: string, schema: z.ZodType<T>): Codec<T> {
+function jsonCodec<T>(file: string, schema: z.ZodType<T>): Codec<T, undefined, string> {
   return {
     file,
     encode: (value) => JSON.stringify(value),
@@ -64,7 +67,7 @@ export interface StoredVectors extends Vectors {
   docCentroids: Float32Array;
 }
 
-function lexicalCodec(file: string): Codec<LexicalIndex, { size: number; what: string }> {
+function lexicalCodec(file: string): Codec<LexicalIndex, { size: number; what: string }, Buffer> {
   return {
     file,
     encode(index) {
@@ -143,8 +146,20 @@ export const CODECS = {
       const { arrays } = unpack(bytes);
       return PackedStrings.checked(arrays.bytes, arrays.offsets, 'texts');
     },
-  } satisfies Codec<PackedStrings>,
-  docs: jsonCodec<DocsFile>('docs.json', z.object({ docs: sampled(docRecordSchema), navigation: z.array(navTopSchema) })),
+  } satisfies Codec<PackedStrings, undefined, Buffer>,
+  docs: {
+    ...jsonCodec<DocsFile>('docs.json', z.object({ docs: sampled(docRecordSchema), navigation: z.array(navTopSchema) })),
+    /**
+     * JSON.stringify({ docs, navigation }) one doc at a time: the docs' markdown is the largest
+     * text of an index (13 MB for a corpus 4× the default), which as one string and its bytes
+     * raised an ingest's peak by three times that.
+     */
+    *encode({ docs, navigation }: DocsFile): Iterable<string> {
+      yield '{"docs":[';
+      for (let i = 0; i < docs.length; i++) yield `${i ? ',' : ''}${JSON.stringify(docs[i])}`;
+      yield `],"navigation":${JSON.stringify(navigation)}}`;
+    },
+  } satisfies Codec<DocsFile, undefined, Iterable<string>>,
   /**
    * The doc ids in `docs` order, apart from the docs: search needs only these (to name what the
    * doc-level indexes rank), so a server can search before it has read any doc's markdown.
@@ -162,7 +177,7 @@ export const CODECS = {
       if (!(docCentroids instanceof Float32Array) || docCentroids.length !== docCount * dimension) throw new Error(`expected ${docCount} doc centroids of dimension ${dimension}`);
       return { flat, dimension, docCentroids };
     },
-  } satisfies Codec<StoredVectors, { count: number; docCount: number; dimension: number }>,
+  } satisfies Codec<StoredVectors, { count: number; docCount: number; dimension: number }, Buffer>,
   /** The three lexical indexes: one entry per chunk; per doc (title, description, headings); per doc (whole text). */
   lexicalChunks: lexicalCodec('lexical.bin'),
   lexicalDocs: lexicalCodec('doc-lexical.bin'),
@@ -180,7 +195,7 @@ export const CODECS = {
       if (embedder.dimension !== dimension) throw new Error(`has dimension ${embedder.dimension}, the manifest says ${dimension}`);
       return embedder;
     },
-  } satisfies Codec<LocalEmbedder, { dimension: number }>,
+  } satisfies Codec<LocalEmbedder, { dimension: number }, Buffer>,
 } as const;
 
 /** Every file name an index version may hold besides manifest.json, by component. */
