@@ -1,6 +1,6 @@
 import { tokenize } from '../text/tokenize.js';
 import type { PackedArray } from './binpack.js';
-import { StringTable } from './string-table.js';
+import { codePointSort, StringTable } from './string-table.js';
 
 /**
  * Fields of a chunk (or doc) for lexical search, weighted so that titles and headings count above
@@ -73,25 +73,23 @@ export class LexicalIndex {
   /**
    * `inStats[i]`: document i counts in the term statistics (document frequency, average length); default all.
    *
-   * Two passes over the documents, each computing a document's term frequencies: the first counts
-   * each term's documents, which sizes the postings exactly; the second writes every posting in its
-   * place. Collecting the postings in one pass held three growing arrays of them (up to 24 bytes a
-   * posting with their slack): 150 MB of an ingest's peak on a corpus 4× the default, against the
-   * 8 bytes a posting the index keeps.
+   * One pass computes each document's term frequencies into fixed-size typed blocks (12 bytes a
+   * posting) while counting each term's postings; the postings are then placed term by term.
+   * Collecting them in three growing JavaScript arrays, as before, held up to 24 bytes a posting
+   * with their slack, in the garbage-collected heap: 150 MB of an ingest's peak on a corpus 4× the
+   * default. (Computing the frequencies twice instead, to place the postings without keeping them,
+   * made the build a quarter slower.)
    */
   static build(docs: LexicalDoc[], params: LexicalParams = DEFAULT_LEXICAL_PARAMS, inStats?: ArrayLike<boolean>): LexicalIndex {
     const ids = new Map<string, number>();
     const idOf = (term: string) => {
       let id = ids.get(term);
-      if (id === undefined) {
-        if (ids.size >= PAIR_KEY) throw new Error(`a lexical index holds at most ${PAIR_KEY} distinct terms and pairs`);
-        ids.set(term, (id = ids.size));
-      }
+      if (id === undefined) ids.set(term, (id = ids.size));
       return id;
     };
     // A pair's id by its two tokens' ids: the pair's text (`a b`) is made once per distinct pair,
     // not once per occurrence (millions of short-lived strings on a large corpus).
-    const pairIds = new Map<number, number>();
+    const pairIds = new PairTable();
     const tf = new Map<number, number>();
     let tokenIds = new Uint32Array(1024);
     /** Fills `tf` with a document's weighted term frequencies; returns its length in tokens. */
@@ -112,9 +110,8 @@ export class LexicalIndex {
             const a = tokenIds[i - 1] as number;
             const b = tokenIds[i] as number;
             if (a === b) continue;
-            const key = a * PAIR_KEY + b;
-            let id = pairIds.get(key);
-            if (id === undefined) pairIds.set(key, (id = idOf(`${tokens[i - 1]} ${tokens[i]}`)));
+            let id = pairIds.get(a, b);
+            if (id < 0) pairIds.set(a, b, (id = idOf(`${tokens[i - 1]} ${tokens[i]}`)));
             tf.set(id, (tf.get(id) ?? 0) + weight);
           }
         }
@@ -129,39 +126,58 @@ export class LexicalIndex {
         add(doc.label, params.labelWeight ?? 0)
       );
     };
+    // Each document's (term, frequency) pairs, in document order, in fixed-size blocks: the
+    // postings are counted per term as they come and then placed term by term.
     const docLengths = new Float32Array(docs.length);
+    const docEnds = new Uint32Array(docs.length);
+    const termBlocks: Uint32Array[] = [];
+    const tfBlocks: Float64Array[] = [];
     const postingsOf: number[] = [];
+    let count = 0;
     docs.forEach((doc, i) => {
       docLengths[i] = frequencies(doc);
-      for (const id of tf.keys()) postingsOf[id] = (postingsOf[id] ?? 0) + 1;
+      for (const [id, f] of tf) {
+        const at = count & BLOCK_MASK;
+        if (at === 0) {
+          termBlocks.push(new Uint32Array(BLOCK_MASK + 1));
+          tfBlocks.push(new Float64Array(BLOCK_MASK + 1));
+        }
+        (termBlocks[termBlocks.length - 1] as Uint32Array)[at] = id;
+        (tfBlocks[tfBlocks.length - 1] as Float64Array)[at] = f;
+        postingsOf[id] = (postingsOf[id] ?? 0) + 1;
+        count++;
+      }
+      docEnds[i] = count;
     });
-    const terms = StringTable.from(ids.keys());
+    const sorted = codePointSort([...ids.keys()]);
+    const terms = StringTable.fromSorted(sorted);
     const rank = new Uint32Array(terms.size);
-    for (let r = 0; r < terms.size; r++) rank[ids.get(terms.at(r)) as number] = r;
+    sorted.forEach((term, r) => (rank[ids.get(term) as number] = r));
     const offsets = new Uint32Array(terms.size + 1);
     postingsOf.forEach((n, id) => (offsets[(rank[id] as number) + 1] = n));
     for (let r = 0; r < terms.size; r++) offsets[r + 1] = (offsets[r + 1] as number) + (offsets[r] as number);
-    const total = offsets[terms.size] as number;
     const counted = inStats ? docs.map((_, i) => Boolean(inStats[i])) : undefined;
     const statsSize = counted ? counted.filter(Boolean).length : docs.length;
     const avg = (statsSize ? docLengths.reduce((x, y, i) => x + (counted && !counted[i] ? 0 : y), 0) / statsSize : 1) || 1;
     const statsDf = counted ? new Uint32Array(terms.size) : undefined;
     const { k1, b } = params;
-    const postingDocs = new Uint32Array(total);
-    const postingImpacts = new Float32Array(total);
+    const postingDocs = new Uint32Array(count);
+    const postingImpacts = new Float32Array(count);
     const fill = offsets.slice(0, terms.size);
-    docs.forEach((doc, i) => {
-      frequencies(doc);
+    let p = 0;
+    for (let i = 0; i < docs.length; i++) {
       const norm = 1 - b + (b * (docLengths[i] as number)) / avg;
-      for (const [id, f] of tf) {
-        const r = rank[id] as number;
+      for (const end = docEnds[i] as number; p < end; p++) {
+        const block = p >>> BLOCK_BITS;
+        const r = rank[(termBlocks[block] as Uint32Array)[p & BLOCK_MASK] as number] as number;
+        const f = (tfBlocks[block] as Float64Array)[p & BLOCK_MASK] as number;
         const at = fill[r] as number;
         fill[r] = at + 1;
         postingDocs[at] = i;
         postingImpacts[at] = (f * (k1 + 1)) / (f + k1 * norm);
         if (statsDf && counted?.[i]) statsDf[r] = (statsDf[r] as number) + 1;
       }
-    });
+    }
     return new LexicalIndex(params, terms, offsets, postingDocs, postingImpacts, docLengths, statsDf ? { df: statsDf, size: statsSize } : undefined);
   }
 
@@ -293,8 +309,55 @@ export class LexicalIndex {
 
 }
 
-/** Term ids stay below this (2^26): a pair's key, first id × PAIR_KEY + second, is an exact number. */
-const PAIR_KEY = 2 ** 26;
+/** Postings are collected in blocks of 2^16 during a build (no growing arrays, no slack beyond one block). */
+const BLOCK_BITS = 16;
+const BLOCK_MASK = (1 << BLOCK_BITS) - 1;
+
+/**
+ * Term id pairs → the pair's term id, open addressing over typed arrays: a Map keyed by
+ * `first × 2^26 + second` allocated a heap number per lookup (the keys exceed small integers),
+ * which made a build's second pass a third slower.
+ */
+class PairTable {
+  private first = new Int32Array(1 << 16).fill(-1);
+  private second = new Int32Array(1 << 16);
+  private value = new Int32Array(1 << 16);
+  private count = 0;
+
+  /** The pair's id, or -1. */
+  get(a: number, b: number): number {
+    const mask = this.first.length - 1;
+    for (let slot = hashPair(a, b) & mask; ; slot = (slot + 1) & mask) {
+      const f = this.first[slot] as number;
+      if (f === -1) return -1;
+      if (f === a && this.second[slot] === b) return this.value[slot] as number;
+    }
+  }
+
+  set(a: number, b: number, id: number): void {
+    if ((this.count + 1) * 2 > this.first.length) this.grow();
+    const mask = this.first.length - 1;
+    let slot = hashPair(a, b) & mask;
+    while (this.first[slot] !== -1) slot = (slot + 1) & mask;
+    this.first[slot] = a;
+    this.second[slot] = b;
+    this.value[slot] = id;
+    this.count++;
+  }
+
+  private grow(): void {
+    const { first, second, value } = this;
+    this.first = new Int32Array(first.length * 2).fill(-1);
+    this.second = new Int32Array(first.length * 2);
+    this.value = new Int32Array(first.length * 2);
+    this.count = 0;
+    for (let slot = 0; slot < first.length; slot++) if (first[slot] !== -1) this.set(first[slot] as number, second[slot] as number, value[slot] as number);
+  }
+}
+
+function hashPair(a: number, b: number): number {
+  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> 0;
+}
 
 /** Adjacent token pairs `a b`, skipping a token repeated in place: the terms `bigramWeight` indexes. */
 function pairs(tokens: string[]): string[] {

