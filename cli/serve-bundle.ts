@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import vm from 'node:vm';
 
@@ -38,60 +39,72 @@ export function tuneServeHeap(): void {
 }
 
 /**
- * The bundle of the built CLI in `cliDir` (dist/cli), when there is one built from the current tsc output and this Node can run it (a
- * bundled module that imports a package at run time, such as the transformers embedder, needs
- * Node's default loader in vm scripts: Node 20.12 and later). Undefined otherwise: serve then runs
- * tsc's modules.
+ * The first line of the bundle names its build (scripts/bundle.mjs): `// build <hash of the rest>`.
+ * V8 checks a code cache against the source's length only, so the cache's file name carries the
+ * build, and a cache never outlives the bundle it was made from (npm gives every file of a package
+ * the same time, so a size and a time would not tell two builds apart).
+ */
+const BUILD_LINE = /^\/\/ build ([0-9a-f]{16})\n/;
+
+/**
+ * The bundle of the built CLI in `cliDir` (dist/cli), when there is one built from the current tsc
+ * output and it loads. Undefined otherwise (no bundle, an older one, or one that fails to compile
+ * or run: a build cut short, say): serve then runs tsc's modules.
  */
 export async function loadServeBundle(cliDir = fileURLToPath(new URL('.', import.meta.url))): Promise<ServeBundle | undefined> {
   // Before anything is compiled: V8 refuses a code cache made under other flags.
   tuneServeHeap();
   const bundleFile = path.join(cliDir, 'bundle', 'serve.cjs');
-  const tscRun = path.join(cliDir, 'run.js');
-  const loader = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  let stamp: string;
   try {
-    const bundle = statSync(bundleFile);
-    if (!loader || bundle.mtimeMs < statSync(tscRun).mtimeMs) return undefined;
-    stamp = `${bundle.size}-${Math.round(bundle.mtimeMs)}`;
+    if (statSync(bundleFile).mtimeMs < statSync(path.join(cliDir, 'run.js')).mtimeMs) return undefined;
+    // Read without blocking, so that the early reader of stdin answers `initialize` meanwhile.
+    const source = await readFile(bundleFile, 'utf8');
+    const build = BUILD_LINE.exec(source)?.[1];
+    if (!build) return undefined;
+    // One cache per build and per Node and flags it runs under: V8 refuses a cache made by another
+    // Node or under other flags, and servers started differently would otherwise keep rewriting one.
+    const runtime = createHash('sha256').update(`${process.version} ${process.arch} ${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`).digest('hex').slice(0, 8);
+    const cacheFile = `${bundleFile}.${build}.${runtime}.v8cache`;
+    const cached = await readFile(cacheFile).catch(() => undefined);
+    // Strict, as the modules were; the bundle's dynamic imports go through `__import`, an import()
+    // of this ES module (V8 drops a script's own import() support when it comes from a code cache;
+    // relative specifiers resolve from dist/cli, where tsc's run.js is).
+    const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __import) {'use strict';${source}\n})`, {
+      filename: bundleFile,
+      ...(cached ? { cachedData: cached } : {}),
+    });
+    const module = { exports: {} as Partial<ServeBundle> };
+    const importFromCli = (specifier: string) => import(specifier.startsWith('.') ? new URL(specifier, pathToFileURL(path.join(cliDir, 'run.js'))).href : specifier);
+    (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(bundleFile), module, bundleFile, path.dirname(bundleFile), importFromCli);
+    const runCli = module.exports.runCli;
+    if (typeof runCli !== 'function') return undefined;
+    const cache = !cached ? 'none' : script.cachedDataRejected === true ? 'refused' : 'used';
+    return { runCli, cache, cacheFile, saveCache: cacheSaver(script, cacheFile, build, cache !== 'used') };
   } catch {
     return undefined;
   }
-  // V8 checks a cache against the source's length, not its content: the file name carries the
-  // bundle's size and time, so that a cache never outlives the build it was made from.
-  const cacheFile = `${bundleFile}.${stamp}.v8cache`;
-  // Read without blocking, so that the early reader of stdin answers `initialize` meanwhile.
-  const [source, cached] = await Promise.all([readFile(bundleFile, 'utf8'), readFile(cacheFile).catch(() => undefined)]);
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: bundleFile,
-    ...(cached ? { cachedData: cached } : {}),
-    importModuleDynamically: loader,
-  });
-  const module = { exports: {} as Partial<ServeBundle> };
-  (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(bundleFile), module, bundleFile, path.dirname(bundleFile));
-  const runCli = module.exports.runCli;
-  if (typeof runCli !== 'function') return undefined;
-  const cache = !cached ? 'none' : script.cachedDataRejected === true ? 'refused' : 'used';
-  let needed = cache !== 'used';
-  return {
-    runCli,
-    cache,
-    cacheFile,
-    saveCache() {
-      if (!needed) return;
-      needed = false;
-      try {
-        const data = script.createCachedData();
-        const staging = `${cacheFile}.${process.pid}.tmp`;
-        writeFileSync(staging, data);
-        renameSync(staging, cacheFile);
-        for (const name of readdirSync(path.dirname(bundleFile))) {
-          const other = path.join(path.dirname(bundleFile), name);
-          if (name.endsWith('.v8cache') && other !== cacheFile) rmSync(other, { force: true });
-        }
-      } catch {
-        // A read-only install keeps compiling from source; nothing else changes.
+}
+
+/** Writes the code cache once, when `needed`; removes the caches of other builds. Never throws. */
+function cacheSaver(script: vm.Script, cacheFile: string, build: string, needed: boolean): () => void {
+  return () => {
+    if (!needed) return;
+    needed = false;
+    const staging = `${cacheFile}.${process.pid}.tmp`;
+    try {
+      writeFileSync(staging, script.createCachedData());
+      renameSync(staging, cacheFile);
+      const dir = path.dirname(cacheFile);
+      for (const name of readdirSync(dir)) {
+        if (name.endsWith('.v8cache') && !name.includes(`.${build}.`)) rmSync(path.join(dir, name), { force: true });
       }
-    },
+    } catch {
+      // A read-only install keeps compiling from source; nothing else changes.
+      try {
+        rmSync(staging, { force: true });
+      } catch {
+        // Nothing was staged.
+      }
+    }
   };
 }

@@ -6,7 +6,8 @@
 // ES module. The other commands run tsc's modules, so that ingest, which imports them too, does
 // not load two copies. Without esbuild (an install without dev dependencies) there is no bundle and
 // serve runs tsc's modules as well.
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,3 +36,17 @@ await esbuild.build({
   banner: { js: "var __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
+
+// cli/serve-bundle.ts runs the bundle as a script with V8's code cache, which drops a script's own
+// import(): the bundle's dynamic imports (packages and modules left outside it) go through the
+// `__import` it passes instead. Its first line names the build, for the cache's file name.
+const file = path.join(out, 'serve.cjs');
+const bundled = readFileSync(file, 'utf8');
+const rewritten = bundled.replace(/\bimport\((?=["'])/g, '__import(');
+const left = /\bimport\(/.exec(rewritten.replace(/\/\/.*$/gm, ''));
+if (left) {
+  process.stderr.write(`[bundle] a dynamic import the bundle cannot route through __import: ${rewritten.slice(left.index, left.index + 80)}\n`);
+  process.exit(1);
+}
+const build = createHash('sha256').update(rewritten).digest('hex').slice(0, 16);
+writeFileSync(file, `// build ${build}\n${rewritten}`);

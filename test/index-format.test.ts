@@ -62,7 +62,7 @@ describe('the index format: one module writes and reads every component', () => 
     expect(() => CODECS.docs.decode(Buffer.from(JSON.stringify({ docs: [], navigation: [{ title: 3 }] })), undefined)).toThrow(/its content is invalid/);
     expect(() => CODECS.changelog.decode(Buffer.from('[{"date":"2024-01-01"}]'), undefined)).toThrow(/its content is invalid/);
     const records = CODECS.chunks.decode(Buffer.from(CODECS.chunks.encode(chunkRecords(index.chunks))), undefined);
-    expect(joinChunkTexts(records, index.chunkTexts, true)).toEqual(index.chunks);
+    expect(joinChunkTexts(records, index.chunkTexts, true)).toEqual(index.chunks.map((c) => ({ ...c, text: c.text })));
     expect(() => joinChunkTexts(records, PackedStrings.of(['one text']), false)).toThrow(`holds 1 texts for ${index.chunks.length} chunks`);
   });
 

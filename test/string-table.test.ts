@@ -21,13 +21,13 @@ describe('StringTable: a sorted vocabulary kept as UTF-8 bytes', () => {
   it('reads back from its packed arrays, and refuses offsets that do not fit its bytes', () => {
     const table = StringTable.from(WORDS);
     const { arrays } = unpack(pack({}, { bytes: table.bytes, offsets: table.offsets }));
-    const again = StringTable.checked(arrays.bytes, arrays.offsets, 'terms');
+    const again = StringTable.checked(arrays.bytes, arrays.offsets, 'term');
     for (const word of WORDS) expect(again.indexOf(word)).toBe(table.indexOf(word));
-    expect(() => StringTable.checked(table.bytes, table.offsets.subarray(0, 3), 'terms')).toThrow('its terms offsets do not cover their bytes');
+    expect(() => StringTable.checked(table.bytes, table.offsets.subarray(0, 3), 'term')).toThrow('its term offsets do not cover their bytes');
     const backwards = Uint32Array.from(table.offsets);
     backwards[2] = (backwards[3] as number) + 1;
-    expect(() => StringTable.checked(table.bytes, backwards, 'terms')).toThrow('its terms offsets go backwards');
-    expect(() => StringTable.checked(undefined, table.offsets, 'terms')).toThrow('its terms are missing');
+    expect(() => StringTable.checked(table.bytes, backwards, 'term')).toThrow('its term offsets go backwards');
+    expect(() => StringTable.checked(undefined, table.offsets, 'term')).toThrow('its terms are missing');
   });
 });
 

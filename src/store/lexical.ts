@@ -284,7 +284,7 @@ export class LexicalIndex {
 
   static fromPacked(meta: { params: LexicalParams; statsSize?: number }, arrays: Record<string, PackedArray>): LexicalIndex {
     const { termBytes, termOffsets, offsets, postingDocs, postingImpacts, docLengths, statsDf } = arrays;
-    const terms = StringTable.checked(termBytes, termOffsets, 'terms');
+    const terms = StringTable.checked(termBytes, termOffsets, 'term');
     if (
       !(offsets instanceof Uint32Array) ||
       !(postingDocs instanceof Uint32Array) ||

@@ -21,7 +21,7 @@ export class PackedStrings {
     return new PackedStrings(bytes, offsets);
   }
 
-  /** Checks what a file gave: offsets that start at 0, never go back and end at the bytes' end. */
+  /** Checks what a file gave: offsets that start at 0, never go back and end at the bytes' end. `what`: `term`, `text`. */
   static checked(bytes: unknown, offsets: unknown, what: string): PackedStrings {
     checkLayout(bytes, offsets, what);
     return new PackedStrings(bytes as Uint8Array, offsets as Uint32Array);
@@ -140,7 +140,7 @@ function packed(encoded: Buffer[]): { bytes: Uint8Array; offsets: Uint32Array } 
 }
 
 function checkLayout(bytes: unknown, offsets: unknown, what: string): void {
-  if (!(bytes instanceof Uint8Array) || !(offsets instanceof Uint32Array) || offsets.length === 0) throw new Error(`its ${what} are missing`);
+  if (!(bytes instanceof Uint8Array) || !(offsets instanceof Uint32Array) || offsets.length === 0) throw new Error(`its ${what}s are missing`);
   if (offsets[0] !== 0 || offsets[offsets.length - 1] !== bytes.length) throw new Error(`its ${what} offsets do not cover their bytes`);
   for (let i = 1; i < offsets.length; i++) if ((offsets[i] as number) < (offsets[i - 1] as number)) throw new Error(`its ${what} offsets go backwards`);
 }

@@ -144,7 +144,7 @@ export const CODECS = {
     encode: (texts) => pack({}, { bytes: texts.bytes, offsets: texts.offsets }),
     decode(bytes) {
       const { arrays } = unpack(bytes);
-      return PackedStrings.checked(arrays.bytes, arrays.offsets, 'texts');
+      return PackedStrings.checked(arrays.bytes, arrays.offsets, 'text');
     },
   } satisfies Codec<PackedStrings, undefined, Buffer>,
   docs: {

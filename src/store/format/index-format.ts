@@ -201,7 +201,8 @@ export function* readIndexSteps(dir: string, search: boolean, check: ManifestChe
     return guard(path.join(dir, codec.file), () => codec.decode(bytes, context));
   };
   const chunkTexts = decode(CODECS.chunkTexts, undefined);
-  const chunks = guard(path.join(dir, CODECS.chunkTexts.file), () => joinChunkTexts(decode(CODECS.chunks, undefined), chunkTexts, true));
+  // A server reading a new index (a reload) reads texts on use, as at start; a build reuses them all.
+  const chunks = guard(path.join(dir, CODECS.chunkTexts.file), () => joinChunkTexts(decode(CODECS.chunks, undefined), chunkTexts, !search));
   yield;
   const { docs, navigation } = decode(CODECS.docs, undefined);
   const docIds = decode(CODECS.docIds, undefined);
