@@ -136,3 +136,24 @@ describe('the section of a page that answers', () => {
     expect(text).toContain('\n\nAlso matching on this page (get_doc): introduction (section="introduction") · install (section="install")\n\n## 2. boats > sails');
   });
 });
+
+describe('a short page that is the exact answer', () => {
+  // A one-section reference page on the rewind call, and a long guide two of whose six sections say
+  // the same words (and embed exactly as the reference does) among other things. Neither the words
+  // nor the sections' meaning tell them apart; the guide matches in more places.
+  const guide = ['launch', 'climb', 'turns', 'landing', 'packing', 'storage'].map((a, i) =>
+    chunk('guide', a, `Step ${i + 1} of the flight. ${a === 'landing' || a === 'packing' ? 'Rewind the line onto the reel as you walk.' : 'Keep the line taut and watch the wind.'}`),
+  );
+  const chunks = [...guide, chunk('reference/rewind', 'rewind', 'Rewind the line onto the reel as you walk.')];
+  const docIds = ['guide', 'reference/rewind'];
+  const answer = v(0.9, 0.1, 0.3, 0);
+  const vectors = [...guide.map((c) => (c.anchor === 'landing' || c.anchor === 'packing' ? answer : v(0, 0.3, 0.4, 0.8))), answer];
+  const retriever = (docCentroidWeight: number) => handBuilt(chunks, docIds, vectors, v(1, 0.2, 0.3, 0), { docCentroidWeight });
+
+  it('ranks the short exact page above a long page that mentions the same words in several sections', async () => {
+    const results = await retriever(DEFAULT_RETRIEVER_PARAMS.docCentroidWeight).search('rewind the line onto the reel', { limit: 2 });
+    expect(results.map((r) => r.path)).toEqual(['reference/rewind', 'guide']);
+    // What the page is about as a whole decides: without the centroids the long page comes first.
+    expect((await retriever(0).search('rewind the line onto the reel', { limit: 1 }))[0]?.path).toBe('guide');
+  });
+});
