@@ -1,3 +1,4 @@
+import './zod-jitless.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerDeps } from './deps.js';
 import { instructionsFor, SERVER_NAME, SERVER_VERSION } from './identity.js';
