@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -47,6 +47,14 @@ export function tuneServeHeap(): void {
 const BUILD_LINE = /^\/\/ build ([0-9a-f]{16})\n/;
 
 /**
+ * What the bundle is compiled inside: strict, as the modules were, and with `__import`, an import()
+ * of this ES module for the bundle's dynamic imports (V8 drops a script's own import() support when
+ * it comes from a code cache; relative specifiers resolve from dist/cli, where tsc's run.js is).
+ * Part of the cache's key: V8 would take a cache made for another wrapper of the same length.
+ */
+const WRAPPER = ["(function (exports, require, module, __filename, __dirname, __import) {'use strict';", '\n})'] as const;
+
+/**
  * The bundle of the built CLI in `cliDir` (dist/cli), when there is one built from the current tsc
  * output and it loads. Undefined otherwise (no bundle, an older one, or one that fails to compile
  * or run: a build cut short, say): serve then runs tsc's modules.
@@ -63,13 +71,10 @@ export async function loadServeBundle(cliDir = fileURLToPath(new URL('.', import
     if (!build) return undefined;
     // One cache per build and per Node and flags it runs under: V8 refuses a cache made by another
     // Node or under other flags, and servers started differently would otherwise keep rewriting one.
-    const runtime = createHash('sha256').update(`${process.version} ${process.arch} ${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`).digest('hex').slice(0, 8);
+    const runtime = createHash('sha256').update(`${WRAPPER.join('')} ${process.version} ${process.arch} ${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`).digest('hex').slice(0, 8);
     const cacheFile = `${bundleFile}.${build}.${runtime}.v8cache`;
     const cached = await readFile(cacheFile).catch(() => undefined);
-    // Strict, as the modules were; the bundle's dynamic imports go through `__import`, an import()
-    // of this ES module (V8 drops a script's own import() support when it comes from a code cache;
-    // relative specifiers resolve from dist/cli, where tsc's run.js is).
-    const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __import) {'use strict';${source}\n})`, {
+    const script = new vm.Script(`${WRAPPER[0]}${source}${WRAPPER[1]}`, {
       filename: bundleFile,
       ...(cached ? { cachedData: cached } : {}),
     });
@@ -90,13 +95,16 @@ function cacheSaver(script: vm.Script, cacheFile: string, build: string, needed:
   return () => {
     if (!needed) return;
     needed = false;
-    const staging = `${cacheFile}.${process.pid}.tmp`;
+    const staging = `${cacheFile}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     try {
       writeFileSync(staging, script.createCachedData());
       renameSync(staging, cacheFile);
       const dir = path.dirname(cacheFile);
+      // Caches of other builds, and staging files an interrupted server left (an hour old or more).
       for (const name of readdirSync(dir)) {
-        if (name.endsWith('.v8cache') && !name.includes(`.${build}.`)) rmSync(path.join(dir, name), { force: true });
+        const file = path.join(dir, name);
+        const stale = name.endsWith('.v8cache') ? !name.includes(`.${build}.`) : name.endsWith('.tmp') && Date.now() - statSync(file).mtimeMs > 3_600_000;
+        if (stale) rmSync(file, { force: true });
       }
     } catch {
       // A read-only install keeps compiling from source; nothing else changes.

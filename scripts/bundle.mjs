@@ -7,7 +7,7 @@
 // not load two copies. Without esbuild (an install without dev dependencies) there is no bundle and
 // serve runs tsc's modules as well.
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,11 +42,14 @@ await esbuild.build({
 // `__import` it passes instead. Its first line names the build, for the cache's file name.
 const file = path.join(out, 'serve.cjs');
 const bundled = readFileSync(file, 'utf8');
-const rewritten = bundled.replace(/\bimport\((?=["'])/g, '__import(');
+// import("…") only: not a method named import (x.import(…)), nor a longer name ending in import.
+const rewritten = bundled.replace(/(?<![\w$.])import\((?=["'])/g, '__import(');
 const left = /\bimport\(/.exec(rewritten.replace(/\/\/.*$/gm, ''));
 if (left) {
   process.stderr.write(`[bundle] a dynamic import the bundle cannot route through __import: ${rewritten.slice(left.index, left.index + 80)}\n`);
   process.exit(1);
 }
 const build = createHash('sha256').update(rewritten).digest('hex').slice(0, 16);
-writeFileSync(file, `// build ${build}\n${rewritten}`);
+// Written beside and renamed over, so that a server starting meanwhile never reads half a bundle.
+writeFileSync(`${file}.tmp`, `// build ${build}\n${rewritten}`);
+renameSync(`${file}.tmp`, file);

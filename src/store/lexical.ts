@@ -356,7 +356,11 @@ class PairTable {
 }
 
 function hashPair(a: number, b: number): number {
-  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> 0;
+  // Mixed so that the low bits (the slot) depend on all of both ids, not only on their low bits.
+  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x45d9f3b);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** Adjacent token pairs `a b`, skipping a token repeated in place: the terms `bigramWeight` indexes. */
