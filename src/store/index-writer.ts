@@ -5,8 +5,7 @@ import path from 'node:path';
 import { IndexWriteError, writeFailure, writeStep } from './errors.js';
 import { acquireLock, type IndexLock } from './index-lock.js';
 import { hashFile, LAYOUT, resolveIndexFolder, sha256, VERSION_NAME } from './index-dir.js';
-import { ARTIFACTS } from './format/codecs.js';
-import type { Encoded } from './format/codecs.js';
+import { ARTIFACTS, type Encoded } from './format/codecs.js';
 import type { Manifest } from './format/manifest.js';
 
 /**

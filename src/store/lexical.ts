@@ -150,7 +150,7 @@ export class LexicalIndex {
       docEnds[i] = count;
     });
     const sorted = codePointSort([...ids.keys()]);
-    const terms = StringTable.fromSorted(sorted);
+    const terms = StringTable.of(sorted);
     const rank = new Uint32Array(terms.size);
     sorted.forEach((term, r) => (rank[ids.get(term) as number] = r));
     const offsets = new Uint32Array(terms.size + 1);

@@ -15,16 +15,25 @@ export class PackedStrings {
     this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  /** The strings in the order given. */
-  static of(strings: string[]): PackedStrings {
-    const { bytes, offsets } = packed(strings.map((s) => Buffer.from(s, 'utf8')));
-    return new PackedStrings(bytes, offsets);
+  /** The strings in the order given (for a StringTable: distinct and in code point order, see codePointSort). */
+  static of<T extends PackedStrings>(this: new (bytes: Uint8Array, offsets: Uint32Array) => T, strings: string[]): T {
+    const encoded = strings.map((s) => Buffer.from(s, 'utf8'));
+    const offsets = new Uint32Array(encoded.length + 1);
+    encoded.forEach((b, i) => (offsets[i + 1] = (offsets[i] as number) + b.length));
+    const bytes = new Uint8Array(offsets[encoded.length] as number);
+    encoded.forEach((b, i) => bytes.set(b, offsets[i] as number));
+    return new this(bytes, offsets);
   }
 
-  /** Checks what a file gave: offsets that start at 0, never go back and end at the bytes' end. `what`: `term`, `text`. */
-  static checked(bytes: unknown, offsets: unknown, what: string): PackedStrings {
-    checkLayout(bytes, offsets, what);
-    return new PackedStrings(bytes as Uint8Array, offsets as Uint32Array);
+  /**
+   * Checks what a file gave: offsets that start at 0, never go back and end at the bytes' end.
+   * `what`: `term`, `text`. A StringTable's order is trusted: the checksums prove the build wrote it.
+   */
+  static checked<T extends PackedStrings>(this: new (bytes: Uint8Array, offsets: Uint32Array) => T, bytes: unknown, offsets: unknown, what: string): T {
+    if (!(bytes instanceof Uint8Array) || !(offsets instanceof Uint32Array) || offsets.length === 0) throw new Error(`its ${what}s are missing`);
+    if (offsets[0] !== 0 || offsets[offsets.length - 1] !== bytes.length) throw new Error(`its ${what} offsets do not cover their bytes`);
+    for (let i = 1; i < offsets.length; i++) if ((offsets[i] as number) < (offsets[i - 1] as number)) throw new Error(`its ${what} offsets go backwards`);
+    return new this(bytes, offsets);
   }
 
   get size(): number {
@@ -64,29 +73,29 @@ export class PackedStrings {
 export class StringTable extends PackedStrings {
   /** The distinct strings of `strings`, sorted by code point. */
   static from(strings: Iterable<string>): StringTable {
-    return StringTable.fromSorted(codePointSort([...new Set(strings)]));
+    return StringTable.of(codePointSort([...new Set(strings)]));
   }
 
-  /** Distinct strings already in code point order (codePointSort). */
-  static fromSorted(sorted: string[]): StringTable {
-    const { bytes, offsets } = packed(sorted.map((s) => Buffer.from(s, 'utf8')));
-    return new StringTable(bytes, offsets);
-  }
-
-  /** Checks what a file gave (see PackedStrings.checked); the order is trusted, as the checksums prove the build wrote it. */
-  static override checked(bytes: unknown, offsets: unknown, what: string): StringTable {
-    checkLayout(bytes, offsets, what);
-    return new StringTable(bytes as Uint8Array, offsets as Uint32Array);
-  }
-
-  /** The position of `s`, or -1. */
+  /** The position of `s`, or -1. `s` is encoded into a buffer kept for the purpose (no allocation). */
   indexOf(s: string): number {
-    const key = isAscii(s) ? undefined : Buffer.from(s, 'utf8');
+    if (this.key.length < s.length * 3) this.key = new Uint8Array(s.length * 3);
+    const key = this.key;
+    const keyLength = ENCODER.encodeInto(s, key).written;
+    const { bytes, offsets } = this;
     let lo = 0;
     let hi = this.size - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const order = key ? this.compareBytes(mid, key) : this.compareAscii(mid, s);
+      const start = offsets[mid] as number;
+      const length = (offsets[mid + 1] as number) - start;
+      let order = length - keyLength;
+      for (let j = 0, n = Math.min(length, keyLength); j < n; j++) {
+        const d = (bytes[start + j] as number) - (key[j] as number);
+        if (d !== 0) {
+          order = d;
+          break;
+        }
+      }
       if (order === 0) return mid;
       if (order < 0) lo = mid + 1;
       else hi = mid - 1;
@@ -94,31 +103,10 @@ export class StringTable extends PackedStrings {
     return -1;
   }
 
-  /** The sign of string i against an ASCII string, compared without encoding it (its bytes are its char codes). */
-  private compareAscii(i: number, s: string): number {
-    const bytes = this.bytes;
-    const start = this.offsets[i] as number;
-    const length = (this.offsets[i + 1] as number) - start;
-    const n = Math.min(length, s.length);
-    for (let j = 0; j < n; j++) {
-      const d = (bytes[start + j] as number) - s.charCodeAt(j);
-      if (d !== 0) return d;
-    }
-    return length - s.length;
-  }
-
-  private compareBytes(i: number, key: Uint8Array): number {
-    const bytes = this.bytes;
-    const start = this.offsets[i] as number;
-    const length = (this.offsets[i + 1] as number) - start;
-    const n = Math.min(length, key.length);
-    for (let j = 0; j < n; j++) {
-      const d = (bytes[start + j] as number) - (key[j] as number);
-      if (d !== 0) return d;
-    }
-    return length - key.length;
-  }
+  private key = new Uint8Array(64);
 }
+
+const ENCODER = new TextEncoder();
 
 /**
  * Sorts strings by code point, which is UTF-8 byte order: JavaScript's default sort (by UTF-16
@@ -129,23 +117,4 @@ export function codePointSort(strings: string[]): string[] {
   strings.sort();
   if (strings.some((s) => /[\ud800-\udfff]/.test(s))) strings.sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
   return strings;
-}
-
-function packed(encoded: Buffer[]): { bytes: Uint8Array; offsets: Uint32Array } {
-  const offsets = new Uint32Array(encoded.length + 1);
-  encoded.forEach((b, i) => (offsets[i + 1] = (offsets[i] as number) + b.length));
-  const bytes = new Uint8Array(offsets[encoded.length] as number);
-  encoded.forEach((b, i) => bytes.set(b, offsets[i] as number));
-  return { bytes, offsets };
-}
-
-function checkLayout(bytes: unknown, offsets: unknown, what: string): void {
-  if (!(bytes instanceof Uint8Array) || !(offsets instanceof Uint32Array) || offsets.length === 0) throw new Error(`its ${what}s are missing`);
-  if (offsets[0] !== 0 || offsets[offsets.length - 1] !== bytes.length) throw new Error(`its ${what} offsets do not cover their bytes`);
-  for (let i = 1; i < offsets.length; i++) if ((offsets[i] as number) < (offsets[i - 1] as number)) throw new Error(`its ${what} offsets go backwards`);
-}
-
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
 }

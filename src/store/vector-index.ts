@@ -141,6 +141,11 @@ export function checkHnswFile(bytes: Uint8Array, expected: HnswExpectation): voi
   }
 }
 
+/** The first `count` rows of a row-major `count × dimension` array, as views (nothing copied). */
+export function vectorRows(flat: Float32Array, dimension: number, count: number): Float32Array[] {
+  return Array.from({ length: count }, (_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
+}
+
 /** Exact cosine top-k over unit vectors: the ground truth for measuring HNSW recall. */
 export function bruteForce(vectors: Float32Array[], query: Float32Array, k: number): Neighbor[] {
   const scored = vectors.map((v, index) => {
@@ -169,6 +174,6 @@ export async function buildHnswFile(flat: Float32Array, dimension: number, param
 
 /** Builds the HNSW index of `flat` (count × dimension) and writes it to `file`, on this thread. */
 export function writeHnswFile(flat: Float32Array, dimension: number, params: HnswParams, file: string): void {
-  const vectors = Array.from({ length: flat.length / dimension }, (_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
+  const vectors = vectorRows(flat, dimension, flat.length / dimension);
   VectorIndex.build(vectors, dimension, params).write(file);
 }

@@ -19,6 +19,9 @@ import {
   type RegistryParts,
 } from './records.js';
 
+/** A file's bytes, or its text in pieces (written one after another, so that it is never held whole). */
+export type Encoded = Buffer | string | Iterable<string>;
+
 /**
  * One codec per component of an index: its file name in a version folder, how its value becomes
  * bytes and how bytes become the value again. `decode` is given bytes whose size and checksum the
@@ -28,9 +31,6 @@ import {
  *
  * Bump FORMAT_VERSION (manifest.ts) when a file name or the bytes any codec writes change.
  */
-/** A file's bytes, or its text in pieces (written one after another, so that it is never held whole). */
-export type Encoded = Buffer | string | Iterable<string>;
-
 export interface Codec<T, Context = undefined, E extends Encoded = Encoded> {
   readonly file: string;
   encode(value: T): E;

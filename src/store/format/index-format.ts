@@ -8,7 +8,7 @@ import { docCentroids } from '../doc-centroids.js';
 import { hashFile, sha256 } from '../index-dir.js';
 import type { IndexWriter } from '../index-writer.js';
 import type { LexicalIndexes } from '../lexical-indexes.js';
-import type { HnswParams, VectorIndex } from '../vector-index.js';
+import { vectorRows, type HnswParams, type VectorIndex } from '../vector-index.js';
 import { PackedStrings } from '../string-table.js';
 import { ARTIFACTS, chunkRecords, CODECS, hnswCodec, joinChunkTexts, type Codec, type DocsFile, type Vectors } from './codecs.js';
 import { FORMAT_VERSION, manifestSchema, type Manifest } from './manifest.js';
@@ -106,8 +106,7 @@ export async function writeIndex(writer: IndexWriter, parts: IndexParts, fields:
 /** The docs' centroids of what a build writes: its chunks' vectors, summed per doc in docs order. */
 function docCentroidsOf(parts: IndexParts): Float32Array {
   const { flat, dimension } = parts.vectors;
-  const rows = parts.chunks.map((_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
-  return docCentroids(parts.chunks, rows, parts.docs.map((d) => d.id));
+  return docCentroids(parts.chunks, vectorRows(flat, dimension, parts.chunks.length), parts.docs.map((d) => d.id));
 }
 
 export interface ManifestCheck {
@@ -210,7 +209,7 @@ export function* readIndexSteps(dir: string, search: boolean, check: ManifestChe
   yield;
   const dimension = manifest.embedder.dimension;
   const { flat, docCentroids } = decode(CODECS.vectors, { count: chunks.length, docCount: docs.length, dimension });
-  const vectors = chunks.map((_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
+  const vectors = vectorRows(flat, dimension, chunks.length);
   yield;
   const localEmbedder = manifest.embedder.kind === 'local' ? decode(CODECS.localModel, { dimension }) : undefined;
   if (!search) return { dir, manifest, chunks, docs, vectors, localEmbedder, registryParts: decode(CODECS.registry, undefined) };
@@ -252,7 +251,7 @@ export function readIndexForServing(dir: string): LoadedIndex {
   const docIds = decode(CODECS.docIds, undefined);
   const dimension = manifest.embedder.dimension;
   const { flat, docCentroids } = decode(CODECS.vectors, { count: chunks.length, docCount: docIds.length, dimension });
-  const vectors = chunks.map((_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
+  const vectors = vectorRows(flat, dimension, chunks.length);
   const localEmbedder = manifest.embedder.kind === 'local' ? decode(CODECS.localModel, { dimension }) : undefined;
   const hnswFile = path.join(dir, hnswCodec.file);
   const hnswContext = { dimension, count: chunks.length, efSearch: manifest.hnsw.efSearch, m: manifest.hnsw.m };
