@@ -3,7 +3,7 @@ import type { Embedder } from '../embed/types.js';
 import type { LexicalIndex } from '../store/lexical.js';
 import type { LexicalIndexes } from '../store/lexical-indexes.js';
 import type { LoadedIndex } from '../store/load.js';
-import { identifiers } from '../text/tokenize.js';
+import { identifiers, tokenize } from '../text/tokenize.js';
 import { underPrefix } from '../ids.js';
 import { FusionState } from './fusion-state.js';
 import { docCentroids, rankByCentroid } from '../store/doc-centroids.js';
@@ -177,8 +177,6 @@ export class Retriever {
   private readonly fromPackage: Uint8Array;
   /** Whether any chunk comes from a package source (decided once, not per search). */
   private readonly hasPackages: boolean;
-  /** SDK method page id → the docs page that names it ("SDK page: `…`" on its Node line), found on first use. */
-  private companions?: Map<string, string>;
 
   /**
    * A docs page and the SDK method page it links to describe the same endpoint: when both are
@@ -187,38 +185,64 @@ export class Retriever {
    */
   private docsBeforeTheirSdkPages(ranked: Candidate[]): Candidate[] {
     if (!this.hasPackages) return ranked;
-    if (!this.companions) {
-      this.companions = new Map();
-      const chunks = this.parts.chunks;
-      const holders = this.parts.chunkTexts?.containing(SDK_PAGE) ?? chunks.flatMap((c, i) => (c.text.includes(SDK_PAGE) ? [i] : []));
-      for (const i of holders) {
-        const c = chunks[i] as Chunk;
-        for (const [, id] of c.text.matchAll(/SDK page: `([^`]+)`/g)) if (id && !this.companions.has(id)) this.companions.set(id, c.docId);
-      }
+    const f = this.fusion as FusionState;
+    const companion = (this.companionRows ??= this.companionsByRow(f));
+    // Marks by the fusion's doc rows, a generation per search: which docs the ranking holds at
+    // all, and which of them the walk down it has met.
+    const held = (this.heldRows ??= new Uint32Array(f.rowOfDoc.size));
+    const met = (this.metRows ??= new Uint32Array(f.rowOfDoc.size));
+    if (this.walk === 0xffffffff) {
+      held.fill(0);
+      met.fill(0);
+      this.walk = 0;
     }
-    const out = [...ranked];
-    const firstOf = new Map<string, number>();
-    out.forEach((c, i) => {
-      const doc = this.parts.chunks[c.index]?.docId ?? '';
-      if (!firstOf.has(doc)) firstOf.set(doc, i);
-    });
-    for (let i = 0; i < out.length; i++) {
-      const c = out[i] as Candidate;
+    const walk = ++this.walk;
+    for (const c of ranked) held[f.rowOfChunk[c.index] as number] = walk;
+    let out: Candidate[] | undefined;
+    for (let i = 0; i < ranked.length; i++) {
+      const list = out ?? ranked;
+      const c = list[i] as Candidate;
+      const row = f.rowOfChunk[c.index] as number;
+      met[row] = walk;
       if (!this.fromPackage[c.index]) continue;
-      const companion = this.companions.get(this.parts.chunks[c.index]?.docId ?? '');
-      const at = companion === undefined ? undefined : firstOf.get(companion);
-      if (at === undefined || at < i) continue;
+      const docs = companion[row] as number;
+      // The docs page ranks below its SDK page: it moves up to just before it.
+      if (docs < 0 || met[docs] === walk || held[docs] !== walk) continue;
+      out ??= [...ranked];
+      let at = i + 1;
+      while (at < out.length && f.rowOfChunk[(out[at] as Candidate).index] !== docs) at++;
       const [moved] = out.splice(at, 1);
       if (!moved) continue;
       out.splice(i, 0, { index: moved.index, score: Math.max(moved.score, c.score) });
-      firstOf.clear();
-      out.forEach((x, k) => {
-        const doc = this.parts.chunks[x.index]?.docId ?? '';
-        if (!firstOf.has(doc)) firstOf.set(doc, k);
-      });
+      met[docs] = walk;
+      i++; // the SDK page, now one further down, has been met
+    }
+    return out ?? ranked;
+  }
+
+  /**
+   * Per fusion doc row, the row of the docs page that names it ("SDK page: `…`" on its Node
+   * line), else -1. Found on first use, from the chunks that hold the phrase.
+   */
+  private companionsByRow(f: FusionState): Int32Array {
+    const out = new Int32Array(f.rowOfDoc.size).fill(-1);
+    const chunks = this.parts.chunks;
+    const holders = this.parts.chunkTexts?.containing(SDK_PAGE) ?? chunks.flatMap((c, i) => (c.text.includes(SDK_PAGE) ? [i] : []));
+    for (const i of holders) {
+      const c = chunks[i] as Chunk;
+      for (const [, id] of c.text.matchAll(/SDK page: `([^`]+)`/g)) {
+        const sdk = id === undefined ? undefined : f.rowOfDoc.get(id);
+        if (sdk !== undefined && out[sdk] === -1) out[sdk] = f.rowOfChunk[i] as number;
+      }
     }
     return out;
   }
+
+  private companionRows?: Int32Array;
+  /** See docsBeforeTheirSdkPages. */
+  private heldRows?: Uint32Array;
+  private metRows?: Uint32Array;
+  private walk = 0;
 
   /** The retriever of an index, querying with `embedder` (the one the index was built with). */
   static fromIndex(index: SearchableIndex, embedder: Embedder, params: RetrieverParams = DEFAULT_RETRIEVER_PARAMS): Retriever {
@@ -236,11 +260,13 @@ export class Retriever {
     if (!text) return [];
     const allow = this.withoutChanges(sectionFilter(this.parts.chunks, options.section), text, options.section);
     const n = Math.max(this.params.candidates, limit * 4);
-    const lexical = this.parts.lexical.chunks.search(text, n, allow?.test);
+    // One tokenization serves the three lexical indexes.
+    const tokens = tokenize(text);
+    const lexical = this.parts.lexical.chunks.search(this.parts.lexical.chunks.termsOf(tokens), n, allow?.test);
     const queryVector = await this.parts.embedder.embedQuery(text);
     const dense = this.dense(queryVector, n, allow);
     const exactIds = this.identifierRanking(text, n, allow);
-    const docRankings = this.docLevel(text, Math.max(this.params.docCandidates, limit), allow);
+    const docRankings = this.docLevel(tokens, Math.max(this.params.docCandidates, limit), allow);
     const centroid = this.centroidRanking(queryVector, [lexical, dense, exactIds]);
     if (centroid) docRankings.push(centroid);
     const fused = this.bestSectionsFirst(this.docsBeforeTheirSdkPages(this.fuse(lexical, dense, docRankings, exactIds)), limit, queryVector, lexical, dense);
@@ -264,9 +290,10 @@ export class Retriever {
     ];
     const { docLexicalWeight: docLexical, docFulltextWeight: docFulltext, docCentroidWeight } = this.params;
     // As deep as search ranks them (docCandidates, at eval's depth), so a rank shown is a rank that counts.
-    const docRankings = this.docLevel(text, this.params.docCandidates);
-    if (docLexical > 0) out.push({ ranking: 'doc title/description/headings', weight: docLexical, docs: (docRankings.shift()?.[0] ?? []).slice(0, depth) });
-    if (docFulltext > 0) out.push({ ranking: 'doc whole text', weight: docFulltext, docs: (docRankings.shift()?.[0] ?? []).slice(0, depth) });
+    const docRankings = this.docLevel(tokenize(text), this.params.docCandidates);
+    const ids = (rows: number[] | undefined) => (rows ?? []).slice(0, depth).map((r) => this.parts.docIds[r] ?? '');
+    if (docLexical > 0) out.push({ ranking: 'doc title/description/headings', weight: docLexical, docs: ids(docRankings.shift()?.[0]) });
+    if (docFulltext > 0) out.push({ ranking: 'doc whole text', weight: docFulltext, docs: ids(docRankings.shift()?.[0]) });
     const all = this.parts.docIds.map((_, i) => i);
     const dimension = this.parts.vectors[0]?.length ?? 0;
     if (docCentroidWeight > 0 && dimension > 0) {
@@ -281,20 +308,33 @@ export class Retriever {
    * pages found is about the question as a whole. Only docs with a candidate chunk can gain from a
    * doc-level ranking, so the cost grows with the candidates, not with the corpus.
    */
-  private centroidRanking(query: Float32Array, rankings: Candidate[][]): [string[], number] | undefined {
+  private centroidRanking(query: Float32Array, rankings: Candidate[][]): [number[], number] | undefined {
     const weight = this.params.docCentroidWeight;
     const dimension = this.parts.vectors[0]?.length ?? 0;
     if (!(weight > 0) || dimension === 0 || !query.some((x) => x !== 0)) return undefined;
-    const rows = new Set<number>();
+    // The candidates' doc rows, each once, in the order first met (a typed mark per doc, not a Set).
+    const marks = (this.rowMarks ??= new Uint32Array(this.parts.docIds.length));
+    const mark = ++this.rowMark;
+    if (mark === 0xffffffff) {
+      marks.fill(0);
+      this.rowMark = 1;
+    }
+    const rows: number[] = [];
     for (const ranking of rankings) {
       for (const c of ranking) {
-        const row = this.chunkDocRow[c.index] ?? -1;
-        if (row >= 0) rows.add(row);
+        const row = this.chunkDocRow[c.index] as number;
+        if (row >= 0 && marks[row] !== this.rowMark) {
+          marks[row] = this.rowMark;
+          rows.push(row);
+        }
       }
     }
-    const ranked = rankByCentroid(this.centroids, dimension, query, [...rows]);
-    return [ranked.map((r) => this.parts.docIds[r] ?? ''), weight];
+    return [rankByCentroid(this.centroids, dimension, query, rows), weight];
   }
+
+  /** Per doc row, the last centroid ranking that took the doc (see centroidRanking). */
+  private rowMarks?: Uint32Array;
+  private rowMark = 0;
 
   /** Chunks holding the query's code identifiers as whole tokens, most prominent first. */
   private identifierRanking(query: string, n: number, allow: Filter | undefined): Candidate[] {
@@ -305,14 +345,16 @@ export class Retriever {
 
   private dense(vector: Float32Array, n: number, allow: Filter | undefined): Candidate[] {
     if (!vector.some((x) => x !== 0)) return [];
-    // A filter that leaves out only a few chunks (the changelog's pages): the graph's nearest
-    // n plus as many as it leaves out, then filtered, are the nearest n it lets through.
+    // A filter that leaves out only a few chunks (the changelog's pages): the graph's nearest n
+    // less those it leaves out, at least n/2. Asking the graph for n more, to keep n, made every
+    // search a fifth slower (the changelog's 56 chunks are among the nearest 120 of most
+    // questions) and changed no result on any question set: ranks past 60 add little to the
+    // fusion. A filter that leaves out more: the nearest n + excluded, filtered, are the nearest
+    // n it lets through.
     const excluded = allow ? this.parts.chunks.length - allow.count : 0;
     if (allow && excluded <= 4 * n) {
-      return this.parts.vectorIndex
-        .search(vector, n + excluded)
-        .filter((h) => allow.test(h.index))
-        .slice(0, n);
+      const nearest = this.parts.vectorIndex.search(vector, excluded <= n / 2 ? n : n + excluded);
+      return nearest.filter((h) => allow.test(h.index)).slice(0, n);
     }
     if (allow && allow.count <= this.params.exactBelow) {
       return exact(this.parts.vectors, vector, n, allow.test);
@@ -321,10 +363,10 @@ export class Retriever {
     return (allow ? hits.filter((h) => allow.test(h.index)) : hits).slice(0, n);
   }
 
-  /** Docs ranked by their title, description and headings, and by their whole text: [ranked ids, weight] pairs. */
-  private docLevel(query: string, n: number, allow?: Filter): Array<[string[], number]> {
+  /** Docs ranked by their title, description and headings, and by their whole text: [ranked doc rows, weight] pairs. */
+  private docLevel(tokens: string[], n: number, allow?: Filter): Array<[number[], number]> {
     const { lexical, docIds } = this.parts;
-    const out: Array<[string[], number]> = [];
+    const out: Array<[number[], number]> = [];
     // With a section filter, only the docs it lets through rank (as in an index of those docs alone).
     let docAllowed: ((row: number) => boolean) | undefined;
     if (allow) {
@@ -340,7 +382,7 @@ export class Retriever {
       const allowedRows = rows;
       docAllowed = (row) => allowedRows[row] === 1;
     }
-    const ranked = (index: LexicalIndex) => index.search(query, n, docAllowed).map((s) => docIds[s.index] ?? '');
+    const ranked = (index: LexicalIndex) => index.search(index.termsOf(tokens), n, docAllowed).map((s) => s.index);
     if (this.params.docLexicalWeight > 0) out.push([ranked(lexical.docs), this.params.docLexicalWeight]);
     if (this.params.docFulltextWeight > 0) out.push([ranked(lexical.fulltext), this.params.docFulltextWeight]);
     return out;
@@ -352,7 +394,7 @@ export class Retriever {
    * Scores add up in arrays indexed by chunk and by doc, kept between searches and cleared after
    * each (Maps keyed by chunk and doc id took a fifth of a search), in the same order as ever.
    */
-  private fuse(lexical: Candidate[], dense: Candidate[], docRankings: Array<[string[], number]>, exactIds: Candidate[]): Candidate[] {
+  private fuse(lexical: Candidate[], dense: Candidate[], docRankings: Array<[number[], number]>, exactIds: Candidate[]): Candidate[] {
     const { rrfK, lexicalWeight, denseWeight, docWeight, identifierWeight, packageWeight } = this.params;
     const f = (this.fusion ??= new FusionState(this.parts.chunks, this.parts.docIds));
     // One generation for the search, one for each chunk ranking the doc-level fusion counts.
@@ -393,12 +435,8 @@ export class Retriever {
       addDocs(lexical, lexicalWeight);
       addDocs(dense, denseWeight);
       addDocs(exactIds, identifierWeight);
-      for (const [ranking, weight] of docRankings) {
-        ranking.forEach((doc, rank) => {
-          const row = f.rowOfDoc.get(doc);
-          if (row !== undefined) addToDoc(row, weight / (rrfK + rank + 1));
-        });
-      }
+      // Doc rows are docIds' positions, which are the fusion's rows of those docs.
+      for (const [ranking, weight] of docRankings) ranking.forEach((row, rank) => addToDoc(row, weight / (rrfK + rank + 1)));
       for (const index of touched) {
         const row = f.rowOfChunk[index] as number;
         if (f.docMark[row] === mark) f.score[index] = (f.score[index] as number) + (f.docScore[row] as number);
@@ -446,9 +484,11 @@ export class Retriever {
    */
   private bestSectionsFirst(ranked: Candidate[], limit: number, vector: Float32Array, lexical: Candidate[], dense: Candidate[]): Candidate[] {
     const share = this.params.sectionLexicalShare;
-    const slotsOf = new Map<string, number[]>();
+    // Keyed by the fusion's doc rows (every doc has one), not by doc id strings.
+    const rowOf = (this.fusion as FusionState).rowOfChunk;
+    const slotsOf = new Map<number, number[]>();
     ranked.forEach((c, at) => {
-      const doc = this.parts.chunks[c.index]?.docId ?? '';
+      const doc = rowOf[c.index] as number;
       const slots = slotsOf.get(doc);
       if (slots) slots.push(at);
       else if (slotsOf.size < limit) slotsOf.set(doc, [at]);

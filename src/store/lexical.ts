@@ -187,7 +187,11 @@ export class LexicalIndex {
 
   /** Query terms and their weights: tokens weigh 1, adjacent pairs `bigramWeight`. */
   queryTerms(query: string): Map<string, number> {
-    const tokens = tokenize(query);
+    return this.termsOf(tokenize(query));
+  }
+
+  /** queryTerms of a query already tokenized: one tokenization serves every index a search reads. */
+  termsOf(tokens: string[]): Map<string, number> {
     const weights = new Map<string, number>();
     for (const t of tokens) weights.set(t, 1);
     if (this.params.bigramWeight) for (const pair of pairs(tokens)) weights.set(pair, this.params.bigramWeight);
