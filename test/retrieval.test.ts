@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../ingest/build.js';
 import { openEngine, type DocsEngine } from '../src/core/engine.js';
 import { DEFAULT_RETRIEVER_PARAMS, Retriever, type RetrieverParams } from '../src/core/retriever.js';
+import { FusionState } from '../src/core/fusion-state.js';
+import type { Chunk } from '../src/types.js';
 import { LexicalIndex } from '../src/store/lexical.js';
 import { tempDir } from './helpers/fixtures.js';
 
@@ -125,6 +127,22 @@ describe('lexical top-k search', () => {
     expect(index.search('gamma', 10)).toEqual(expected);
   });
 
+  it('keeps, of equal scores, the lowest documents in document order, at any limit and with a filter', () => {
+    // Three groups of identical documents, interleaved: every document of a group scores the same.
+    const bodies = ['kestrel kestrel heron', 'kestrel heron', 'heron'];
+    const docs = Array.from({ length: 90 }, (_, i) => ({ title: '', heading: '', body: bodies[i % 3] as string }));
+    const index = LexicalIndex.build(docs);
+    const expected = (limit: number, allow?: (i: number) => boolean) =>
+      index.searchExhaustive('kestrel heron', limit, allow).map((r) => r.index);
+    for (const limit of [1, 7, 30, 31, 45, 89, 90, 200]) {
+      const found = index.search('kestrel heron', limit).map((r) => r.index);
+      expect(found).toEqual(expected(limit));
+      expect(found.slice(0, Math.min(limit, 30))).toEqual(Array.from({ length: Math.min(limit, 30) }, (_, i) => i * 3));
+    }
+    const odd = (i: number) => i % 2 === 1;
+    expect(index.search('kestrel heron', 20, odd).map((r) => r.index)).toEqual(expected(20, odd));
+  });
+
   it('returns the same scores as scoring every posting, for random corpora, queries, limits and filters', () => {
     let seed = 7;
     const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
@@ -148,5 +166,20 @@ describe('lexical top-k search', () => {
       compared += exact.length;
     }
     expect(compared).toBeGreaterThan(10_000);
+  });
+});
+
+describe('the fused order', () => {
+  it('ranks chunks by score, best first, and of equal scores the lower chunk first, as a comparator sort would', () => {
+    const chunks = Array.from({ length: 500 }, (_, i) => ({ docId: `d${i % 40}` }) as Chunk);
+    const state = new FusionState(chunks, []);
+    let seed = 11;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    // Reciprocal-rank sums: many exactly equal, some a rank apart, a few far apart.
+    const touched = Array.from({ length: 300 }, (_, i) => (i * 7) % 500);
+    for (const index of touched) state.score[index] = 1 / (60 + Math.floor(rand() * 20)) + (rand() < 0.5 ? 0 : 0.5 / (60 + Math.floor(rand() * 5)));
+    const expected = touched.map((index) => ({ index, score: state.score[index] as number })).sort((a, b) => b.score - a.score || a.index - b.index);
+    expect(state.ranked([...touched])).toEqual(expected);
+    expect(new Set(expected.map((c) => c.score)).size).toBeLessThan(200);
   });
 });

@@ -263,7 +263,8 @@ export class Retriever {
     // One tokenization serves the three lexical indexes.
     const tokens = tokenize(text);
     const lexical = this.parts.lexical.chunks.search(this.parts.lexical.chunks.termsOf(tokens), n, allow?.test);
-    const queryVector = await this.parts.embedder.embedQuery(text);
+    const embedder = this.parts.embedder;
+    const queryVector = embedder.embedTokens ? embedder.embedTokens(tokens) : await embedder.embedQuery(text);
     const dense = this.dense(queryVector, n, allow);
     const exactIds = this.identifierRanking(text, n, allow);
     const docRankings = this.docLevel(tokens, Math.max(this.params.docCandidates, limit), allow);
@@ -397,8 +398,8 @@ export class Retriever {
   private fuse(lexical: Candidate[], dense: Candidate[], docRankings: Array<[number[], number]>, exactIds: Candidate[]): Candidate[] {
     const { rrfK, lexicalWeight, denseWeight, docWeight, identifierWeight, packageWeight } = this.params;
     const f = (this.fusion ??= new FusionState(this.parts.chunks, this.parts.docIds));
-    // One generation for the search, one for each chunk ranking the doc-level fusion counts.
-    f.reserve(1 + 3);
+    // One generation for the search, one for each chunk ranking the doc-level fusion counts, two for bestSectionsFirst.
+    f.reserve(1 + 3 + 2);
     const touched: number[] = [];
     const mark = f.next();
     const add = (ranking: Candidate[], weight: number) =>
@@ -442,9 +443,8 @@ export class Retriever {
         if (f.docMark[row] === mark) f.score[index] = (f.score[index] as number) + (f.docScore[row] as number);
       }
     }
-    return touched
-      .map((index) => ({ index, score: packageWeight !== 1 && this.fromPackage[index] ? (f.score[index] as number) * packageWeight : (f.score[index] as number) }))
-      .sort((a, b) => b.score - a.score || a.index - b.index);
+    if (packageWeight !== 1) for (const index of touched) if (this.fromPackage[index]) f.score[index] = (f.score[index] as number) * packageWeight;
+    return f.ranked(touched);
   }
 
   /** The fusion's arrays, made on first use. */
@@ -484,41 +484,57 @@ export class Retriever {
    */
   private bestSectionsFirst(ranked: Candidate[], limit: number, vector: Float32Array, lexical: Candidate[], dense: Candidate[]): Candidate[] {
     const share = this.params.sectionLexicalShare;
-    // Keyed by the fusion's doc rows (every doc has one), not by doc id strings.
-    const rowOf = (this.fusion as FusionState).rowOfChunk;
-    const slotsOf = new Map<number, number[]>();
-    ranked.forEach((c, at) => {
-      const doc = rowOf[c.index] as number;
-      const slots = slotsOf.get(doc);
-      if (slots) slots.push(at);
-      else if (slotsOf.size < limit) slotsOf.set(doc, [at]);
-    });
-    const groups = [...slotsOf.values()].filter((slots) => slots.length > 1);
-    if (groups.length === 0 || !(share >= 0 && share <= 1)) return ranked;
+    if (!(share >= 0 && share <= 1)) return ranked;
+    // The places of the first `limit` docs, by the fusion's doc rows: a generation marks the docs
+    // taken, and each one's group (typed arrays, not Maps, in every search).
+    const f = this.fusion as FusionState;
+    const rowOf = f.rowOfChunk;
+    const taken = f.next();
+    const groupOf = (this.groupOf ??= new Int32Array(f.rowOfDoc.size));
+    const slotsOf: number[][] = [];
+    for (let at = 0; at < ranked.length; at++) {
+      const row = rowOf[(ranked[at] as Candidate).index] as number;
+      if (f.seen[row] === taken) (slotsOf[groupOf[row] as number] as number[]).push(at);
+      else if (slotsOf.length < limit) {
+        f.seen[row] = taken;
+        groupOf[row] = slotsOf.length;
+        slotsOf.push([at]);
+      }
+    }
+    const groups = slotsOf.filter((slots) => slots.length > 1);
+    if (groups.length === 0) return ranked;
     // A section's BM25F score and cosine come from the first rankings: one outside the BM25F
     // candidates is not scored again (it scores below all of them), one outside the cosine
     // candidates is. Sections found by neither (only by identifiers) stay where they are.
-    const scores = new Map<number, { lexical: number; cosine: number }>();
-    for (const slots of groups) for (const at of slots) scores.set((ranked[at] as Candidate).index, { lexical: 0, cosine: Number.NaN });
+    const scored = f.next();
+    const { sectionMark: mark, sectionLexical: lex, sectionCosine: cosine } = (this.sectionScores ??= {
+      sectionMark: new Uint32Array(rowOf.length),
+      sectionLexical: new Float64Array(rowOf.length),
+      sectionCosine: new Float64Array(rowOf.length),
+    });
+    for (const slots of groups) {
+      for (const at of slots) {
+        const index = (ranked[at] as Candidate).index;
+        mark[index] = scored;
+        lex[index] = Number.NaN;
+        cosine[index] = Number.NaN;
+      }
+    }
+    for (const c of lexical) if (mark[c.index] === scored) lex[c.index] = c.score;
+    for (const c of dense) if (mark[c.index] === scored) cosine[c.index] = c.score;
     const maxLexical = lexical[0]?.score ?? 0;
     const maxCosine = dense[0]?.score ?? 0;
-    const foundLexically = new Set<number>();
-    for (const c of lexical) {
-      const s = scores.get(c.index);
-      if (!s) continue;
-      s.lexical = c.score;
-      foundLexically.add(c.index);
-    }
-    for (const c of dense) {
-      const s = scores.get(c.index);
-      if (s) s.cosine = c.score;
-    }
     const own = new Map<number, number>();
-    for (const [index, s] of scores) {
-      const inDense = !Number.isNaN(s.cosine);
-      if (!inDense && !foundLexically.has(index)) continue;
-      const cos = inDense ? s.cosine : dot(this.parts.vectors[index], vector);
-      own.set(index, share * (maxLexical > 0 ? s.lexical / maxLexical : 0) + (1 - share) * (maxCosine > 0 ? Math.max(0, cos) / maxCosine : 0));
+    for (const slots of groups) {
+      for (const at of slots) {
+        const index = (ranked[at] as Candidate).index;
+        const inDense = !Number.isNaN(cosine[index] as number);
+        const inLexical = !Number.isNaN(lex[index] as number);
+        if (!inDense && !inLexical) continue;
+        const cos = inDense ? (cosine[index] as number) : dot(this.parts.vectors[index], vector);
+        const lexicalScore = inLexical ? (lex[index] as number) : 0;
+        own.set(index, share * (maxLexical > 0 ? lexicalScore / maxLexical : 0) + (1 - share) * (maxCosine > 0 ? Math.max(0, cos) / maxCosine : 0));
+      }
     }
     const out = [...ranked];
     for (const slots of groups) {
@@ -528,6 +544,12 @@ export class Retriever {
     }
     return out;
   }
+
+  /** Per doc row, its group among the docs bestSectionsFirst reorders (valid where `seen` holds its generation). */
+  private groupOf?: Int32Array;
+  /** Per chunk, what bestSectionsFirst knows of its match to the question, valid where `sectionMark` holds its generation. */
+  private sectionScores?: { sectionMark: Uint32Array; sectionLexical: Float64Array; sectionCosine: Float64Array };
+
 
   /**
    * The results: at most `maxPerDoc` sections of a doc (unless too few docs match), one chunk per

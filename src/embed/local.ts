@@ -87,8 +87,12 @@ export class LocalEmbedder implements Embedder {
   }
 
   embed(text: string): Float32Array {
+    return this.embedTokens(tokenize(text));
+  }
+
+  embedTokens(tokens: string[]): Float32Array {
     const out = new Float32Array(this.dimension);
-    const weights = tfidf(tokenize(text), this.termIds, this.idf);
+    const weights = tfidf(tokens, this.termIds, this.idf);
     for (const [id, w] of weights) {
       const base = id * this.dimension;
       for (let r = 0; r < this.dimension; r++) out[r] = (out[r] ?? 0) + w * (this.projection[base + r] ?? 0);

@@ -9,6 +9,11 @@ export interface Embedder {
   readonly info: EmbedderInfo;
   embedPassages(texts: string[]): Promise<Float32Array[]>;
   embedQuery(text: string): Promise<Float32Array>;
+  /**
+   * embedQuery of a query already split by `tokenize`, at once, for an embedder that reads its
+   * tokens: search tokenizes a query once for its lexical indexes and this embedder.
+   */
+  embedTokens?(tokens: string[]): Float32Array;
 }
 
 export class EmbedderError extends Error {

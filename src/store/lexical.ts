@@ -397,53 +397,73 @@ class TopK {
     return this.scores[0] ?? -Infinity;
   }
 
-  /** Adds a pair; when full, it replaces the worst (callers pass only pairs that beat it). */
+  /**
+   * Adds a pair; when full, it replaces the worst (callers pass only pairs that beat it). The
+   * heap's root is its worst pair: the lowest score, of equal scores the highest document.
+   * (Comparisons are written out, on the typed arrays: with a method per comparison a search
+   * spent 60 of its 95 µs here.)
+   */
   push(doc: number, score: number): void {
-    if (this.size < this.k) {
-      let i = this.size++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!this.worse(doc, score, parent)) break;
-        this.docs[i] = this.docs[parent] as number;
-        this.scores[i] = this.scores[parent] as number;
-        i = parent;
-      }
-      this.docs[i] = doc;
-      this.scores[i] = score;
+    if (this.size === this.k) {
+      this.sink(doc, score);
       return;
     }
+    const docs = this.docs;
+    const scores = this.scores;
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const ps = scores[parent] as number;
+      // Up while the new pair is worse than its parent.
+      if (!(score < ps || (score === ps && doc > (docs[parent] as number)))) break;
+      docs[i] = docs[parent] as number;
+      scores[i] = ps;
+      i = parent;
+    }
+    docs[i] = doc;
+    scores[i] = score;
+  }
+
+  /** The pairs, best first, taken off the heap worst first (it is empty afterwards). */
+  sorted(): Scored[] {
+    const out = new Array<Scored>(this.size);
+    while (this.size > 0) {
+      const last = --this.size;
+      out[last] = { index: this.docs[0] as number, score: this.scores[0] as number };
+      if (last > 0) this.sink(this.docs[last] as number, this.scores[last] as number);
+    }
+    return out;
+  }
+
+  /** Puts (doc, score) at the root, in place of the worst pair, and lets it sink to its place. */
+  private sink(doc: number, score: number): void {
+    const docs = this.docs;
+    const scores = this.scores;
+    const size = this.size;
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
-      if (left >= this.size) break;
+      if (left >= size) break;
+      let child = left;
+      let cs = scores[left] as number;
+      let cd = docs[left] as number;
       const right = left + 1;
-      const child = right < this.size && this.worseAt(right, left) ? right : left;
-      if (!this.worseAt(child, -1, doc, score)) break;
-      this.docs[i] = this.docs[child] as number;
-      this.scores[i] = this.scores[child] as number;
+      if (right < size) {
+        const rs = scores[right] as number;
+        const rd = docs[right] as number;
+        if (rs < cs || (rs === cs && rd > cd)) {
+          child = right;
+          cs = rs;
+          cd = rd;
+        }
+      }
+      // Down while the worse child is worse than the sinking pair.
+      if (!(cs < score || (cs === score && cd > doc))) break;
+      docs[i] = cd;
+      scores[i] = cs;
       i = child;
     }
-    this.docs[i] = doc;
-    this.scores[i] = score;
-  }
-
-  sorted(): Scored[] {
-    const out: Scored[] = [];
-    for (let i = 0; i < this.size; i++) out.push({ index: this.docs[i] as number, score: this.scores[i] as number });
-    return out.sort((x, y) => y.score - x.score || x.index - y.index);
-  }
-
-  /** Is (doc, score) worse than the pair at slot i? */
-  private worse(doc: number, score: number, i: number): boolean {
-    const s = this.scores[i] as number;
-    return score < s || (score === s && doc > (this.docs[i] as number));
-  }
-
-  /** Is the pair at slot a worse than the pair at slot b (or than (doc, score) when b is -1)? */
-  private worseAt(a: number, b: number, doc = 0, score = 0): boolean {
-    const bs = b < 0 ? score : (this.scores[b] as number);
-    const bd = b < 0 ? doc : (this.docs[b] as number);
-    const as = this.scores[a] as number;
-    return as < bs || (as === bs && (this.docs[a] as number) > bd);
+    docs[i] = doc;
+    scores[i] = score;
   }
 }
