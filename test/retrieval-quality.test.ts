@@ -157,3 +157,32 @@ describe('a short page that is the exact answer', () => {
     expect((await retriever(0).search('rewind the line onto the reel', { limit: 1 }))[0]?.path).toBe('guide');
   });
 });
+
+describe('pages of one folder (a course\'s lessons, provider guides written from one template)', () => {
+  // Six lessons of a course say the same words as the question, and embed alike; the page that
+  // defines the terms says them once and ranks seventh on every ranking.
+  const lessons = [1, 2, 3, 4, 5, 6].map((n) => chunk(`course/lesson-${n}`, 'setup', `Lesson ${n}: paste the reel key and the spool id into the kite settings, reel key and spool id both.`));
+  const glossary = chunk('glossary', 'reel-key', 'Terms used across the docs: a reel key names the reel that holds the line, and a spool id one of its spools, as the weather, wind and tide tables name theirs.');
+  const chunks = [...lessons, glossary];
+  const docIds = chunks.map((c) => c.docId);
+  const vectors = [...lessons.map((_, i) => v(1, 0.05 * i, 0, 0)), v(1, 0.8, 0.6, 0)];
+  const retriever = (maxPerFolder: number) => handBuilt(chunks, docIds, vectors, v(1, 0, 0, 0), { maxPerFolder, docCentroidWeight: 0 });
+  const question = 'what are the reel key and the spool id';
+
+  it('fill at most three of any five results, so that the page from elsewhere shows', async () => {
+    const paths = async (limit: number, maxPerFolder = DEFAULT_RETRIEVER_PARAMS.maxPerFolder) => (await retriever(maxPerFolder).search(question, { limit })).map((r) => r.path);
+    expect(await paths(5)).toEqual(['course/lesson-1', 'course/lesson-2', 'course/lesson-3', 'glossary', 'course/lesson-4']);
+    // Without the rule the lessons fill the list.
+    expect(await paths(5, 0)).not.toContain('glossary');
+    // Nothing is lost: with room for every page, the held-back lessons follow in their order.
+    expect(await paths(10)).toEqual(['course/lesson-1', 'course/lesson-2', 'course/lesson-3', 'glossary', 'course/lesson-4', 'course/lesson-5', 'course/lesson-6']);
+    // The first results are the same whatever the limit, so a longer list begins as a shorter one.
+    expect((await paths(10)).slice(0, 5)).toEqual(await paths(5));
+  });
+
+  it('leave pages at the top level, which have no folder, as they rank', async () => {
+    const flat = lessons.map((c, i) => ({ ...c, docId: `lesson-${i + 1}` }));
+    const results = await handBuilt([...flat, glossary], [...flat, glossary].map((c) => c.docId), vectors, v(1, 0, 0, 0), { docCentroidWeight: 0 }).search(question, { limit: 5 });
+    expect(results.map((r) => r.path)).toEqual(['lesson-1', 'lesson-2', 'lesson-3', 'lesson-4', 'lesson-5']);
+  });
+});

@@ -41,6 +41,13 @@ export interface RetrieverParams {
   packageWeight: number;
   /** At most this many sections of one doc among the results, unless nothing else is relevant. */
   maxPerDoc: number;
+  /**
+   * Sibling pages (docs in one folder, such as a course's lessons or a set of provider guides
+   * written from one template) fill at most this many of any `folderWindow` consecutive results,
+   * unless nothing else is relevant; 0: no limit. Docs at the top level have no folder.
+   */
+  maxPerFolder: number;
+  folderWindow: number;
   /** A section filter matching at most this many chunks is searched exactly instead of via HNSW. */
   exactBelow: number;
   /**
@@ -102,6 +109,8 @@ export const DEFAULT_RETRIEVER_PARAMS: RetrieverParams = {
   identifierWeight: 1,
   packageWeight: 0.9,
   maxPerDoc: 1,
+  maxPerFolder: 3,
+  folderWindow: 5,
   exactBelow: 3000,
   sectionLexicalShare: 0.3,
 };
@@ -564,7 +573,41 @@ export class Retriever {
     // One chunk per section: a second part of a section already shown only repeats its context.
     const sections = new Set<string>();
     const skipped = new Map<string, Candidate[]>();
+    // Sibling pages held back by the folder rule, in rank order: each goes in at the first place
+    // where it fits, ahead of anything ranked below it.
+    const deferred: Candidate[] = [];
+    const folders: number[] = [];
+    const folderOf = this.folderOfChunk();
+    const { maxPerFolder, folderWindow } = this.params;
+    const fits = (c: Candidate) => {
+      const folder = folderOf[c.index] as number;
+      if (folder < 0 || !(maxPerFolder > 0)) return true;
+      let count = 0;
+      for (let i = Math.max(0, folders.length - folderWindow + 1); i < folders.length; i++) if (folders[i] === folder) count++;
+      return count < maxPerFolder;
+    };
+    const take = (c: Candidate, doc: string) => {
+      perDoc.set(doc, (perDoc.get(doc) ?? 0) + 1);
+      out.push(c);
+      folders.push(folderOf[c.index] as number);
+    };
+    const takeDeferred = (force: boolean) => {
+      for (let i = 0; i < deferred.length && out.length < limit; ) {
+        const c = deferred[i] as Candidate;
+        const doc = this.parts.chunks[c.index]?.docId ?? '';
+        if ((perDoc.get(doc) ?? 0) >= maxPerDoc) {
+          deferred.splice(i, 1);
+          overflow.push(c);
+        } else if (force || fits(c)) {
+          deferred.splice(i, 1);
+          take(c, doc);
+          i = 0; // the window moved: an earlier one may fit now
+        } else i++;
+      }
+    };
     for (const c of ranked) {
+      if (deferred.length > 0) takeDeferred(false);
+      if (out.length >= limit) break;
       const chunk = this.parts.chunks[c.index];
       const doc = chunk?.docId ?? '';
       const section = `${doc}#${chunk?.anchor ?? ''}`;
@@ -575,12 +618,12 @@ export class Retriever {
         overflow.push(c);
         const list = skipped.get(doc) ?? [];
         if (list.length < MORE_PER_RESULT) skipped.set(doc, [...list, c]);
-      } else {
-        perDoc.set(doc, count + 1);
-        out.push(c);
-      }
-      if (out.length >= limit) break;
+      } else if (!fits(c)) deferred.push(c);
+      else take(c, doc);
     }
+    // Too few other pages: the held-back siblings after all, in their order.
+    takeDeferred(false);
+    takeDeferred(true);
     const shown = out.length >= limit ? out : [...out, ...overflow].slice(0, limit);
     const shownSet = new Set(shown);
     const firstOfDoc = new Set<string>();
@@ -592,6 +635,34 @@ export class Retriever {
       return more.length ? { ...result, more: more.map((m) => ({ heading: m.heading, url: m.url, anchor: m.anchor })) } : result;
     });
   }
+
+  /**
+   * Per chunk, its doc's folder (the doc id up to its last `/`) as a number, -1 for a doc at the
+   * top level: made on first use, a folder per doc.
+   */
+  private folderOfChunk(): Int32Array {
+    if (this.folders) return this.folders;
+    const ids = new Map<string, number>();
+    const ofDoc = new Map<string, number>();
+    const folderOfDoc = (doc: string) => {
+      let folder = ofDoc.get(doc);
+      if (folder === undefined) {
+        const slash = doc.lastIndexOf('/');
+        const name = slash > 0 ? doc.slice(0, slash) : '';
+        folder = -1;
+        if (name) {
+          folder = ids.get(name) ?? ids.size;
+          ids.set(name, folder);
+        }
+        ofDoc.set(doc, folder);
+      }
+      return folder;
+    };
+    this.folders = Int32Array.from(this.parts.chunks, (c) => folderOfDoc(c.docId));
+    return this.folders;
+  }
+
+  private folders?: Int32Array;
 
   private toResult(c: Candidate): SearchResult {
     const chunk = this.parts.chunks[c.index] as Chunk;
