@@ -180,6 +180,18 @@ describe('pages of one folder (a course\'s lessons, provider guides written from
     expect((await paths(10)).slice(0, 5)).toEqual(await paths(5));
   });
 
+  it('still name their other matching sections when they are held back', async () => {
+    // Lesson 4 has a second section that matches: while the lesson waits for its place, that
+    // section must be named with it, as for any page shown once.
+    const extra = chunk('course/lesson-4', 'recap', 'Recap: the reel key and the spool id go into the kite settings.');
+    const all = [...lessons.slice(0, 4), extra, ...lessons.slice(4), glossary];
+    const vectorsOf = [...vectors.slice(0, 4), v(1, 0.17, 0, 0), ...vectors.slice(4)];
+    const results = await handBuilt(all, [...new Set(all.map((c) => c.docId))], vectorsOf, v(1, 0, 0, 0), { docCentroidWeight: 0 }).search(question, { limit: 5 });
+    const held = results.find((r) => r.path === 'course/lesson-4');
+    expect(results.map((r) => r.path).indexOf('course/lesson-4')).toBe(4);
+    expect([held?.anchor, ...(held?.more ?? []).map((m) => m.anchor)].sort()).toEqual(['recap', 'setup']);
+  });
+
   it('leave pages at the top level, which have no folder, as they rank', async () => {
     const flat = lessons.map((c, i) => ({ ...c, docId: `lesson-${i + 1}` }));
     const results = await handBuilt([...flat, glossary], [...flat, glossary].map((c) => c.docId), vectors, v(1, 0, 0, 0), { docCentroidWeight: 0 }).search(question, { limit: 5 });

@@ -586,27 +586,37 @@ export class Retriever {
       for (let i = Math.max(0, folders.length - folderWindow + 1); i < folders.length; i++) if (folders[i] === folder) count++;
       return count < maxPerFolder;
     };
+    // Whether a result was taken since the held-back ones were last tried: until then none fits.
+    let moved = false;
     const take = (c: Candidate, doc: string) => {
       perDoc.set(doc, (perDoc.get(doc) ?? 0) + 1);
       out.push(c);
       folders.push(folderOf[c.index] as number);
+      moved = true;
+    };
+    const skip = (c: Candidate, doc: string) => {
+      overflow.push(c);
+      const list = skipped.get(doc) ?? [];
+      if (list.length < MORE_PER_RESULT) skipped.set(doc, [...list, c]);
     };
     const takeDeferred = (force: boolean) => {
       for (let i = 0; i < deferred.length && out.length < limit; ) {
         const c = deferred[i] as Candidate;
         const doc = this.parts.chunks[c.index]?.docId ?? '';
         if ((perDoc.get(doc) ?? 0) >= maxPerDoc) {
+          // Another section of its page went in first: it is one of the page's other matches.
           deferred.splice(i, 1);
-          overflow.push(c);
+          skip(c, doc);
         } else if (force || fits(c)) {
           deferred.splice(i, 1);
           take(c, doc);
           i = 0; // the window moved: an earlier one may fit now
         } else i++;
       }
+      moved = false;
     };
     for (const c of ranked) {
-      if (deferred.length > 0) takeDeferred(false);
+      if (moved && deferred.length > 0) takeDeferred(false);
       if (out.length >= limit) break;
       const chunk = this.parts.chunks[c.index];
       const doc = chunk?.docId ?? '';
@@ -614,16 +624,18 @@ export class Retriever {
       if (sections.has(section)) continue;
       sections.add(section);
       const count = perDoc.get(doc) ?? 0;
-      if (count >= maxPerDoc) {
-        overflow.push(c);
-        const list = skipped.get(doc) ?? [];
-        if (list.length < MORE_PER_RESULT) skipped.set(doc, [...list, c]);
-      } else if (!fits(c)) deferred.push(c);
+      if (count >= maxPerDoc) skip(c, doc);
+      else if (!fits(c)) deferred.push(c);
       else take(c, doc);
     }
     // Too few other pages: the held-back siblings after all, in their order.
     takeDeferred(false);
     takeDeferred(true);
+    // Held-back sections of pages that went in after all are those pages' other matches.
+    for (const c of deferred) {
+      const doc = this.parts.chunks[c.index]?.docId ?? '';
+      if ((perDoc.get(doc) ?? 0) >= maxPerDoc) skip(c, doc);
+    }
     const shown = out.length >= limit ? out : [...out, ...overflow].slice(0, limit);
     const shownSet = new Set(shown);
     const firstOfDoc = new Set<string>();
