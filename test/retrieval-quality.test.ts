@@ -192,6 +192,43 @@ describe('pages of one folder (a course\'s lessons, provider guides written from
     expect([held?.anchor, ...(held?.more ?? []).map((m) => m.anchor)].sort()).toEqual(['recap', 'setup']);
   });
 
+  // Chunks in the order both rankings give them: the same words (BM25 ties go to the lower
+  // chunk) and vectors a little further from the question each; no doc-level rankings, so a
+  // page's first section lends its later ones nothing.
+  const inOrder = (list: Array<[string, string]>) => {
+    const made = list.map(([doc, anchor]) => chunk(doc, anchor, 'the reel key and the spool id'));
+    return (params: Partial<RetrieverParams> = {}) =>
+      handBuilt(made, [...new Set(made.map((c) => c.docId))], made.map((_, i) => v(1, 0.01 * i, 0, 0)), v(1, 0, 0, 0), { docCentroidWeight: 0, docWeight: 0, ...params });
+  };
+  const pages = (...docs: string[]) => docs.map((d): [string, string] => [d, 'setup']);
+
+  it('count the last five results, so a sibling goes in again once two other pages have', async () => {
+    const ordered = inOrder(pages('guides/s1', 'guides/s2', 'guides/s3', 'guides/s4', 'guides/s5', 'x1', 'x2', 'x3'));
+    const paths = async (params: Partial<RetrieverParams>) => (await ordered(params).search('reel key', { limit: 8 })).map((r) => r.path);
+    expect(await paths({})).toEqual(['guides/s1', 'guides/s2', 'guides/s3', 'x1', 'x2', 'guides/s4', 'guides/s5', 'x3']);
+    expect(await paths({ folderWindow: 4 })).toEqual(['guides/s1', 'guides/s2', 'guides/s3', 'x1', 'guides/s4', 'guides/s5', 'x2', 'x3']);
+  });
+
+  it('count pages, not sections, when several sections of a page are asked for', async () => {
+    const ordered = inOrder([['guides/s1', 'a'], ['guides/s1', 'b'], ['guides/s1', 'c'], ...pages('guides/s2', 'guides/s3', 'guides/s4', 'x1')]);
+    const results = await ordered().search('reel key', { limit: 6, maxPerDoc: 3 });
+    // A page's own sections do not hold it back, and count once against its siblings: s4 would be
+    // the fourth page of the folder among five results.
+    expect(results.map((r) => `${r.path}#${r.anchor}`)).toEqual(['guides/s1#a', 'guides/s1#b', 'guides/s1#c', 'guides/s2#setup', 'guides/s3#setup', 'x1#setup']);
+  });
+
+  it('name only the other sections ranked above the last result, even when a section filter leaves one folder', async () => {
+    const ordered = inOrder([...pages('guides/s1', 'guides/s2', 'guides/s3', 'guides/s4', 'guides/s5'), ['guides/s1', 'extra'], ['guides/s2', 'extra']]);
+    // s4 and s5 wait, the extra sections below them are passed on the way, and then s4 and s5 fill
+    // the list: the extra sections rank below the last result, so they are not named.
+    const results = await ordered().search('reel key', { limit: 5, section: 'guides' });
+    expect(results.map((r) => r.path)).toEqual(['guides/s1', 'guides/s2', 'guides/s3', 'guides/s4', 'guides/s5']);
+    expect(results.flatMap((r) => r.more ?? [])).toEqual([]);
+    // With room for them, the extra sections rank above the last result and are named.
+    const all = await ordered().search('reel key', { limit: 10, section: 'guides', maxPerDoc: 1 });
+    expect(all.map((r) => r.path)).toEqual(['guides/s1', 'guides/s2', 'guides/s3', 'guides/s4', 'guides/s5', 'guides/s1', 'guides/s2']);
+  });
+
   it('leave pages at the top level, which have no folder, as they rank', async () => {
     const flat = lessons.map((c, i) => ({ ...c, docId: `lesson-${i + 1}` }));
     const results = await handBuilt([...flat, glossary], [...flat, glossary].map((c) => c.docId), vectors, v(1, 0, 0, 0), { docCentroidWeight: 0 }).search(question, { limit: 5 });

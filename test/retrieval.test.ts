@@ -182,4 +182,33 @@ describe('the fused order', () => {
     expect(state.ranked([...touched])).toEqual(expected);
     expect(new Set(expected.map((c) => c.score)).size).toBeLessThan(200);
   });
+
+  it('orders sums that differ only in their last bits, the same terms added in another order, as a comparator sort would', () => {
+    const chunks = Array.from({ length: 400 }, (_, i) => ({ docId: `d${i}` }) as Chunk);
+    const state = new FusionState(chunks, []);
+    const touched: number[] = [];
+    let nearlyEqual = 0;
+    for (let i = 0; i < 200; i++) {
+      const terms = [1 / (60 + (i % 13)), 0.5 / (61 + (i % 17)), 1.25 / (62 + (i % 19))];
+      const forward = (terms[0] as number) + (terms[1] as number) + (terms[2] as number);
+      const backward = (terms[2] as number) + (terms[1] as number) + (terms[0] as number);
+      if (forward !== backward) nearlyEqual++;
+      // The backward sum goes to the lower chunk half the time, so ties in the key run both ways.
+      state.score[2 * i] = i % 2 ? backward : forward;
+      state.score[2 * i + 1] = i % 2 ? forward : backward;
+      touched.push(2 * i + 1, 2 * i);
+    }
+    const expected = touched.map((index) => ({ index, score: state.score[index] as number })).sort((a, b) => b.score - a.score || a.index - b.index);
+    expect(state.ranked(touched)).toEqual(expected);
+    expect(nearlyEqual).toBeGreaterThan(10);
+  });
+
+  it('falls back to a comparator sort for scores its keys cannot hold: none above zero, negative, infinite', () => {
+    const chunks = Array.from({ length: 4 }, (_, i) => ({ docId: `d${i}` }) as Chunk);
+    for (const scores of [[0, 0, 0, 0], [0.5, -0.25, 0.5, 0], [Infinity, 1, 2, Infinity]]) {
+      const state = new FusionState(chunks, []);
+      scores.forEach((x, i) => (state.score[i] = x));
+      expect(state.ranked([3, 2, 1, 0]).map((c) => c.index)).toEqual([0, 1, 2, 3].sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b));
+    }
+  });
 });

@@ -41,28 +41,42 @@ export class FusionState {
   }
 
   /**
-   * The chunks by their `score`, best first; of equal scores the lower chunk first. The order is
-   * kept in one number per chunk, sorted by the engine's own numeric sort: the score relative to
-   * the best, to 2^-32 of it, above the chunk (a comparator took 50 µs of a search's 300 chunks;
-   * this takes 14). Scores closer than that are equal sums added up in another order.
+   * The chunks by their `score`, best first; of equal scores the lower chunk first: the order of
+   * a comparator sort, in a fraction of its time (a comparator took 50 µs of a search's 300
+   * chunks). One number per chunk, sorted by the engine's numeric sort, holds the score relative
+   * to the best, to 2^-32 of it, above the chunk; a pass of insertion sort then orders the scores
+   * that close to each other (the same sums added in another order) exactly.
    */
   ranked(touched: number[]): Array<{ index: number; score: number }> {
     const score = this.score;
+    const byScore = (a: { index: number; score: number }, b: { index: number; score: number }) => b.score - a.score || a.index - b.index;
     let best = 0;
-    for (const index of touched) if ((score[index] as number) > best) best = score[index] as number;
-    if (!(best > 0) || this.score.length > CHUNK_SPAN) {
-      return touched.map((index) => ({ index, score: score[index] as number })).sort((a, b) => b.score - a.score || a.index - b.index);
+    let least = Infinity;
+    for (const index of touched) {
+      const value = score[index] as number;
+      if (value > best) best = value;
+      if (value < least) least = value;
+    }
+    if (!(best > 0 && best < Infinity && least >= 0) || score.length > CHUNK_SPAN) {
+      return touched.map((index) => ({ index, score: score[index] as number })).sort(byScore);
     }
     if (this.keys.length < touched.length) this.keys = new Float64Array(touched.length * 2);
     const keys = this.keys.subarray(0, touched.length);
     const scale = SCORE_STEPS / best;
     // Negative, so that ascending order is best first; a chunk's place is the low bits, lowest last.
-    touched.forEach((index, i) => (keys[i] = -(Math.floor(Math.max(0, score[index] as number) * scale) * CHUNK_SPAN + (CHUNK_SPAN - 1 - index))));
+    touched.forEach((index, i) => (keys[i] = -(Math.floor((score[index] as number) * scale) * CHUNK_SPAN + (CHUNK_SPAN - 1 - index))));
     keys.sort();
     const out = new Array<{ index: number; score: number }>(touched.length);
     for (let i = 0; i < keys.length; i++) {
       const index = CHUNK_SPAN - 1 - (-(keys[i] as number) % CHUNK_SPAN);
-      out[i] = { index, score: score[index] as number };
+      const c = { index, score: score[index] as number };
+      // Insertion: moves only past neighbours within one step of the key, a place or two at most.
+      let j = i;
+      while (j > 0 && byScore(out[j - 1] as { index: number; score: number }, c) > 0) {
+        out[j] = out[j - 1] as { index: number; score: number };
+        j--;
+      }
+      out[j] = c;
     }
     return out;
   }

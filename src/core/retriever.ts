@@ -43,8 +43,8 @@ export interface RetrieverParams {
   maxPerDoc: number;
   /**
    * Sibling pages (docs in one folder, such as a course's lessons or a set of provider guides
-   * written from one template) fill at most this many of any `folderWindow` consecutive results,
-   * unless nothing else is relevant; 0: no limit. Docs at the top level have no folder.
+   * written from one template): at most this many of them among any `folderWindow` consecutive
+   * results, unless nothing else is relevant; 0: no limit. Docs at the top level have no folder.
    */
   maxPerFolder: number;
   folderWindow: number;
@@ -355,15 +355,15 @@ export class Retriever {
 
   private dense(vector: Float32Array, n: number, allow: Filter | undefined): Candidate[] {
     if (!vector.some((x) => x !== 0)) return [];
-    // A filter that leaves out only a few chunks (the changelog's pages): the graph's nearest n
-    // less those it leaves out, at least n/2. Asking the graph for n more, to keep n, made every
-    // search a fifth slower (the changelog's 56 chunks are among the nearest 120 of most
-    // questions) and changed no result on any question set: ranks past 60 add little to the
-    // fusion. A filter that leaves out more: the nearest n + excluded, filtered, are the nearest
-    // n it lets through.
+    // A filter that leaves out only a few chunks (the changelog's pages): the graph's nearest
+    // n + excluded, filtered, are the nearest n it lets through. Up to n/2 of them are not asked
+    // for: the list may come out shorter, by at most n/2, when that many left-out chunks are among
+    // the nearest. Asking for all of them (56 more than the 120 for the changelog) made every
+    // search a fifth slower and changed no figure on any question set: ranks past 60 add little
+    // to the fusion.
     const excluded = allow ? this.parts.chunks.length - allow.count : 0;
     if (allow && excluded <= 4 * n) {
-      const nearest = this.parts.vectorIndex.search(vector, excluded <= n / 2 ? n : n + excluded);
+      const nearest = this.parts.vectorIndex.search(vector, n + Math.max(0, excluded - Math.floor(n / 2)));
       return nearest.filter((h) => allow.test(h.index)).slice(0, n);
     }
     if (allow && allow.count <= this.params.exactBelow) {
@@ -572,32 +572,41 @@ export class Retriever {
     const perDoc = new Map<string, number>();
     // One chunk per section: a second part of a section already shown only repeats its context.
     const sections = new Set<string>();
+    // Each page's sections left out by maxPerDoc, and every candidate's place in the ranking.
     const skipped = new Map<string, Candidate[]>();
+    const placeOf = new Map<Candidate, number>();
     // Sibling pages held back by the folder rule, in rank order: each goes in at the first place
     // where it fits, ahead of anything ranked below it.
     const deferred: Candidate[] = [];
-    const folders: number[] = [];
+    const takenFolders: number[] = [];
+    const takenDocs: string[] = [];
     const folderOf = this.folderOfChunk();
     const { maxPerFolder, folderWindow } = this.params;
-    const fits = (c: Candidate) => {
+    // The pages of its folder among the last folderWindow - 1 results, itself left out: pages, not
+    // sections, when maxPerDoc allows several sections of a page.
+    const fits = (c: Candidate, doc: string) => {
       const folder = folderOf[c.index] as number;
       if (folder < 0 || !(maxPerFolder > 0)) return true;
-      let count = 0;
-      for (let i = Math.max(0, folders.length - folderWindow + 1); i < folders.length; i++) if (folders[i] === folder) count++;
-      return count < maxPerFolder;
+      const siblings = new Set<string>();
+      for (let i = Math.max(0, takenFolders.length - folderWindow + 1); i < takenFolders.length; i++) {
+        if (takenFolders[i] === folder && takenDocs[i] !== doc) siblings.add(takenDocs[i] as string);
+      }
+      return siblings.size < maxPerFolder;
     };
     // Whether a result was taken since the held-back ones were last tried: until then none fits.
     let moved = false;
     const take = (c: Candidate, doc: string) => {
       perDoc.set(doc, (perDoc.get(doc) ?? 0) + 1);
       out.push(c);
-      folders.push(folderOf[c.index] as number);
+      takenFolders.push(folderOf[c.index] as number);
+      takenDocs.push(doc);
       moved = true;
     };
     const skip = (c: Candidate, doc: string) => {
       overflow.push(c);
-      const list = skipped.get(doc) ?? [];
-      if (list.length < MORE_PER_RESULT) skipped.set(doc, [...list, c]);
+      const list = skipped.get(doc);
+      if (list) list.push(c);
+      else skipped.set(doc, [c]);
     };
     const takeDeferred = (force: boolean) => {
       for (let i = 0; i < deferred.length && out.length < limit; ) {
@@ -607,7 +616,7 @@ export class Retriever {
           // Another section of its page went in first: it is one of the page's other matches.
           deferred.splice(i, 1);
           skip(c, doc);
-        } else if (force || fits(c)) {
+        } else if (force || fits(c, doc)) {
           deferred.splice(i, 1);
           take(c, doc);
           i = 0; // the window moved: an earlier one may fit now
@@ -615,17 +624,19 @@ export class Retriever {
       }
       moved = false;
     };
-    for (const c of ranked) {
+    for (let at = 0; at < ranked.length; at++) {
       if (moved && deferred.length > 0) takeDeferred(false);
       if (out.length >= limit) break;
+      const c = ranked[at] as Candidate;
       const chunk = this.parts.chunks[c.index];
       const doc = chunk?.docId ?? '';
       const section = `${doc}#${chunk?.anchor ?? ''}`;
       if (sections.has(section)) continue;
       sections.add(section);
+      placeOf.set(c, at);
       const count = perDoc.get(doc) ?? 0;
       if (count >= maxPerDoc) skip(c, doc);
-      else if (!fits(c)) deferred.push(c);
+      else if (!fits(c, doc)) deferred.push(c);
       else take(c, doc);
     }
     // Too few other pages: the held-back siblings after all, in their order.
@@ -638,15 +649,24 @@ export class Retriever {
     }
     const shown = out.length >= limit ? out : [...out, ...overflow].slice(0, limit);
     const shownSet = new Set(shown);
+    // A page's other matches are its sections ranked above the lowest-ranked result shown: they
+    // would have been results but for maxPerDoc. Best first, at most MORE_PER_RESULT.
+    let last = 0;
+    for (const c of shown) last = Math.max(last, placeOf.get(c) ?? 0);
     const firstOfDoc = new Set<string>();
     return shown.map((c) => {
       const result = this.toResult(c);
       if (firstOfDoc.has(result.path)) return result;
       firstOfDoc.add(result.path);
-      const more = (skipped.get(result.path) ?? []).filter((m) => !shownSet.has(m)).map((m) => this.parts.chunks[m.index] as Chunk);
+      const more = (skipped.get(result.path) ?? [])
+        .filter((m) => !shownSet.has(m) && (placeOf.get(m) ?? Infinity) < last)
+        .sort((x, y) => (placeOf.get(x) ?? 0) - (placeOf.get(y) ?? 0))
+        .slice(0, MORE_PER_RESULT)
+        .map((m) => this.parts.chunks[m.index] as Chunk);
       return more.length ? { ...result, more: more.map((m) => ({ heading: m.heading, url: m.url, anchor: m.anchor })) } : result;
     });
   }
+
 
   /**
    * Per chunk, its doc's folder (the doc id up to its last `/`) as a number, -1 for a doc at the
