@@ -92,3 +92,32 @@ export class FusionState {
 /** Chunk positions the sort keys of `ranked` hold (2^20), and the steps of a score below the best (2^32): 52 bits in all. */
 const CHUNK_SPAN = 2 ** 20;
 const SCORE_STEPS = 2 ** 32;
+
+/**
+ * A set of whole numbers below `size`, emptied in constant time: a member holds the set's current
+ * generation (a search marks the docs or chunks it has met without clearing an array each time).
+ */
+export class Marks {
+  private readonly at: Uint32Array;
+  private generation = 0;
+
+  constructor(size: number) {
+    this.at = new Uint32Array(size);
+  }
+
+  /** Empties the set (once in 2^32 times by zeroing its array). */
+  clear(): void {
+    if (++this.generation === 0xffffffff) {
+      this.at.fill(0);
+      this.generation = 1;
+    }
+  }
+
+  add(i: number): void {
+    this.at[i] = this.generation;
+  }
+
+  has(i: number): boolean {
+    return this.at[i] === this.generation;
+  }
+}

@@ -5,7 +5,7 @@ import type { LexicalIndexes } from '../store/lexical-indexes.js';
 import type { LoadedIndex } from '../store/load.js';
 import { identifiers, tokenize } from '../text/tokenize.js';
 import { underPrefix } from '../ids.js';
-import { FusionState } from './fusion-state.js';
+import { FusionState, Marks } from './fusion-state.js';
 import { docCentroids, rankByCentroid } from '../store/doc-centroids.js';
 import type { VectorIndex } from '../store/vector-index.js';
 import type { PackedStrings } from '../store/string-table.js';
@@ -196,34 +196,30 @@ export class Retriever {
     if (!this.hasPackages) return ranked;
     const f = this.fusion as FusionState;
     const companion = (this.companionRows ??= this.companionsByRow(f));
-    // Marks by the fusion's doc rows, a generation per search: which docs the ranking holds at
-    // all, and which of them the walk down it has met.
-    const held = (this.heldRows ??= new Uint32Array(f.rowOfDoc.size));
-    const met = (this.metRows ??= new Uint32Array(f.rowOfDoc.size));
-    if (this.walk === 0xffffffff) {
-      held.fill(0);
-      met.fill(0);
-      this.walk = 0;
-    }
-    const walk = ++this.walk;
-    for (const c of ranked) held[f.rowOfChunk[c.index] as number] = walk;
+    // By the fusion's doc rows: which docs the ranking holds at all, and which of them the walk
+    // down it has met.
+    const held = (this.heldDocs ??= new Marks(f.rowOfDoc.size));
+    const met = (this.metDocs ??= new Marks(f.rowOfDoc.size));
+    held.clear();
+    met.clear();
+    for (const c of ranked) held.add(f.rowOfChunk[c.index] as number);
     let out: Candidate[] | undefined;
     for (let i = 0; i < ranked.length; i++) {
       const list = out ?? ranked;
       const c = list[i] as Candidate;
       const row = f.rowOfChunk[c.index] as number;
-      met[row] = walk;
+      met.add(row);
       if (!this.fromPackage[c.index]) continue;
       const docs = companion[row] as number;
       // The docs page ranks below its SDK page: it moves up to just before it.
-      if (docs < 0 || met[docs] === walk || held[docs] !== walk) continue;
+      if (docs < 0 || met.has(docs) || !held.has(docs)) continue;
       out ??= [...ranked];
       let at = i + 1;
       while (at < out.length && f.rowOfChunk[(out[at] as Candidate).index] !== docs) at++;
       const [moved] = out.splice(at, 1);
       if (!moved) continue;
       out.splice(i, 0, { index: moved.index, score: Math.max(moved.score, c.score) });
-      met[docs] = walk;
+      met.add(docs);
       i++; // the SDK page, now one further down, has been met
     }
     return out ?? ranked;
@@ -249,9 +245,8 @@ export class Retriever {
 
   private companionRows?: Int32Array;
   /** See docsBeforeTheirSdkPages. */
-  private heldRows?: Uint32Array;
-  private metRows?: Uint32Array;
-  private walk = 0;
+  private heldDocs?: Marks;
+  private metDocs?: Marks;
 
   /** The retriever of an index, querying with `embedder` (the one the index was built with). */
   static fromIndex(index: SearchableIndex, embedder: Embedder, params: RetrieverParams = DEFAULT_RETRIEVER_PARAMS): Retriever {
@@ -322,19 +317,15 @@ export class Retriever {
     const weight = this.params.docCentroidWeight;
     const dimension = this.parts.vectors[0]?.length ?? 0;
     if (!(weight > 0) || dimension === 0 || !query.some((x) => x !== 0)) return undefined;
-    // The candidates' doc rows, each once, in the order first met (a typed mark per doc, not a Set).
-    const marks = (this.rowMarks ??= new Uint32Array(this.parts.docIds.length));
-    const mark = ++this.rowMark;
-    if (mark === 0xffffffff) {
-      marks.fill(0);
-      this.rowMark = 1;
-    }
+    // The candidates' doc rows, each once, in the order first met.
+    const taken = (this.candidateDocs ??= new Marks(this.parts.docIds.length));
+    taken.clear();
     const rows: number[] = [];
     for (const ranking of rankings) {
       for (const c of ranking) {
         const row = this.chunkDocRow[c.index] as number;
-        if (row >= 0 && marks[row] !== this.rowMark) {
-          marks[row] = this.rowMark;
+        if (row >= 0 && !taken.has(row)) {
+          taken.add(row);
           rows.push(row);
         }
       }
@@ -342,9 +333,8 @@ export class Retriever {
     return [rankByCentroid(this.centroids, dimension, query, rows), weight];
   }
 
-  /** Per doc row, the last centroid ranking that took the doc (see centroidRanking). */
-  private rowMarks?: Uint32Array;
-  private rowMark = 0;
+  /** The docs centroidRanking has taken in this search. */
+  private candidateDocs?: Marks;
 
   /** Chunks holding the query's code identifiers as whole tokens, most prominent first. */
   private identifierRanking(query: string, n: number, allow: Filter | undefined): Candidate[] {
@@ -407,8 +397,8 @@ export class Retriever {
   private fuse(lexical: Candidate[], dense: Candidate[], docRankings: Array<[number[], number]>, exactIds: Candidate[]): Candidate[] {
     const { rrfK, lexicalWeight, denseWeight, docWeight, identifierWeight, packageWeight } = this.params;
     const f = (this.fusion ??= new FusionState(this.parts.chunks, this.parts.docIds));
-    // One generation for the search, one for each chunk ranking the doc-level fusion counts, two for bestSectionsFirst.
-    f.reserve(1 + 3 + 2);
+    // One generation for the search, one for each chunk ranking the doc-level fusion counts.
+    f.reserve(1 + 3);
     const touched: number[] = [];
     const mark = f.next();
     const add = (ranking: Candidate[], weight: number) =>
@@ -494,18 +484,19 @@ export class Retriever {
   private bestSectionsFirst(ranked: Candidate[], limit: number, vector: Float32Array, lexical: Candidate[], dense: Candidate[]): Candidate[] {
     const share = this.params.sectionLexicalShare;
     if (!(share >= 0 && share <= 1)) return ranked;
-    // The places of the first `limit` docs, by the fusion's doc rows: a generation marks the docs
-    // taken, and each one's group (typed arrays, not Maps, in every search).
+    // The places of the first `limit` docs, by the fusion's doc rows: the docs taken, and each
+    // one's group (typed arrays, not Maps, in every search).
     const f = this.fusion as FusionState;
     const rowOf = f.rowOfChunk;
-    const taken = f.next();
+    const taken = (this.groupedDocs ??= new Marks(f.rowOfDoc.size));
+    taken.clear();
     const groupOf = (this.groupOf ??= new Int32Array(f.rowOfDoc.size));
     const slotsOf: number[][] = [];
     for (let at = 0; at < ranked.length; at++) {
       const row = rowOf[(ranked[at] as Candidate).index] as number;
-      if (f.seen[row] === taken) (slotsOf[groupOf[row] as number] as number[]).push(at);
+      if (taken.has(row)) (slotsOf[groupOf[row] as number] as number[]).push(at);
       else if (slotsOf.length < limit) {
-        f.seen[row] = taken;
+        taken.add(row);
         groupOf[row] = slotsOf.length;
         slotsOf.push([at]);
       }
@@ -515,22 +506,22 @@ export class Retriever {
     // A section's BM25F score and cosine come from the first rankings: one outside the BM25F
     // candidates is not scored again (it scores below all of them), one outside the cosine
     // candidates is. Sections found by neither (only by identifiers) stay where they are.
-    const scored = f.next();
-    const { sectionMark: mark, sectionLexical: lex, sectionCosine: cosine } = (this.sectionScores ??= {
-      sectionMark: new Uint32Array(rowOf.length),
-      sectionLexical: new Float64Array(rowOf.length),
-      sectionCosine: new Float64Array(rowOf.length),
+    const { sections: scored, lexical: lex, cosine } = (this.sectionScores ??= {
+      sections: new Marks(rowOf.length),
+      lexical: new Float64Array(rowOf.length),
+      cosine: new Float64Array(rowOf.length),
     });
+    scored.clear();
     for (const slots of groups) {
       for (const at of slots) {
         const index = (ranked[at] as Candidate).index;
-        mark[index] = scored;
+        scored.add(index);
         lex[index] = Number.NaN;
         cosine[index] = Number.NaN;
       }
     }
-    for (const c of lexical) if (mark[c.index] === scored) lex[c.index] = c.score;
-    for (const c of dense) if (mark[c.index] === scored) cosine[c.index] = c.score;
+    for (const c of lexical) if (scored.has(c.index)) lex[c.index] = c.score;
+    for (const c of dense) if (scored.has(c.index)) cosine[c.index] = c.score;
     const maxLexical = lexical[0]?.score ?? 0;
     const maxCosine = dense[0]?.score ?? 0;
     const own = new Map<number, number>();
@@ -554,11 +545,11 @@ export class Retriever {
     return out;
   }
 
-  /** Per doc row, its group among the docs bestSectionsFirst reorders (valid where `seen` holds its generation). */
+  /** The docs bestSectionsFirst reorders in this search, and each one's group (valid for those). */
+  private groupedDocs?: Marks;
   private groupOf?: Int32Array;
-  /** Per chunk, what bestSectionsFirst knows of its match to the question, valid where `sectionMark` holds its generation. */
-  private sectionScores?: { sectionMark: Uint32Array; sectionLexical: Float64Array; sectionCosine: Float64Array };
-
+  /** Per chunk, what bestSectionsFirst knows of its match to the question (valid for the sections it holds). */
+  private sectionScores?: { sections: Marks; lexical: Float64Array; cosine: Float64Array };
 
   /**
    * The results: at most `maxPerDoc` sections of a doc (unless too few docs match), one chunk per
@@ -666,7 +657,6 @@ export class Retriever {
       return more.length ? { ...result, more: more.map((m) => ({ heading: m.heading, url: m.url, anchor: m.anchor })) } : result;
     });
   }
-
 
   /**
    * Per chunk, its doc's folder (the doc id up to its last `/`) as a number, -1 for a doc at the
