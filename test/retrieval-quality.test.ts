@@ -43,6 +43,28 @@ describe('the page the user names', () => {
   });
 });
 
+describe('a word the question uses only in passing', () => {
+  // "…and is it audited?": every page of the Logbook area repeats "audited" (and names spool keys
+  // in passing); the Reels pages are about spool keys, one of them about rotating them.
+  const question = 'how do I rotate a spool key, and is it audited?';
+  const paths = async (params: Partial<RetrieverParams> = {}) =>
+    (await Retriever.fromIndex(engine.index, engine.embedder, { ...DEFAULT_RETRIEVER_PARAMS, ...params }).search(question, { limit: 5 })).map((r) => r.path);
+  const inLogbook = (paths: string[]) => paths.filter((p) => p === 'logbook' || p.startsWith('logbook/'));
+
+  it('ranks the page about the question\'s subject first, above the pages that repeat the passing word', async () => {
+    expect((await paths())[0]).toBe('reels/rotating-spool-keys');
+  });
+
+  it('does not let that word\'s product area, its overview page included, fill the rest of the results', async () => {
+    const shown = await paths();
+    expect(inLogbook(shown)).toHaveLength(3);
+    expect(shown).toContain('logbook');
+    expect(shown.slice(1).some((p) => p.startsWith('reels/'))).toBe(true);
+    // Without the folder rule the area takes every place after the first.
+    expect(inLogbook(await paths({ maxPerFolder: 0 }))).toHaveLength(4);
+  });
+});
+
 /** A chunk of a hand-made corpus: its heading is its anchor, its title its doc id. */
 const chunk = (docId: string, anchor: string, text: string): Chunk => ({ id: `${docId}#${anchor}`, docId, url: `https://example.com/${docId}#${anchor}`, title: docId, heading: [anchor], anchor, text, hash: anchor });
 

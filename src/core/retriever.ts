@@ -44,7 +44,9 @@ export interface RetrieverParams {
   /**
    * Sibling pages (docs in one folder, such as a course's lessons or a set of provider guides
    * written from one template): at most this many of them among any `folderWindow` consecutive
-   * results, unless nothing else is relevant; 0: no limit. Docs at the top level have no folder.
+   * results, unless nothing else is relevant; 0: no limit. A doc whose id is a folder (`logbook`
+   * beside `logbook/export`) is that folder's overview and counts with its pages; other docs at the
+   * top level have no folder.
    */
   maxPerFolder: number;
   folderWindow: number;
@@ -659,18 +661,21 @@ export class Retriever {
   }
 
   /**
-   * Per chunk, its doc's folder (the doc id up to its last `/`) as a number, -1 for a doc at the
-   * top level: made on first use, a folder per doc.
+   * Per chunk, its doc's folder as a number: the doc id up to its last `/`, or the doc id itself
+   * when other docs are under it (a folder's overview page); -1 for another doc at the top level.
+   * Made on first use, a folder per doc.
    */
   private folderOfChunk(): Int32Array {
     if (this.folders) return this.folders;
     const ids = new Map<string, number>();
     const ofDoc = new Map<string, number>();
+    const folderNames = new Set<string>();
+    for (const id of this.parts.docIds) for (let at = id.indexOf('/'); at > 0; at = id.indexOf('/', at + 1)) folderNames.add(id.slice(0, at));
     const folderOfDoc = (doc: string) => {
       let folder = ofDoc.get(doc);
       if (folder === undefined) {
         const slash = doc.lastIndexOf('/');
-        const name = slash > 0 ? doc.slice(0, slash) : '';
+        const name = folderNames.has(doc) ? doc : slash > 0 ? doc.slice(0, slash) : '';
         folder = -1;
         if (name) {
           folder = ids.get(name) ?? ids.size;
