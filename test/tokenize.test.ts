@@ -15,6 +15,11 @@ describe('tokenizing for search', () => {
     expect(tokenize('Only invited people can sign-up')).toEqual(['invit', 'peopl', 'signup', 'sign', 'up']);
   });
 
+  it('keeps a customer apart from custom, which Porter stems alike, and custom with customize', () => {
+    expect(tokenize("a customer's custom domain; customers customize it")).toEqual(['customer', 'custom', 'domain', 'customer', 'custom']);
+    expect(tokenize('Customer')).toEqual(tokenize('customers'));
+  });
+
   it('ignores link targets and bare URLs', () => {
     expect(tokenize('See [the guide](https://example.com/secret_path) at https://x.y/z')).toEqual(['see', 'guid']);
   });

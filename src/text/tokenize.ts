@@ -1,7 +1,7 @@
 import { stemmer } from 'stemmer';
 
 /** Bump whenever `tokenize` can give other tokens for the same text: indexes record it and refuse a mismatch. */
-export const TOKENIZER_VERSION = 2;
+export const TOKENIZER_VERSION = 3;
 
 /**
  * Tokens for lexical search and the local embedder. Code identifiers count both whole and by
@@ -83,11 +83,21 @@ const stemCache = new Map<string, string>();
 function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
-    s = /\d/.test(word) || word.length > 30 ? word : stemmer(normalizeSuffix(word));
+    s = /\d/.test(word) || word.length > 30 ? word : (STEMS_APART.get(word) ?? stemmer(normalizeSuffix(word)));
     if (stemCache.size < 200_000) stemCache.set(word, s);
   }
   return s;
 }
+
+/**
+ * Words Porter stems onto the stem of a word that docs use in another sense: a customer (a client)
+ * is not custom (made to order, `customize`), yet both stem to `custom`, so a question about a
+ * customer's setup matched every page titled "Custom …".
+ */
+const STEMS_APART = new Map([
+  ['customer', 'customer'],
+  ['customers', 'customer'],
+]);
 
 /** Porter leaves derivations apart (verification → verif, verify → verifi); bring the common ones together. */
 function normalizeSuffix(word: string): string {
