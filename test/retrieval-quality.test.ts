@@ -43,6 +43,16 @@ describe('the page the user names', () => {
   });
 });
 
+describe('a question in British spelling', () => {
+  it('finds the page written in American spelling as the American question does', async () => {
+    // "colour" is nowhere in the corpus: without its American spelling, the question is only
+    // about kites, and the kites overview ranks first.
+    const paths = async (q: string) => (await engine.retriever.search(q, { limit: 3 })).map((r) => r.path);
+    expect((await paths('which colour should my kite be'))[0]).toBe('kites/colors');
+    expect(await paths('which colour should my kite be')).toEqual(await paths('which color should my kite be'));
+  });
+});
+
 describe('a word the question uses only in passing', () => {
   // "…and is it audited?": every page of the Logbook area repeats "audited" (and names spool keys
   // in passing); the Reels pages are about spool keys, one of them about rotating them.

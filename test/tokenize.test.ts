@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stemmer } from 'stemmer';
 import { identifiers, tokenize } from '../src/text/tokenize.js';
 
 describe('tokenizing for search', () => {
@@ -18,6 +19,28 @@ describe('tokenizing for search', () => {
   it('keeps a customer apart from custom, which Porter stems alike, and custom with customize', () => {
     expect(tokenize("a customer's custom domain; customers customize it")).toEqual(['customer', 'custom', 'domain', 'customer', 'custom']);
     expect(tokenize('Customer')).toEqual(tokenize('customers'));
+  });
+
+  it('meets American spellings with British ones: organisation, authorised, behaviour, centre, catalogue, licence, analyse', () => {
+    const pairs = [
+      ['organisation', 'organization'],
+      ['organisations', 'organizations'],
+      ['authorised', 'authorized'],
+      ['customisable', 'customizable'],
+      ['initialising', 'initializing'],
+      ['behavioural', 'behavioral'],
+      ['favourite', 'favorite'],
+      ['centre', 'center'],
+      ['catalogue', 'catalog'],
+      ['licence', 'license'],
+      ['analysed', 'analyzed'],
+    ];
+    for (const [british, american] of pairs) expect(tokenize(british as string)).toEqual(tokenize(american as string));
+  });
+
+  it('leaves words that end so in American English too as Porter stems them', () => {
+    const words = ['enterprise', 'promise', 'promised', 'premises', 'otherwise', 'bitwise', 'precise', 'revised', 'advertising', 'surprise', 'franchise', 'hour', 'four', 'contour', 'tour', 'rogue'];
+    expect(words.flatMap((w) => tokenize(w))).toEqual(words.map((w) => stemmer(w)));
   });
 
   it('ignores link targets and bare URLs', () => {

@@ -1,14 +1,16 @@
 import { stemmer } from 'stemmer';
+import { americanSpelling } from './spelling.js';
 
 /** Bump whenever `tokenize` can give other tokens for the same text: indexes record it and refuse a mismatch. */
-export const TOKENIZER_VERSION = 3;
+export const TOKENIZER_VERSION = 4;
 
 /**
  * Tokens for lexical search and the local embedder. Code identifiers count both whole and by
  * their parts: `getAuthorizationUrl` → `getauthorizationurl`, `get`, `authorization`, `url`;
  * `dsync.user.created` → `dsync.user.created`, `dsync`, `user`, `created`; hyphenated names are
  * whole without their hyphens (`X-API-Key` → `xapikey`, `api`, `key`; `sign-up` meets `signup`).
- * Words are stemmed (Porter) so that `invited` meets `invite`; wholes are kept unstemmed to match exactly.
+ * Words are stemmed (Porter) so that `invited` meets `invite`, after British spellings become American
+ * ones (`organisation` meets `organization`); wholes are kept unstemmed to match exactly.
  */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
@@ -83,7 +85,7 @@ const stemCache = new Map<string, string>();
 function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
-    s = /\d/.test(word) || word.length > 30 ? word : (STEMS_APART.get(word) ?? stemmer(normalizeSuffix(word)));
+    s = /\d/.test(word) || word.length > 30 ? word : (STEMS_APART.get(word) ?? stemmer(normalizeSuffix(americanSpelling(word))));
     if (stemCache.size < 200_000) stemCache.set(word, s);
   }
   return s;
