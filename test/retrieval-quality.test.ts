@@ -261,6 +261,14 @@ describe('pages of one folder (a course\'s lessons, provider guides written from
     expect(all.map((r) => r.path)).toEqual(['guides/s1', 'guides/s2', 'guides/s3', 'guides/s4', 'guides/s5', 'guides/s1', 'guides/s2']);
   });
 
+  it('count a page whose subpages are all in deeper folders with its own siblings, not as an overview', async () => {
+    // sdk/node's pages are in sdk/node/actions, none directly in sdk/node: it is one of the SDK
+    // pages of sdk, so sdk/ruby, a fourth of them among five results, waits.
+    const ordered = inOrder(pages('sdk/python', 'sdk/go', 'sdk/node', 'sdk/ruby', 'sdk/node/actions/list', 'x1'));
+    const results = await ordered().search('reel key', { limit: 6 });
+    expect(results.map((r) => r.path)).toEqual(['sdk/python', 'sdk/go', 'sdk/node', 'sdk/node/actions/list', 'x1', 'sdk/ruby']);
+  });
+
   it('leave pages at the top level, which have no folder, as they rank', async () => {
     const flat = lessons.map((c, i) => ({ ...c, docId: `lesson-${i + 1}` }));
     const results = await handBuilt([...flat, glossary], [...flat, glossary].map((c) => c.docId), vectors, v(1, 0, 0, 0), { docCentroidWeight: 0 }).search(question, { limit: 5 });

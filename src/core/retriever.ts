@@ -662,15 +662,16 @@ export class Retriever {
 
   /**
    * Per chunk, its doc's folder as a number: the doc id up to its last `/`, or the doc id itself
-   * when other docs are under it (a folder's overview page); -1 for another doc at the top level.
+   * when other docs are directly under it (a folder's overview page); -1 for another doc at the
+   * top level.
    * Made on first use, a folder per doc.
    */
   private folderOfChunk(): Int32Array {
     if (this.folders) return this.folders;
     const ids = new Map<string, number>();
     const ofDoc = new Map<string, number>();
-    const folderNames = new Set<string>();
-    for (const id of this.parts.docIds) for (let at = id.indexOf('/'); at > 0; at = id.indexOf('/', at + 1)) folderNames.add(id.slice(0, at));
+    // Folders with pages directly in them (`sdk/node`, whose pages are all in subfolders, stays a page of `sdk`).
+    const folderNames = new Set(this.parts.docIds.map((id) => id.slice(0, Math.max(0, id.lastIndexOf('/')))));
     const folderOfDoc = (doc: string) => {
       let folder = ofDoc.get(doc);
       if (folder === undefined) {
