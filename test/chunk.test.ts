@@ -16,6 +16,18 @@ describe('chunking', () => {
     expect(parts.join('\n\n')).toBe(text);
   });
 
+  it('keeps a heading or a label line with the block it introduces, never at the end of a part', () => {
+    const prose = 'Some words about the endpoint. '.repeat(9);
+    const list = '- `limit` (number): how many.\n- `after` (string): the cursor.\n- `order` (string): asc or desc.';
+    const text = [prose, '**Parameters:**', list, '### Returns', 'The call returns:', '- `data` (array): the objects.'].join('\n\n');
+    const parts = splitText(text, options);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.join('\n\n')).toBe(text);
+    for (const part of parts.slice(0, -1)) expect(part.split('\n').at(-1), part).not.toMatch(/^#|:(\*\*)?$/);
+    expect(parts.find((p) => p.includes('`limit`'))?.startsWith('**Parameters:**')).toBe(true);
+    expect(parts.find((p) => p.includes('`data`'))).toContain('### Returns\n\nThe call returns:\n\n- `data`');
+  });
+
   it('splits an oversized table between rows and repeats its header', () => {
     const rows = Array.from({ length: 60 }, (_, i) => `| row ${i} | value ${i} |`);
     const table = ['| name | value |', '| --- | --- |', ...rows].join('\n');

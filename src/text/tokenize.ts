@@ -1,8 +1,7 @@
-import { stemmer } from 'stemmer';
-import { americanSpelling } from './spelling.js';
+import { stemWord as stem } from './stem.js';
 
 /** Bump whenever `tokenize` can give other tokens for the same text: indexes record it and refuse a mismatch. */
-export const TOKENIZER_VERSION = 4;
+export const TOKENIZER_VERSION = 5;
 
 /**
  * Tokens for lexical search and the local embedder. Code identifiers count both whole and by
@@ -80,34 +79,6 @@ function wholeToken(raw: string): string {
 
 const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}_]|[.\-/](?=[\p{L}\p{N}_]))*/gu;
 const PLAIN = /^[a-z]+$/;
-const stemCache = new Map<string, string>();
-
-function stem(word: string): string {
-  let s = stemCache.get(word);
-  if (s === undefined) {
-    s = /\d/.test(word) || word.length > 30 ? word : (STEMS_APART.get(word) ?? stemmer(normalizeSuffix(americanSpelling(word))));
-    if (stemCache.size < 200_000) stemCache.set(word, s);
-  }
-  return s;
-}
-
-/**
- * Words Porter stems onto the stem of a word that docs use in another sense: a customer (a client)
- * is not custom (made to order, `customize`), yet both stem to `custom`, so a question about a
- * customer's setup matched every page titled "Custom …".
- */
-const STEMS_APART = new Map([
-  ['customer', 'customer'],
-  ['customers', 'customer'],
-]);
-
-/** Porter leaves derivations apart (verification → verif, verify → verifi); bring the common ones together. */
-function normalizeSuffix(word: string): string {
-  if (word.endsWith('ification')) return `${word.slice(0, -9)}ify`;
-  if (word.endsWith('ications')) return `${word.slice(0, -8)}icate`;
-  return word;
-}
-
 function splitIdentifier(raw: string): string[] {
   const parts: string[] = [];
   for (const piece of raw.split(/[._\-/]+/)) {
