@@ -7,7 +7,7 @@ import { DEFAULT_BASE_URL, underPrefix, withAnchor } from '../src/ids.js';
 import { codeBlocks } from '../src/core/examples.js';
 import { breadcrumbs } from '../src/text/breadcrumbs.js';
 import { embeddingText } from '../src/text/embedding-text.js';
-import { DEFAULT_LOCAL_PARAMS } from '../src/embed/local.js';
+import { DEFAULT_LOCAL_PARAMS, type LocalParams } from '../src/embed/local.js';
 import { IndexWriter } from '../src/store/index-writer.js';
 import { resolveIndexFolder } from '../src/store/index-dir.js';
 import type { LexicalIndexes } from '../src/store/lexical-indexes.js';
@@ -72,6 +72,11 @@ export interface BuildOptions extends ListOptions {
   sdks?: boolean;
   /** Where pinned package tarballs and online sources' copies are cached (default: $WORKOS_DOCS_MCP_CACHE or .cache/sources in the package). */
   cacheDir?: string;
+  /**
+   * The local embedder's random seed (default DEFAULT_LOCAL_PARAMS.seed). For maintainers: one draw of
+   * the model moves question-set figures by a few questions (`retrieval-lab seeds`).
+   */
+  embedderSeed?: number;
   /** Test hook: called after vectors are computed and before anything is written. */
   beforeWrite?: () => void | Promise<void>;
   /** Test hook: called when the HNSW library has written its file, before the file is checked. */
@@ -226,7 +231,7 @@ async function buildInto(writer: IndexWriter, options: BuildOptions, context: Bu
   const parsed = await parseStage(options, context, previous, plan);
   const contentHash = hashCorpus(parsed.corpus.files, parsed.changelog.length);
   const docsOnly = docsSourcesOnly(parsed.corpus.sources, parsed.corpus.changelogPrefix);
-  const embedded = await embedChunks({ ...options, chunks: parsed.chunks, texts: parsed.texts, contentHash, ...(docsOnly ? { fitOn: (c: Chunk) => docsOnly(c.docId) } : {}) }, previous, plan);
+  const embedded = await embedChunks({ ...options, localParams: localParams(options), chunks: parsed.chunks, texts: parsed.texts, contentHash, ...(docsOnly ? { fitOn: (c: Chunk) => docsOnly(c.docId) } : {}) }, previous, plan);
   const { files, navigation } = parsed.corpus;
   const search = await buildSearchStructures(writer, { ...options, chunks: parsed.chunks, docs: files.map((f) => f.doc), navigation, vectors: embedded.vectors, ...(docsOnly ? { inStats: docsOnly } : {}) });
   await options.beforeWrite?.();
@@ -234,12 +239,17 @@ async function buildInto(writer: IndexWriter, options: BuildOptions, context: Bu
   return { summary, commits: parsed.corpus.commits };
 }
 
+/** The local embedder's params for this build: the defaults, with the seed the options give. */
+function localParams(options: BuildOptions): LocalParams {
+  return options.embedderSeed === undefined ? DEFAULT_LOCAL_PARAMS : { ...DEFAULT_LOCAL_PARAMS, seed: options.embedderSeed };
+}
+
 /** The settings this build would record: compared with the previous build's by the plan. */
 function wantedSettings(options: BuildOptions, sources: SourceRecord[]): BuildSettings {
   const local = options.embedder === 'local';
   return {
     formatVersion: FORMAT_VERSION,
-    embedder: { kind: options.embedder, model: local ? 'lsa' : (options.model ?? 'Xenova/all-MiniLM-L6-v2'), params: local ? { ...DEFAULT_LOCAL_PARAMS } : {} },
+    embedder: { kind: options.embedder, model: local ? 'lsa' : (options.model ?? 'Xenova/all-MiniLM-L6-v2'), params: local ? { ...localParams(options) } : {} },
     chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS },
     urls: sourceUrls(sources),
     tokenizerVersion: TOKENIZER_VERSION,

@@ -1,4 +1,4 @@
-import { DEFAULT_LOCAL_PARAMS, LocalEmbedder, type TrainingPair } from '../src/embed/local.js';
+import { DEFAULT_LOCAL_PARAMS, LocalEmbedder, type LocalParams, type TrainingPair } from '../src/embed/local.js';
 import { createTransformersEmbedder } from '../src/embed/transformers.js';
 import type { Embedder } from '../src/embed/types.js';
 import type { Vectors } from '../src/store/format/codecs.js';
@@ -16,6 +16,8 @@ export interface EmbedInput {
   /** Chunks with their navigation breadcrumbs, and the text each one embeds. */
   chunks: Chunk[];
   texts: string[];
+  /** What a local model is fitted with (default DEFAULT_LOCAL_PARAMS). */
+  localParams?: LocalParams;
   /** Recorded as what a freshly fitted local model was fitted on. */
   contentHash: string;
   /** Which chunks the local model is fitted on (default: all); the others are projected into its space. */
@@ -63,7 +65,7 @@ export async function embedChunks(input: EmbedInput, previous: PreviousBuild | u
       const on = fitted.length > 0 ? fitted : chunks.map((_, i) => i);
       local = LocalEmbedder.fit(
         on.map((i) => texts[i] as string),
-        DEFAULT_LOCAL_PARAMS,
+        input.localParams ?? DEFAULT_LOCAL_PARAMS,
         on.map((i) => trainingPair(chunks[i] as Chunk)),
       );
       refitted = true;

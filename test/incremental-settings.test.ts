@@ -55,6 +55,19 @@ describe('an incremental build decides from every setting the previous build rec
     expect(readManifest(index).embedder.params.minDf).toBe(2);
   });
 
+  it('fits the local model with the seed a build is given, records it, and refits with the default seed the next time', async () => {
+    const seeded = await buildIndex({ docsDir: FIXTURE_DOCS, changelogsDir: FIXTURE_CHANGELOGS, indexDir: index, embedder: 'local', modelsDir: path.join(work.dir, 'models'), embedderSeed: 7 });
+    expect(seeded.refitted).toBe(true);
+    expect(readManifest(index).embedder.params.seed).toBe(7);
+    const vectors = await readFile(indexFile(index, 'vectors.bin'));
+    const second = await build();
+    expect(second.refitted).toBe(true);
+    expect(logs).toContain('local embedder params changed (seed): refitting and re-embedding');
+    expect(readManifest(index).embedder.params.seed).toBe(42);
+    // Another draw of the model: other vectors for the same chunks.
+    expect((await readFile(indexFile(index, 'vectors.bin'))).equals(vectors)).toBe(false);
+  });
+
   it('reuses everything when only the recorded HNSW params differ, and records the current ones', async () => {
     await build();
     await recordInManifest((m) => (m.hnsw.m = 8));
