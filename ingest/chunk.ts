@@ -144,10 +144,13 @@ function withLeadIns(blocks: string[], options: ChunkOptions): string[] {
   const out: string[] = [];
   let leadIn: string | undefined;
   for (const block of blocks) {
-    const joined = leadIn === undefined ? block : `${leadIn}\n\n${block}`;
-    if (leadIn !== undefined && size(joined) > options.max) out.push(leadIn);
-    const current = leadIn !== undefined && size(joined) <= options.max ? joined : block;
-    leadIn = undefined;
+    let current = block;
+    if (leadIn !== undefined) {
+      const joined = `${leadIn}\n\n${block}`;
+      if (size(joined) <= options.max) current = joined;
+      else out.push(leadIn);
+      leadIn = undefined;
+    }
     if (isLeadIn(current)) leadIn = current;
     else out.push(current);
   }

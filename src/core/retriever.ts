@@ -44,9 +44,9 @@ export interface RetrieverParams {
   /**
    * Sibling pages (docs in one folder, such as a course's lessons or a set of provider guides
    * written from one template): at most this many of them among any `folderWindow` consecutive
-   * results, unless nothing else is relevant; 0: no limit. A doc whose id is a folder (`logbook`
-   * beside `logbook/export`) is that folder's overview and counts with its pages; other docs at the
-   * top level have no folder.
+   * results, unless nothing else is relevant; 0: no limit. A doc with pages directly under it
+   * (`logbook` beside `logbook/export`) is that folder's overview and counts with them; other docs
+   * at the top level have no folder.
    */
   maxPerFolder: number;
   folderWindow: number;
@@ -671,12 +671,12 @@ export class Retriever {
     const ids = new Map<string, number>();
     const ofDoc = new Map<string, number>();
     // Folders with pages directly in them (`sdk/node`, whose pages are all in subfolders, stays a page of `sdk`).
-    const folderNames = new Set(this.parts.docIds.map((id) => id.slice(0, Math.max(0, id.lastIndexOf('/')))));
+    const parentOf = (id: string) => id.slice(0, Math.max(0, id.lastIndexOf('/')));
+    const folderNames = new Set(this.parts.docIds.map(parentOf));
     const folderOfDoc = (doc: string) => {
       let folder = ofDoc.get(doc);
       if (folder === undefined) {
-        const slash = doc.lastIndexOf('/');
-        const name = folderNames.has(doc) ? doc : slash > 0 ? doc.slice(0, slash) : '';
+        const name = folderNames.has(doc) ? doc : parentOf(doc);
         folder = -1;
         if (name) {
           folder = ids.get(name) ?? ids.size;

@@ -42,6 +42,9 @@ const WHOLE = new Map([
 /** `licence` and its forms, `defence`, `offence`, `pretence`: `-ence` → `-ense`. */
 const ENCE = /^(licen|defen|offen|preten)c(e|es|ed|ing)$/;
 
+/** catalogue, catalogues, catalogued, cataloguing → catalog, catalogs, cataloged, cataloging. */
+const OGUE_SUFFIX = { e: '', es: 's', ed: 'ed', ing: 'ing' };
+
 /** A lower-case word in American spelling; the word itself when no rule applies. */
 export function americanSpelling(word: string): string {
   const whole = WHOLE.get(word);
@@ -61,7 +64,7 @@ export function americanSpelling(word: string): string {
   m = /^(\w{2,}[tb])r(e|es)$/.exec(word);
   if (m && word !== 'macabre' && word !== 'timbre') return `${m[1]}er${m[2] === 'es' ? 's' : ''}`;
   m = /^(\w{3,})ogu(e|es|ed|ing)$/.exec(word);
-  if (m) return `${m[1]}og${m[2] === 'e' ? '' : m[2] === 'es' ? 's' : m[2] === 'ed' ? 'ed' : 'ing'}`;
+  if (m) return `${m[1]}og${OGUE_SUFFIX[m[2] as keyof typeof OGUE_SUFFIX]}`;
   m = ENCE.exec(word);
   if (m) return `${m[1]}s${m[2]}`;
   return word;
