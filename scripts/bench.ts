@@ -222,7 +222,7 @@ try {
     }
     return hit / total;
   };
-  const recalls = [16, 32, 64, DEFAULT_HNSW_PARAMS.efSearch, 256].map((ef) => [ef, recallAt(ef)] as const);
+  const recalls = [...new Set([16, 32, 64, 128, 256, DEFAULT_HNSW_PARAMS.efSearch])].sort((a, b) => a - b).map((ef) => [ef, recallAt(ef)] as const);
   engine.index.vectorIndex.setEf(DEFAULT_HNSW_PARAMS.efSearch);
   rows.push([
     `HNSW recall@10 vs exact search (${probeVectors.length} queries; M=${DEFAULT_HNSW_PARAMS.m}, efConstruction=${DEFAULT_HNSW_PARAMS.efConstruction})`,

@@ -12,7 +12,11 @@ import type { hnswParamsSchema } from './format/manifest.js';
  */
 export type HnswParams = z.infer<typeof hnswParamsSchema>;
 
-export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 16, efConstruction: 100, efSearch: 128, seed: 100 };
+/**
+ * efSearch is a floor: hnswlib searches max(ef, k) deep, and a default search asks for about 100
+ * neighbours, so 64 costs nothing in recall there and keeps a 10-neighbour search at 0.998 of exact.
+ */
+export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 16, efConstruction: 100, efSearch: 64, seed: 100 };
 
 export interface Neighbor {
   index: number;
