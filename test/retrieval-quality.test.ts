@@ -85,9 +85,10 @@ const v = (...x: number[]) => Float32Array.from(x, (y) => y / Math.hypot(...x));
  * A retriever over hand-made chunks and vectors whose query embeds to `query`, ranking chunks by
  * BM25 over their text and by those vectors, without the doc-level lexical rankings.
  */
-function handBuilt(chunks: Chunk[], docIds: string[], vectors: Float32Array[], query: Float32Array, params: Partial<RetrieverParams>): Retriever {
+function handBuilt(chunks: Chunk[], docIds: string[], vectors: Float32Array[], query: Float32Array, params: Partial<RetrieverParams>, changelogPrefix?: string): Retriever {
   return new Retriever(
     {
+      ...(changelogPrefix ? { changelogPrefix } : {}),
       chunks,
       docIds,
       vectors,
@@ -98,6 +99,27 @@ function handBuilt(chunks: Chunk[], docIds: string[], vectors: Float32Array[], q
     { ...DEFAULT_RETRIEVER_PARAMS, docLexicalWeight: 0, docFulltextWeight: 0, ...params },
   );
 }
+
+describe('the nearest pages when the changelog is left out', () => {
+  // Six changelog entries nearer to the question than any page, and ten pages at falling cosine:
+  // a question about how things work leaves the entries out, and the pages must still rank, nearest
+  // first, whatever share of the graph's nearest neighbours the entries take.
+  const pages = Array.from({ length: 10 }, (_, i) => chunk(`page-${i}`, 'intro', `Page ${i}.`));
+  const entries = Array.from({ length: 6 }, (_, i) => chunk(`changelog/entry-${i}`, 'intro', `Entry ${i}.`));
+  const chunks = [...entries, ...pages];
+  const vectors = [...entries.map((_, i) => v(1, 0.01 * i, 0, 0)), ...pages.map((_, i) => v(1, 0.2 + 0.1 * i, 0, 0))];
+  const search = (candidates: number, limit: number) =>
+    handBuilt(chunks, chunks.map((c) => c.docId), vectors, v(1, 0, 0, 0), { candidates, lexicalWeight: 0, docWeight: 0, docCentroidWeight: 0 }, 'changelog').search('how does it work', { limit });
+
+  it('ranks the pages nearest first and no changelog entry, with more entries among the nearest than a quarter of the candidates', async () => {
+    // 4 candidates: the graph's 4 nearest are all entries, so it is asked for 6 + 4/4.
+    expect((await search(4, 1)).map((r) => r.path)).toEqual(['page-0']);
+    // 8 candidates: the 8 nearest hold 2 pages.
+    expect((await search(8, 2)).map((r) => r.path)).toEqual(['page-0', 'page-1']);
+    // 12 candidates (limit 3 asks for 4 per result): the 12 nearest hold 6 pages.
+    expect((await search(12, 3)).map((r) => r.path)).toEqual(['page-0', 'page-1', 'page-2']);
+  });
+});
 
 describe('the page about the question as a whole', () => {
   // A guide with one section on winding a reel among unrelated ones, and a reference page whose two
