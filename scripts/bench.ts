@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { defaultCorpus } from '../ingest/discover.js';
 import { openEngine } from '../src/core/engine.js';
 import { parseQuerySet } from '../src/core/eval.js';
-import { Retriever } from '../src/core/retriever.js';
+import { DEFAULT_RETRIEVER_PARAMS, Retriever } from '../src/core/retriever.js';
 import { DEFAULT_LOCAL_PARAMS, LocalEmbedder } from '../src/embed/local.js';
 import { buildLexicalIndexes } from '../src/store/lexical-indexes.js';
 import type { LoadedIndex } from '../src/store/load.js';
@@ -210,26 +210,30 @@ try {
   rows.push([`in-process retrieval, p50 / p95 (${inproc.length} queries)`, `${ms(pct(inproc, 50))} / ${ms(pct(inproc, 95))}`, 'p50 ≤ 0.5 ms']);
   const probe = [...queries, ...engine.index.chunks.filter((_, i) => i % 10 === 0).map((c) => c.heading.join(' ') || c.title)];
   const probeVectors = await Promise.all(probe.map((q) => engine.embedder.embedQuery(q)));
-  const recallAt = (ef: number) => {
+  const recallAt = (ef: number, k: number) => {
     engine.index.vectorIndex.setEf(ef);
     let hit = 0;
     let total = 0;
     for (const v of probeVectors) {
       if (!v.some((x) => x !== 0)) continue;
-      const exact = new Set(bruteForce(engine.index.vectors, v, 10).map((n) => n.index));
-      for (const n of engine.index.vectorIndex.search(v, 10)) if (exact.has(n.index)) hit++;
-      total += 10;
+      const exact = new Set(bruteForce(engine.index.vectors, v, k).map((n) => n.index));
+      for (const n of engine.index.vectorIndex.search(v, k)) if (exact.has(n.index)) hit++;
+      total += k;
     }
     return hit / total;
   };
-  const recalls = [...new Set([16, 32, 64, 128, 256, DEFAULT_HNSW_PARAMS.efSearch])].sort((a, b) => a - b).map((ef) => [ef, recallAt(ef)] as const);
-  engine.index.vectorIndex.setEf(DEFAULT_HNSW_PARAMS.efSearch);
+  const servedEf = engine.index.manifest?.hnsw.efSearch ?? DEFAULT_HNSW_PARAMS.efSearch;
+  const recalls = [...new Set([16, 32, 64, 128, 256, servedEf])].sort((a, b) => a - b).map((ef) => [ef, recallAt(ef, 10)] as const);
+  // What a search takes from the graph: its candidates, searched max(ef, k) deep.
+  const depth = DEFAULT_RETRIEVER_PARAMS.candidates;
+  const servedRecall = recallAt(servedEf, depth);
+  engine.index.vectorIndex.setEf(servedEf);
   rows.push([
-    `HNSW recall@10 vs exact search (${probeVectors.length} queries; M=${DEFAULT_HNSW_PARAMS.m}, efConstruction=${DEFAULT_HNSW_PARAMS.efConstruction})`,
-    recalls.map(([ef, r]) => `ef=${ef}: ${r.toFixed(3)}`).join(', '),
-    '≥ 0.99 at the chosen ef',
+    `HNSW recall vs exact search (${probeVectors.length} queries; M=${DEFAULT_HNSW_PARAMS.m}, efConstruction=${DEFAULT_HNSW_PARAMS.efConstruction})`,
+    `recall@10: ${recalls.map(([ef, r]) => `ef=${ef}: ${r.toFixed(3)}`).join(', ')}; recall@${depth} as a search asks (ef=${servedEf}): ${servedRecall.toFixed(3)}`,
+    '≥ 0.99 as a search asks',
   ]);
-  figures.inProcess = { p50: pct(inproc, 50), p95: pct(inproc, 95), recall: Object.fromEntries(recalls) };
+  figures.inProcess = { p50: pct(inproc, 50), p95: pct(inproc, 95), recall: Object.fromEntries(recalls), servedRecall: { k: depth, ef: servedEf, recall: servedRecall } };
 
   // --- Scale: synthetic corpora of N× the chunks, with perturbed text so they are not duplicates.
   for (const scale of scales) {

@@ -100,24 +100,31 @@ function handBuilt(chunks: Chunk[], docIds: string[], vectors: Float32Array[], q
   );
 }
 
-describe('the nearest pages when the changelog is left out', () => {
-  // Six changelog entries nearer to the question than any page, and ten pages at falling cosine:
-  // a question about how things work leaves the entries out, and the pages must still rank, nearest
-  // first, whatever share of the graph's nearest neighbours the entries take.
-  const pages = Array.from({ length: 10 }, (_, i) => chunk(`page-${i}`, 'intro', `Page ${i}.`));
-  const entries = Array.from({ length: 6 }, (_, i) => chunk(`changelog/entry-${i}`, 'intro', `Entry ${i}.`));
-  const chunks = [...entries, ...pages];
-  const vectors = [...entries.map((_, i) => v(1, 0.01 * i, 0, 0)), ...pages.map((_, i) => v(1, 0.2 + 0.1 * i, 0, 0))];
-  const search = (candidates: number, limit: number) =>
-    handBuilt(chunks, chunks.map((c) => c.docId), vectors, v(1, 0, 0, 0), { candidates, lexicalWeight: 0, docWeight: 0, docCentroidWeight: 0 }, 'changelog').search('how does it work', { limit });
+describe('the nearest pages when a filter leaves out the nearest chunks', () => {
+  // Ten pages at falling cosine to the question, and other chunks nearer than any of them.
+  const pages = Array.from({ length: 10 }, (_, i) => chunk(`guides/page-${i}`, 'intro', `Page ${i}.`));
+  const nearer = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => chunk(`${prefix}/entry-${i}`, 'intro', `Entry ${i}.`));
+  const rank = (c: Chunk) => Number(/\d+$/.exec(c.docId)?.[0]);
+  const vectorsOf = (chunks: Chunk[]) => chunks.map((c) => (c.docId.startsWith('guides/') ? v(1, 0.3 + 0.1 * rank(c), 0, 0) : v(1, 0.01 * rank(c), 0, 0)));
+  const retriever = (chunks: Chunk[], params: Partial<RetrieverParams>, changelogPrefix?: string) =>
+    handBuilt(chunks, chunks.map((c) => c.docId), vectorsOf(chunks), v(1, 0, 0, 0), { lexicalWeight: 0, docWeight: 0, docCentroidWeight: 0, ...params }, changelogPrefix);
 
-  it('ranks the pages nearest first and no changelog entry, with more entries among the nearest than a quarter of the candidates', async () => {
-    // 4 candidates: the graph's 4 nearest are all entries, so it is asked for 6 + 4/4.
-    expect((await search(4, 1)).map((r) => r.path)).toEqual(['page-0']);
-    // 8 candidates: the 8 nearest hold 2 pages.
-    expect((await search(8, 2)).map((r) => r.path)).toEqual(['page-0', 'page-1']);
-    // 12 candidates (limit 3 asks for 4 per result): the 12 nearest hold 6 pages.
-    expect((await search(12, 3)).map((r) => r.path)).toEqual(['page-0', 'page-1', 'page-2']);
+  it('ranks the pages nearest first and no changelog entry, however many of the nearest candidates the entries are', async () => {
+    const chunks = [...nearer('changelog', 10), ...pages];
+    const search = (candidates: number, limit: number) => retriever(chunks, { candidates }, 'changelog').search('how does it work', { limit });
+    // 4 candidates: the graph's nearest 11 (the 10 entries and 4/4 more) hold one page.
+    expect((await search(4, 1)).map((r) => r.path)).toEqual(['guides/page-0']);
+    // 8 candidates: the nearest 12 (10 + 8/4) hold two pages; the nearest 11 would hold one, the nearest 8 none.
+    expect((await search(8, 2)).map((r) => r.path)).toEqual(['guides/page-0', 'guides/page-1']);
+    // 12 candidates (limit 3 asks for 4 per result): the nearest 13 hold three pages.
+    expect((await search(12, 3)).map((r) => r.path)).toEqual(['guides/page-0', 'guides/page-1', 'guides/page-2']);
+  });
+
+  it('walks the graph past the chunks a section filter leaves out when they are more than four times the candidates', async () => {
+    // 1 candidate, limit 1: 4 asked for, 20 left out, and the filter too wide for an exact scan
+    // (exactBelow 0). The graph's 16 nearest hold no page.
+    const search = retriever([...nearer('reference', 20), ...pages], { candidates: 1, exactBelow: 0 }).search('how does it work', { limit: 1, section: 'guides' });
+    expect((await search).map((r) => r.path)).toEqual(['guides/page-0']);
   });
 });
 

@@ -13,8 +13,10 @@ import type { hnswParamsSchema } from './format/manifest.js';
 export type HnswParams = z.infer<typeof hnswParamsSchema>;
 
 /**
- * efSearch is a floor: hnswlib searches max(ef, k) deep, and a default search asks for about 100
- * neighbours, so 64 costs nothing in recall there and keeps a 10-neighbour search at 0.998 of exact.
+ * efSearch is a floor: hnswlib searches max(ef, k) deep, and a default search asks for 80
+ * neighbours (the retriever's candidates), so it goes 80 deep, where it went 128 deep before ef 64
+ * and 80 candidates: the top 80 agree with exact search 0.991 of the time against 0.997, which
+ * changed no figure on any question set. A 10-neighbour search at ef 64 agrees 0.994.
  */
 export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 16, efConstruction: 100, efSearch: 64, seed: 100 };
 
