@@ -535,7 +535,7 @@ function sdkExamples(corpus: Corpus): SdkExample[] {
  * frequencies and lengths over them, so adding an SDK or a changelog entry leaves the docs'
  * vectors and term weights as they were. An index of packages alone learns from all its pages.
  */
-function docsSourcesOnly(sources: SourceRecord[], changelogPrefix: string | undefined): ((docId: string) => boolean) | undefined {
+export function docsSourcesOnly(sources: SourceRecord[], changelogPrefix: string | undefined): ((docId: string) => boolean) | undefined {
   const packages = sources.filter((s) => s.kind === 'npm-package' && s.prefix).map((s) => s.prefix);
   const left = packages.length === sources.length ? [] : packages;
   const out = [...left, ...(changelogPrefix ? [changelogPrefix] : [])];

@@ -9,6 +9,11 @@ export function flag(name: string, fallback?: string): string | undefined {
   return at >= 0 ? (argv[at + 1] ?? fallback) : fallback;
 }
 
+/** Every value given to `--name`, in order (`--set a --set b` → [a, b]). */
+export function flags(name: string): string[] {
+  return argv.flatMap((word, i) => (argv[i - 1] === name ? [word] : []));
+}
+
 /** Is the switch `--name` present? */
 export function has(name: string): boolean {
   return argv.includes(name);

@@ -1,41 +1,58 @@
 // Retrieval lab, for people tuning search by hand (the product's own view is `eval --explain`):
 //   node dist/scripts/retrieval-lab.js why "QUERY" [--index DIR]    each ranking's top chunks for one query
-//   node dist/scripts/retrieval-lab.js tune --set FILE.jsonl [--index DIR]   metrics under other retrieval settings, without rebuilding
-//   node dist/scripts/retrieval-lab.js seeds --set FILE.jsonl [--set FILE2.jsonl] [--seeds 42,1,2,3,4] [--docs DIR --name NAME --base-url URL]
+//   node dist/scripts/retrieval-lab.js tune --set FILE.jsonl [--set …] [--index DIR …] [--variants JSON] [--limit N]
+//     figures under other settings, without refitting the model: each variant names RetrieverParams
+//     and chunk-index LexicalParams, e.g. '{"dense .8": {"denseWeight": 0.8}, "title 2": {"titleWeight": 2}}';
+//     with several --index (one per seed, from `seeds --keep`), each figure is their mean; with
+//     --limit N, what search_docs returns at limit N (hit@1 / hit@N / MRR over N) instead of eval's
+//     ten distinct docs
+//   node dist/scripts/retrieval-lab.js seeds --set FILE.jsonl [--set FILE2.jsonl] [--seeds 42,1,2,3,4] [--docs DIR --name NAME --base-url URL] [--keep DIR]
 //     builds the index once per seed of the local embedder and gives each set's figures per seed and
-//     their mean, least and most: a figure that moves less than their spread may owe it to one draw
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//     their mean, least and most: a figure that moves less than their spread may owe it to one draw;
+//     --keep DIR leaves each seed's index in DIR/seed-N, for tune
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildIndex } from '../ingest/build.js';
-import { DEFAULT_LEXICAL_PARAMS, LexicalIndex, type LexicalParams } from '../src/store/lexical.js';
+import { buildIndex, docsSourcesOnly } from '../ingest/build.js';
+import { DEFAULT_LEXICAL_PARAMS, type LexicalParams } from '../src/store/lexical.js';
+import { buildLexicalIndexes } from '../src/store/lexical-indexes.js';
 import { DEFAULT_RETRIEVER_PARAMS, Retriever, type RetrieverParams } from '../src/core/retriever.js';
-import { evaluate, parseQuerySet } from '../src/core/eval.js';
-import { flag } from './args.js';
-import { lexicalFields } from '../src/text/embedding-text.js';
-import { openEngine } from '../src/core/engine.js';
+import { evaluate, parseQuerySet, type EvalQuery } from '../src/core/eval.js';
+import { flag, flags } from './args.js';
+import { openEngine, type DocsEngine } from '../src/core/engine.js';
 import { tokenize } from '../src/text/tokenize.js';
 
 const [command, ...rest] = process.argv.slice(2);
 const openIndex = () => openEngine(flag('--index') ?? 'index-data', { modelsDir: 'models' });
-if (command === 'why') await why(rest.filter((word, i) => word !== '--index' && rest[i - 1] !== '--index').join(' '));
-else if (command === 'tune') await tune(flag('--set') ?? '');
-else if (command === 'seeds') await seeds();
-else {
-  console.error('Usage: node dist/scripts/retrieval-lab.js why "QUERY" [--index DIR] | tune --set FILE.jsonl [--index DIR] | seeds --set FILE.jsonl [--seeds 42,1,2] [--docs DIR --name NAME --base-url URL]');
+const commands: Record<string, () => Promise<void>> = {
+  why: () => why(rest.filter((word, i) => word !== '--index' && rest[i - 1] !== '--index').join(' ')),
+  tune,
+  seeds,
+};
+const run = command === undefined ? undefined : commands[command];
+if (run) {
+  // Bad flags get their message, not a stack trace.
+  await run().catch((error: unknown) => {
+    console.error(`retrieval-lab ${command}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  });
+} else {
+  console.error('Usage: node dist/scripts/retrieval-lab.js why "QUERY" [--index DIR] | tune --set FILE.jsonl [--index DIR …] [--variants JSON] [--limit N] | seeds --set FILE.jsonl [--seeds 42,1,2] [--docs DIR --name NAME --base-url URL] [--keep DIR]');
   process.exitCode = 2;
 }
 
 async function seeds(): Promise<void> {
-  const sets = rest.flatMap((word, i) => (rest[i - 1] === '--set' ? [word] : []));
+  const sets = flags('--set');
+  const keep = flag('--keep');
   const list = (flag('--seeds') ?? '42,1,2,3,4').split(',').map(Number);
   if (sets.length === 0 || list.some((n) => !Number.isInteger(n))) throw new Error('seeds needs --set FILE.jsonl (one or more) and --seeds as whole numbers, e.g. 42,1,2');
   const docsDir = flag('--docs');
   const figures = sets.map(() => [] as Array<{ hit1: number; hit5: number; mrr: number; recall: number }>);
   for (const seed of list) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'seed-'));
+    const dir = keep ? path.join(keep, `seed-${seed}`) : mkdtempSync(path.join(tmpdir(), 'seed-'));
+    if (keep) mkdirSync(dir, { recursive: true });
     try {
-      const indexDir = path.join(dir, 'index');
+      const indexDir = keep ? dir : path.join(dir, 'index');
       await buildIndex({ indexDir, embedder: 'local', modelsDir: path.join(dir, 'models'), embedderSeed: seed, full: true, ...(docsDir ? { docsDir, name: flag('--name'), baseUrl: flag('--base-url'), changelogsDir: null } : {}) });
       const built = await openEngine(indexDir, { modelsDir: '' });
       const row: string[] = [];
@@ -46,7 +63,7 @@ async function seeds(): Promise<void> {
       }
       console.log(`seed ${String(seed).padEnd(4)} ${row.join('   ')}`);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     }
   }
   for (const [name, pick] of [['mean', (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length], ['least', (xs: number[]) => Math.min(...xs)], ['most', (xs: number[]) => Math.max(...xs)]] as const) {
@@ -75,35 +92,107 @@ async function why(query: string): Promise<void> {
   for (const r of await engine.retriever.search(query, { limit: 10 })) console.log(`  ${r.score} ${r.path} > ${r.heading.join(' > ')}`);
 }
 
-async function tune(set: string): Promise<void> {
-  const engine = await openIndex();
-  const queries = parseQuerySet(readFileSync(set, 'utf8'), set);
-  const variants: Array<[string, Partial<RetrieverParams>, Partial<LexicalParams>?]> = [
-    ['default', {}],
-    ['desc .5', {}, { descriptionWeight: 0.5 }],
-    ['desc 1', {}, { descriptionWeight: 1 }],
-    ['ctx 2', {}, { contextWeight: 2 }],
-    ['title 2', {}, { titleWeight: 2 }],
-    ['head 3', {}, { headingWeight: 3 }],
-    ['bi .4', {}, { bigramWeight: 0.4 }],
-    ['bi .8', {}, { bigramWeight: 0.8 }],
-    ['id 2', { identifierWeight: 2 }],
-    ['dense 1.3', { denseWeight: 1.3 }],
-    ['dense .8', { denseWeight: 0.8 }],
-  ];
-  const docs = new Map(engine.index.docs.map((d) => [d.id, d]));
-  for (const [name, params, lexParams] of variants) {
-    const lexical = lexParams
-      ? LexicalIndex.build(
-          engine.index.chunks.map((c) => ({ ...lexicalFields(c), description: docs.get(c.docId)?.description ?? '' })),
-          { ...DEFAULT_LEXICAL_PARAMS, ...lexParams },
-        )
-      : engine.index.lexical.chunks;
-    const retriever = Retriever.fromIndex({ ...engine.index, lexical: { ...engine.index.lexical, chunks: lexical } }, engine.embedder, {
-      ...DEFAULT_RETRIEVER_PARAMS,
-      ...params,
+/** The settings tune compares when given no --variants. */
+function defaultVariants(): Record<string, Variant> {
+  return {
+    default: {},
+    'ctx 2': { contextWeight: 2 },
+    'title 2': { titleWeight: 2 },
+    'head 3': { headingWeight: 3 },
+    'bi .4': { bigramWeight: 0.4 },
+    'bi .8': { bigramWeight: 0.8 },
+    'id 2': { identifierWeight: 2 },
+    'dense 1.3': { denseWeight: 1.3 },
+    'dense .8': { denseWeight: 0.8 },
+  };
+}
+
+/** Retriever settings and the chunk index's lexical weights, by name. */
+type Variant = Partial<Record<keyof RetrieverParams | keyof LexicalParams, number>>;
+
+function parseVariants(json: string | undefined): Record<string, Variant> {
+  if (json === undefined) return defaultVariants();
+  // The chunk index has no description field (a doc's description is in the doc-level indexes).
+  const known = new Set([...Object.keys(DEFAULT_RETRIEVER_PARAMS), ...Object.keys(DEFAULT_LEXICAL_PARAMS)].filter((key) => key !== 'descriptionWeight'));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`--variants must be JSON (${(error as Error).message}), e.g. '{"dense .8": {"denseWeight": 0.8}}'.`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('--variants must be an object of named settings, e.g. \'{"dense .8": {"denseWeight": 0.8}}\'.');
+  for (const [name, settings] of Object.entries(parsed)) {
+    if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new Error(`--variants: "${name}" must be an object of settings, got ${JSON.stringify(settings)}.`);
+    for (const [key, value] of Object.entries(settings)) {
+      if (!known.has(key)) throw new Error(`--variants: "${name}" sets ${key}, which tune cannot vary; use one of ${[...known].join(', ')}.`);
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`--variants: "${name}" sets ${key} to ${JSON.stringify(value)}; expected a number.`);
+    }
+  }
+  return parsed as Record<string, Variant>;
+}
+
+/** hit@1 / hit@depth / MRR over the top `depth` of each query's ranked docs, and recall@10 (eval only). */
+interface Figures {
+  hit1: number;
+  hit5: number;
+  mrr: number;
+  recall: number;
+}
+
+async function figures(retriever: Retriever, queries: EvalQuery[], limit: number | undefined): Promise<Figures> {
+  if (limit === undefined) return (await evaluate(retriever, queries)).overall;
+  const judged = queries.filter((q) => q.relevant.length > 0);
+  let hit1 = 0;
+  let hitN = 0;
+  let mrr = 0;
+  for (const q of judged) {
+    const ranked = [...new Set((await retriever.search(q.query, { limit })).map((r) => r.path))];
+    const first = ranked.findIndex((id) => q.relevant.includes(id));
+    if (first === 0) hit1++;
+    if (first >= 0) {
+      hitN++;
+      mrr += 1 / (first + 1);
+    }
+  }
+  const n = judged.length || 1;
+  return { hit1: hit1 / n, hit5: hitN / n, mrr: mrr / n, recall: Number.NaN };
+}
+
+async function tune(): Promise<void> {
+  const sets = flags('--set');
+  if (sets.length === 0) throw new Error('tune needs --set FILE.jsonl (one or more).');
+  const dirs = flags('--index');
+  const engines: DocsEngine[] = [];
+  for (const dir of dirs.length > 0 ? dirs : ['index-data']) engines.push(await openEngine(dir, { modelsDir: 'models' }));
+  const limitFlag = flag('--limit');
+  const limit = limitFlag === undefined ? undefined : Number(limitFlag);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) throw new Error(`--limit must be a whole number from 1 to 100, got ${limitFlag}.`);
+  const querySets = sets.map((set) => parseQuerySet(readFileSync(set, 'utf8'), set));
+  const variants = parseVariants(flag('--variants'));
+  const lexicalKeys = new Set(Object.keys(DEFAULT_LEXICAL_PARAMS));
+  console.log(`${engines.length} index(es); ${limit === undefined ? "eval's hit@1 / hit@5 / MRR@10 / recall@10" : `served at limit ${limit}: hit@1 / hit@${limit} / MRR`}, means over the indexes`);
+  for (const [name, variant] of Object.entries(variants)) {
+    const lexicalParams = Object.fromEntries(Object.entries(variant).filter(([key]) => lexicalKeys.has(key))) as Partial<LexicalParams>;
+    const retrieverParams = Object.fromEntries(Object.entries(variant).filter(([key]) => !lexicalKeys.has(key))) as Partial<RetrieverParams>;
+    const sums = sets.map(() => ({ hit1: 0, hit5: 0, mrr: 0, recall: 0 }));
+    for (const engine of engines) {
+      const index = engine.index;
+      // A lexical variant rebuilds the indexes as ingest does, with only the chunk index's weights changed.
+      const lexical =
+        Object.keys(lexicalParams).length > 0
+          ? buildLexicalIndexes(index.chunks, index.docs, index.navigation, docsSourcesOnly(index.manifest.sources, index.manifest.changelogPrefix), { ...DEFAULT_LEXICAL_PARAMS, ...lexicalParams })
+          : index.lexical;
+      const retriever = Retriever.fromIndex({ ...index, lexical }, engine.embedder, { ...DEFAULT_RETRIEVER_PARAMS, ...retrieverParams });
+      for (const [i, queries] of querySets.entries()) {
+        const m = await figures(retriever, queries, limit);
+        const sum = sums[i] as Figures;
+        for (const key of ['hit1', 'hit5', 'mrr', 'recall'] as const) sum[key] += m[key] / engines.length;
+      }
+    }
+    const row = sets.map((set, i) => {
+      const m = sums[i] as Figures;
+      return `${path.basename(set)} ${limit === undefined ? format(m) : [m.hit1, m.hit5, m.mrr].map((x) => x.toFixed(3)).join(' / ')}`;
     });
-    const { overall: m } = await evaluate(retriever, queries);
-    console.log(`${name.padEnd(16)} hit@1 ${m.hit1.toFixed(3)} hit@3 ${m.hit3.toFixed(3)} hit@5 ${m.hit5.toFixed(3)} mrr ${m.mrr.toFixed(3)} r@10 ${m.recall.toFixed(3)}`);
+    console.log(`${name.padEnd(16)} ${row.join('   ')}`);
   }
 }

@@ -21,8 +21,11 @@ export interface LexicalIndexes {
  * Builds the three lexical indexes of an index folder, tokenizing each text once: a doc's full
  * text is the concatenation of its chunks' bodies.
  */
-/** `inStats(docId)`: the doc counts in the term statistics (beside package sources, the docs sources only); default all. */
-export function buildLexicalIndexes(chunks: Chunk[], docs: DocRecord[], navigation: NavNode[], inStats?: (docId: string) => boolean): LexicalIndexes {
+/**
+ * `inStats(docId)`: the doc counts in the term statistics (beside package sources, the docs sources
+ * only); default all. `chunkParams`: the chunk index's weights (a lab's variants; ingest uses the default).
+ */
+export function buildLexicalIndexes(chunks: Chunk[], docs: DocRecord[], navigation: NavNode[], inStats?: (docId: string) => boolean, chunkParams: LexicalParams = DEFAULT_LEXICAL_PARAMS): LexicalIndexes {
   const names = navNames(navigation);
   const titles = new Map(docs.map((d) => [d.id, d.title]));
   // A doc is found by every name the navigation gives it: its labels (when they are not its title)
@@ -46,7 +49,7 @@ export function buildLexicalIndexes(chunks: Chunk[], docs: DocRecord[], navigati
   const chunkStats = inStats ? chunks.map((c) => inStats(c.docId)) : undefined;
   const docStats = inStats ? docs.map((d) => inStats(d.id)) : undefined;
   return {
-    chunks: LexicalIndex.build(chunkDocs, undefined, chunkStats),
+    chunks: LexicalIndex.build(chunkDocs, chunkParams, chunkStats),
     docs: LexicalIndex.build(docs.map((d, i) => ({ ...(docFields[i] as (typeof docFields)[number]), body: d.description })), DOC_LEXICAL_PARAMS, docStats),
     fulltext: LexicalIndex.build(
       docs.map((d, i) => ({ ...(docFields[i] as (typeof docFields)[number]), body: [...tokenize(d.description), ...(bodies.get(d.id) ?? [])] })),
