@@ -8,8 +8,7 @@ import { formatSearch } from '../src/format.js';
 import { LexicalIndex } from '../src/store/lexical.js';
 import { VectorIndex } from '../src/store/vector-index.js';
 import { navNames } from '../src/text/nav-labels.js';
-import { buildLexicalIndexes } from '../src/store/lexical-indexes.js';
-import type { Chunk, DocRecord, NavNode } from '../src/types.js';
+import type { Chunk } from '../src/types.js';
 import { ROOT, tempDir } from './helpers/fixtures.js';
 
 // A corpus written for the failure classes of retrieval quality (issue 12): each doc exists to
@@ -41,34 +40,6 @@ describe('the page the user names', () => {
     const names = navNames(engine.index.navigation);
     expect(names.get('kites')).toEqual({ labels: ['Kites', 'Quick Start'], crumbs: ['Kites', 'Getting Started'] });
     expect(names.get('kites/line-tension')).toEqual({ labels: ['Line Tension'], crumbs: ['Kites', 'Getting Started'] });
-  });
-});
-
-describe('a navigation label that shortens its title', () => {
-  // "Deactivate membership" in the navigation for a page titled "Deactivate an organization
-  // membership": the label has no word the title lacks. Counted as a field of its own, it weighed the
-  // title's words twice, and such endpoint pages outranked the guide a conceptual question wants.
-  const doc = (id: string, title: string): DocRecord => ({ id, title, description: '', url: `https://example.com/${id}`, markdown: `# ${title}`, sections: [], sourceHash: id });
-  const pageChunk = (id: string, title: string): Chunk => ({ id: `${id}#top`, docId: id, url: `https://example.com/${id}`, title, heading: [], anchor: 'top', text: 'Ends a member\'s access to the organization.', hash: id });
-  const title = 'Deactivate an organization membership';
-  // The page sits in the navigation under "Reference", as `label` (the title itself: no label of its own).
-  const scores = (label: string, query: string) => {
-    const navigation: NavNode[] = [{ title: 'Reference', children: [{ title: label, id: 'deactivate', children: [] }] }];
-    const indexes = buildLexicalIndexes([pageChunk('deactivate', title)], [doc('deactivate', title)], navigation);
-    return [indexes.chunks.search(query, 1)[0]?.score ?? 0, indexes.docs.search(query, 1)[0]?.score ?? 0];
-  };
-
-  it("scores the page for its title's words as if it had no label", () => {
-    const unlabelled = scores(title, 'deactivate membership');
-    expect(unlabelled[0]).toBeGreaterThan(0);
-    expect(scores('Deactivate membership', 'deactivate membership')).toEqual(unlabelled);
-  });
-
-  it('still counts the words of a label that the title lacks', () => {
-    expect(scores(title, 'offboarding')).toEqual([0, 0]);
-    const [chunkScore, docScore] = scores('Offboarding', 'offboarding');
-    expect(chunkScore).toBeGreaterThan(0);
-    expect(docScore).toBeGreaterThan(0);
   });
 });
 

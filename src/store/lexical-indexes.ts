@@ -33,11 +33,8 @@ export function buildLexicalIndexes(chunks: Chunk[], docs: DocRecord[], navigati
   const navFields = (docId: string) => {
     const n = names.get(docId);
     if (!n) return {};
-    // A label counts for the words its title lacks ("Quick Start" beside "Single Sign-On"). One that
-    // shortens the title ("Deactivate membership" for "Deactivate an organization membership", 91 of
-    // the 205 labels that differ from their title) would only count the title's words twice.
-    const titleWords = new Set(tokenize(titles.get(docId) ?? ''));
-    return { context: tokenize(n.crumbs.join(' ')), label: tokenize(n.labels.join(' ')).filter((t) => !titleWords.has(t)) };
+    const title = titles.get(docId)?.toLowerCase();
+    return { context: tokenize(n.crumbs.join(' ')), label: tokenize(n.labels.filter((l) => l.toLowerCase() !== title).join(' ')) };
   };
   const bodies = new Map<string, string[]>();
   const chunkDocs = chunks.map((c) => {
