@@ -45,6 +45,32 @@ describe('sharing the result budget', () => {
     expect(cut.endsWith('\n```')).toBe(true);
   });
 
+  it('cuts a list between its items, keeping every item it shows whole', () => {
+    // A reference page's parameters: one block of list items, each with its text on two lines.
+    const items = Array.from({ length: 12 }, (_, i) => `- \`param_${i}\` (\`string\`): what parameter ${i} does,\n  and when to leave it out.`);
+    const text = ['**Parameters:**', '', ...items, '', 'Returns the list.'].join('\n');
+    // The room ends after the first line of the eighth item: the item is left out whole, not cut in two.
+    const room = text.indexOf('\n', text.indexOf('- `param_7`')) + 5;
+    expect(cutAtBlock(text, room)).toBe(['**Parameters:**', '', ...items.slice(0, 7)].join('\n'));
+  });
+
+  it('fills the room with the items of a list that follows a long paragraph, rather than stop after the paragraph', () => {
+    const intro = 'A paragraph that takes more than half of the room, so that a cut between blocks would end after it. '.repeat(3).trim();
+    const items = Array.from({ length: 12 }, (_, i) => `- \`field_${i}\`: what field ${i} holds`);
+    const text = [intro, '', ...items].join('\n');
+    expect(cutAtBlock(text, text.indexOf('field_5') + 3)).toBe([intro, '', ...items.slice(0, 5)].join('\n'));
+  });
+
+  it('cuts a table between its rows, keeping its header, its separator and at least one row', () => {
+    const intro = 'A paragraph before the table, long enough to take more than half of the room that is given below. '.repeat(2).trim();
+    const rows = Array.from({ length: 10 }, (_, i) => `| code_${i} | what error ${i} means |`);
+    const table = ['| Code | Meaning |', '| --- | --- |', ...rows];
+    const text = [intro, '', ...table].join('\n');
+    expect(cutAtBlock(text, text.indexOf('code_3') + 3)).toBe([intro, '', ...table.slice(0, 5)].join('\n'));
+    // A room that ends in the first row keeps the paragraph, not a table of headers alone.
+    expect(cutAtBlock(text, text.indexOf('code_0') + 3)).toBe(intro);
+  });
+
   it('cuts one huge line at a space', () => {
     const cut = cutAtBlock('word '.repeat(100), 52);
     expect(cut).toBe('word '.repeat(10).trim());

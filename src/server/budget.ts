@@ -41,12 +41,17 @@ export function shareByNeed(needs: number[], budget: number): number[] {
   return shares;
 }
 
+/** A list item's first line ("- …", "* …", "1. …"). */
+const LIST_ITEM = /^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]/;
+/** A table row. */
+const TABLE_ROW = /^ {0,3}\|/;
+
 /**
  * The longest prefix of markdown no longer than `max` characters that ends between blocks (after a
- * blank line or a closing fence), never inside a fenced code block. Only when that would keep less
- * than half of the room, and the cut does not fall inside a code block, does it cut at a line or,
- * for one huge line, at a space; a text that opens with a code block longer than the room is cut
- * at a line of it, its fence closed.
+ * blank line or a closing fence), between two items of a list or after a table's third row, never
+ * inside a fenced code block. Only when that would keep less than half of the room, and the cut
+ * does not fall inside a code block, does it cut at a line or, for one huge line, at a space; a text
+ * that opens with a code block longer than the room is cut at a line of it, its fence closed.
  */
 export function cutAtBlock(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -56,8 +61,18 @@ export function cutAtBlock(text: string, max: number): string {
   let atBlock = 0;
   let atLine = 0;
   let fenceAtLine: string | undefined;
+  // Rows of the table the scan is in: a cut before a row keeps the header, its separator and a row.
+  let tableRows = 0;
   for (const line of text.split('\n')) {
     const end = offset + line.length;
+    tableRows = fence === undefined && TABLE_ROW.test(line) ? tableRows + 1 : 0;
+    if (fence === undefined && offset > 0 && (LIST_ITEM.test(line) || tableRows > 3)) {
+      // A list is cut between its items and a table between its rows, as cleanly as between
+      // paragraphs (before this line, whether or not it fits): a reference page's parameters are
+      // one list, and cutting only between blocks left a twelfth of a 25,000-character result
+      // unused when thirteen such texts were cut.
+      atBlock = Math.max(atBlock, offset - 1);
+    }
     if (end > max) break;
     const marker = fence === undefined ? FENCE.exec(line)?.[1] : undefined;
     let closed = false;
