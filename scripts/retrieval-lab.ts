@@ -17,37 +17,23 @@ import { buildIndex, docsSourcesOnly } from '../ingest/build.js';
 import { DEFAULT_LEXICAL_PARAMS, type LexicalParams } from '../src/store/lexical.js';
 import { buildLexicalIndexes } from '../src/store/lexical-indexes.js';
 import { DEFAULT_RETRIEVER_PARAMS, Retriever, type RetrieverParams } from '../src/core/retriever.js';
-import { evaluate, parseQuerySet, type EvalQuery } from '../src/core/eval.js';
+import { evaluate, parseQuerySet, type EvalQuery, type Metrics } from '../src/core/eval.js';
 import { flag, flags } from './args.js';
 import { openEngine, type DocsEngine } from '../src/core/engine.js';
 import { tokenize } from '../src/text/tokenize.js';
 
 const [command, ...rest] = process.argv.slice(2);
 const openIndex = () => openEngine(flag('--index') ?? 'index-data', { modelsDir: 'models' });
-const commands: Record<string, () => Promise<void>> = {
-  why: () => why(rest.filter((word, i) => word !== '--index' && rest[i - 1] !== '--index').join(' ')),
-  tune,
-  seeds,
-};
-const run = command === undefined ? undefined : commands[command];
-if (run) {
-  // Bad flags get their message, not a stack trace.
-  await run().catch((error: unknown) => {
-    console.error(`retrieval-lab ${command}: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  });
-} else {
-  console.error('Usage: node dist/scripts/retrieval-lab.js why "QUERY" [--index DIR] | tune --set FILE.jsonl [--index DIR …] [--variants JSON] [--limit N] | seeds --set FILE.jsonl [--seeds 42,1,2] [--docs DIR --name NAME --base-url URL] [--keep DIR]');
-  process.exitCode = 2;
-}
-
 async function seeds(): Promise<void> {
   const sets = flags('--set');
   const keep = flag('--keep');
-  const list = (flag('--seeds') ?? '42,1,2,3,4').split(',').map(Number);
-  if (sets.length === 0 || list.some((n) => !Number.isInteger(n))) throw new Error('seeds needs --set FILE.jsonl (one or more) and --seeds as whole numbers, e.g. 42,1,2');
+  const seedsFlag = flag('--seeds') ?? '42,1,2,3,4';
+  const list = seedsFlag.split(',').map((n) => (n.trim() === '' ? Number.NaN : Number(n)));
+  if (sets.length === 0 || list.some((n) => !Number.isInteger(n))) throw new Error(`seeds needs --set FILE.jsonl (one or more) and --seeds as whole numbers, e.g. 42,1,2 (got "${seedsFlag}")`);
+  // Read before the first build, which takes a while: a wrong path fails at once.
+  const querySets = sets.map((set) => parseQuerySet(readFileSync(set, 'utf8'), set));
   const docsDir = flag('--docs');
-  const figures = sets.map(() => [] as Array<{ hit1: number; hit5: number; mrr: number; recall: number }>);
+  const perSet = sets.map(() => [] as Array<{ hit1: number; hit5: number; mrr: number; recall: number }>);
   for (const seed of list) {
     const dir = keep ? path.join(keep, `seed-${seed}`) : mkdtempSync(path.join(tmpdir(), 'seed-'));
     if (keep) mkdirSync(dir, { recursive: true });
@@ -57,8 +43,8 @@ async function seeds(): Promise<void> {
       const built = await openEngine(indexDir, { modelsDir: '' });
       const row: string[] = [];
       for (const [i, set] of sets.entries()) {
-        const { overall: m } = await evaluate(built.retriever, parseQuerySet(readFileSync(set, 'utf8'), set));
-        figures[i]?.push(m);
+        const { overall: m } = await evaluate(built.retriever, querySets[i] ?? []);
+        perSet[i]?.push(m);
         row.push(`${path.basename(set)} ${format(m)}`);
       }
       console.log(`seed ${String(seed).padEnd(4)} ${row.join('   ')}`);
@@ -68,7 +54,7 @@ async function seeds(): Promise<void> {
   }
   for (const [name, pick] of [['mean', (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length], ['least', (xs: number[]) => Math.min(...xs)], ['most', (xs: number[]) => Math.max(...xs)]] as const) {
     const row = sets.map((set, i) => {
-      const ms = figures[i] ?? [];
+      const ms = perSet[i] ?? [];
       return `${path.basename(set)} ${format({ hit1: pick(ms.map((m) => m.hit1)), hit5: pick(ms.map((m) => m.hit5)), mrr: pick(ms.map((m) => m.mrr)), recall: pick(ms.map((m) => m.recall)) })}`;
     });
     console.log(`${name.padEnd(9)} ${row.join('   ')}`);
@@ -110,6 +96,9 @@ function defaultVariants(): Record<string, Variant> {
 /** Retriever settings and the chunk index's lexical weights, by name. */
 type Variant = Partial<Record<keyof RetrieverParams | keyof LexicalParams, number>>;
 
+const COUNTS_FROM_ONE = new Set(['candidates', 'docCandidates', 'maxPerDoc', 'folderWindow']);
+const COUNTS_FROM_ZERO = new Set(['maxPerFolder', 'exactBelow']);
+
 function parseVariants(json: string | undefined): Record<string, Variant> {
   if (json === undefined) return defaultVariants();
   // The chunk index has no description field (a doc's description is in the doc-level indexes).
@@ -126,51 +115,42 @@ function parseVariants(json: string | undefined): Record<string, Variant> {
     for (const [key, value] of Object.entries(settings)) {
       if (!known.has(key)) throw new Error(`--variants: "${name}" sets ${key}, which tune cannot vary; use one of ${[...known].join(', ')}.`);
       if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`--variants: "${name}" sets ${key} to ${JSON.stringify(value)}; expected a number.`);
+      // Counts are whole numbers (at least 1 where 0 would return nothing); weights are not negative
+      // (a negative sectionLexicalShare has a meaning: sections in fused order).
+      const least = COUNTS_FROM_ONE.has(key) ? 1 : 0;
+      const whole = COUNTS_FROM_ONE.has(key) || COUNTS_FROM_ZERO.has(key);
+      if (key !== 'sectionLexicalShare' && (value < least || (whole && !Number.isInteger(value)))) {
+        throw new Error(`--variants: "${name}" sets ${key} to ${value}; expected ${whole ? 'a whole number' : 'a number'} of at least ${least}.`);
+      }
     }
   }
   return parsed as Record<string, Variant>;
 }
 
-/** hit@1 / hit@depth / MRR over the top `depth` of each query's ranked docs, and recall@10 (eval only). */
-interface Figures {
-  hit1: number;
-  hit5: number;
-  mrr: number;
-  recall: number;
-}
-
-async function figures(retriever: Retriever, queries: EvalQuery[], limit: number | undefined): Promise<Figures> {
+/**
+ * eval's figures over what search_docs returns at `limit` (its results as they come, a section a
+ * page), or without a limit over eval's own ranking (ten distinct docs from a deeper pool).
+ */
+async function figures(retriever: Retriever, queries: EvalQuery[], limit: number | undefined): Promise<Metrics> {
   if (limit === undefined) return (await evaluate(retriever, queries)).overall;
-  const judged = queries.filter((q) => q.relevant.length > 0);
-  let hit1 = 0;
-  let hitN = 0;
-  let mrr = 0;
-  for (const q of judged) {
-    const ranked = [...new Set((await retriever.search(q.query, { limit })).map((r) => r.path))];
-    const first = ranked.findIndex((id) => q.relevant.includes(id));
-    if (first === 0) hit1++;
-    if (first >= 0) {
-      hitN++;
-      mrr += 1 / (first + 1);
-    }
-  }
-  const n = judged.length || 1;
-  return { hit1: hit1 / n, hit5: hitN / n, mrr: mrr / n, recall: Number.NaN };
+  const served = { search: (query: string) => retriever.search(query, { limit }) };
+  return (await evaluate(served, queries, limit)).overall;
 }
 
 async function tune(): Promise<void> {
   const sets = flags('--set');
   if (sets.length === 0) throw new Error('tune needs --set FILE.jsonl (one or more).');
-  const dirs = flags('--index');
-  const engines: DocsEngine[] = [];
-  for (const dir of dirs.length > 0 ? dirs : ['index-data']) engines.push(await openEngine(dir, { modelsDir: 'models' }));
   const limitFlag = flag('--limit');
   const limit = limitFlag === undefined ? undefined : Number(limitFlag);
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) throw new Error(`--limit must be a whole number from 1 to 100, got ${limitFlag}.`);
   const querySets = sets.map((set) => parseQuerySet(readFileSync(set, 'utf8'), set));
   const variants = parseVariants(flag('--variants'));
+  const dirs = flags('--index');
+  const engines: DocsEngine[] = [];
+  for (const dir of dirs.length > 0 ? dirs : ['index-data']) engines.push(await openEngine(dir, { modelsDir: 'models' }));
   const lexicalKeys = new Set(Object.keys(DEFAULT_LEXICAL_PARAMS));
-  console.log(`${engines.length} index(es); ${limit === undefined ? "eval's hit@1 / hit@5 / MRR@10 / recall@10" : `served at limit ${limit}: hit@1 / hit@${limit} / MRR`}, means over the indexes`);
+  const k = limit ?? 10;
+  console.log(`${engines.length} index(es), means over them; ${limit === undefined ? "eval's ranking" : `what search_docs returns at limit ${limit}`}: hit@1 / hit@5 / MRR@${k} / recall@${k}`);
   for (const [name, variant] of Object.entries(variants)) {
     const lexicalParams = Object.fromEntries(Object.entries(variant).filter(([key]) => lexicalKeys.has(key))) as Partial<LexicalParams>;
     const retrieverParams = Object.fromEntries(Object.entries(variant).filter(([key]) => !lexicalKeys.has(key))) as Partial<RetrieverParams>;
@@ -185,14 +165,31 @@ async function tune(): Promise<void> {
       const retriever = Retriever.fromIndex({ ...index, lexical }, engine.embedder, { ...DEFAULT_RETRIEVER_PARAMS, ...retrieverParams });
       for (const [i, queries] of querySets.entries()) {
         const m = await figures(retriever, queries, limit);
-        const sum = sums[i] as Figures;
+        const sum = sums[i] as (typeof sums)[number];
         for (const key of ['hit1', 'hit5', 'mrr', 'recall'] as const) sum[key] += m[key] / engines.length;
       }
     }
     const row = sets.map((set, i) => {
-      const m = sums[i] as Figures;
-      return `${path.basename(set)} ${limit === undefined ? format(m) : [m.hit1, m.hit5, m.mrr].map((x) => x.toFixed(3)).join(' / ')}`;
+      return `${path.basename(set)} ${format(sums[i] as (typeof sums)[number])}`;
     });
     console.log(`${name.padEnd(16)} ${row.join('   ')}`);
   }
+}
+
+// Last, so that every constant above is set before a command runs.
+const commands: Record<string, () => Promise<void>> = {
+  why: () => why(rest.filter((word, i) => word !== '--index' && rest[i - 1] !== '--index').join(' ')),
+  tune,
+  seeds,
+};
+const run = command === undefined ? undefined : commands[command];
+if (run) {
+  // Bad flags get their message, not a stack trace.
+  await run().catch((error: unknown) => {
+    console.error(`retrieval-lab ${command}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  });
+} else {
+  console.error('Usage: node dist/scripts/retrieval-lab.js why "QUERY" [--index DIR] | tune --set FILE.jsonl [--index DIR …] [--variants JSON] [--limit N] | seeds --set FILE.jsonl [--seeds 42,1,2] [--docs DIR --name NAME --base-url URL] [--keep DIR]');
+  process.exitCode = 2;
 }

@@ -19,11 +19,9 @@ export interface LexicalIndexes {
 
 /**
  * Builds the three lexical indexes of an index folder, tokenizing each text once: a doc's full
- * text is the concatenation of its chunks' bodies.
- */
-/**
- * `inStats(docId)`: the doc counts in the term statistics (beside package sources, the docs sources
- * only); default all. `chunkParams`: the chunk index's weights (a lab's variants; ingest uses the default).
+ * text is the concatenation of its chunks' bodies. `inStats(docId)`: the doc counts in the term
+ * statistics (beside package sources, the docs sources only); default all. `chunkParams`: the
+ * chunk index's weights (a lab's variants; ingest uses the default).
  */
 export function buildLexicalIndexes(chunks: Chunk[], docs: DocRecord[], navigation: NavNode[], inStats?: (docId: string) => boolean, chunkParams: LexicalParams = DEFAULT_LEXICAL_PARAMS): LexicalIndexes {
   const names = navNames(navigation);
