@@ -5,7 +5,9 @@
 //     and chunk-index LexicalParams, e.g. '{"dense .8": {"denseWeight": 0.8}, "title 2": {"titleWeight": 2}}';
 //     with several --index (one per seed, from `seeds --keep`), each figure is their mean; with
 //     --limit N, what search_docs returns at limit N (hit@1 / hit@N / MRR over N) instead of eval's
-//     ten distinct docs
+//     ten distinct docs; --names adds two sets made from each index: its navigation labels that
+//     differ from their doc's title, and its docs' titles, each asked as a query for that doc
+//     (the page a user names; the changelog's pages left out)
 //   node dist/scripts/retrieval-lab.js seeds --set FILE.jsonl [--set FILE2.jsonl] [--seeds 42,1,2,3,4] [--docs DIR --name NAME --base-url URL] [--keep DIR]
 //     builds the index once per seed of the local embedder and gives each set's figures per seed and
 //     their mean, least and most: a figure that moves less than their spread may owe it to one draw;
@@ -18,7 +20,9 @@ import { DEFAULT_LEXICAL_PARAMS, type LexicalParams } from '../src/store/lexical
 import { buildLexicalIndexes } from '../src/store/lexical-indexes.js';
 import { DEFAULT_RETRIEVER_PARAMS, Retriever, type RetrieverParams } from '../src/core/retriever.js';
 import { evaluate, parseQuerySet, type EvalQuery, type Metrics } from '../src/core/eval.js';
-import { flag, flags } from './args.js';
+import { flag, flags, has } from './args.js';
+import { navNames } from '../src/text/nav-labels.js';
+import { underPrefix } from '../src/ids.js';
 import { openEngine, type DocsEngine } from '../src/core/engine.js';
 import { tokenize } from '../src/text/tokenize.js';
 
@@ -137,9 +141,29 @@ async function figures(retriever: Retriever, queries: EvalQuery[], limit: number
   return (await evaluate(served, queries, limit)).overall;
 }
 
+/**
+ * The page a user names: each navigation label that differs from its doc's title, and each doc's
+ * title, as a query whose answer is every doc the navigation gives that name (or that has that title).
+ */
+function namedQueries(index: DocsEngine['index']): { labels: EvalQuery[]; titles: EvalQuery[] } {
+  const changelog = index.manifest.changelogPrefix;
+  const names = navNames(index.navigation);
+  const byLabel = new Map<string, string[]>();
+  const byTitle = new Map<string, string[]>();
+  for (const doc of index.docs) {
+    if (changelog && underPrefix(doc.id, changelog)) continue;
+    const labels = (names.get(doc.id)?.labels ?? []).filter((l) => l.toLowerCase() !== doc.title.toLowerCase());
+    for (const label of labels) byLabel.set(label, [...(byLabel.get(label) ?? []), doc.id]);
+    byTitle.set(doc.title, [...(byTitle.get(doc.title) ?? []), doc.id]);
+  }
+  const queries = (kind: string, map: Map<string, string[]>) => [...map].map(([query, relevant], i) => ({ id: `${kind}${i + 1}`, query, relevant, kind }));
+  return { labels: queries('label', byLabel), titles: queries('title', byTitle) };
+}
+
 async function tune(): Promise<void> {
   const sets = flags('--set');
-  if (sets.length === 0) throw new Error('tune needs --set FILE.jsonl (one or more).');
+  const named = has('--names');
+  if (sets.length === 0 && !named) throw new Error('tune needs --set FILE.jsonl (one or more), or --names.');
   const limitFlag = flag('--limit');
   const limit = limitFlag === undefined ? undefined : Number(limitFlag);
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 100)) throw new Error(`--limit must be a whole number from 1 to 100, got ${limitFlag}.`);
@@ -154,7 +178,9 @@ async function tune(): Promise<void> {
   for (const [name, variant] of Object.entries(variants)) {
     const lexicalParams = Object.fromEntries(Object.entries(variant).filter(([key]) => lexicalKeys.has(key))) as Partial<LexicalParams>;
     const retrieverParams = Object.fromEntries(Object.entries(variant).filter(([key]) => !lexicalKeys.has(key))) as Partial<RetrieverParams>;
-    const sums = sets.map(() => ({ hit1: 0, hit5: 0, mrr: 0, recall: 0 }));
+    const first = named && engines[0] ? namedQueries(engines[0].index) : undefined;
+    const columns = [...sets.map((set) => path.basename(set)), ...(first ? [`navigation labels (${first.labels.length})`, `titles (${first.titles.length})`] : [])];
+    const sums = columns.map(() => ({ hit1: 0, hit5: 0, mrr: 0, recall: 0 }));
     for (const engine of engines) {
       const index = engine.index;
       // A lexical variant rebuilds the indexes as ingest does, with only the chunk index's weights changed.
@@ -163,15 +189,14 @@ async function tune(): Promise<void> {
           ? buildLexicalIndexes(index.chunks, index.docs, index.navigation, docsSourcesOnly(index.manifest.sources, index.manifest.changelogPrefix), { ...DEFAULT_LEXICAL_PARAMS, ...lexicalParams })
           : index.lexical;
       const retriever = Retriever.fromIndex({ ...index, lexical }, engine.embedder, { ...DEFAULT_RETRIEVER_PARAMS, ...retrieverParams });
-      for (const [i, queries] of querySets.entries()) {
+      const generated = named ? namedQueries(index) : undefined;
+      for (const [i, queries] of [...querySets, ...(generated ? [generated.labels, generated.titles] : [])].entries()) {
         const m = await figures(retriever, queries, limit);
         const sum = sums[i] as (typeof sums)[number];
         for (const key of ['hit1', 'hit5', 'mrr', 'recall'] as const) sum[key] += m[key] / engines.length;
       }
     }
-    const row = sets.map((set, i) => {
-      return `${path.basename(set)} ${format(sums[i] as (typeof sums)[number])}`;
-    });
+    const row = columns.map((column, i) => `${column} ${format(sums[i] as (typeof sums)[number])}`);
     console.log(`${name.padEnd(16)} ${row.join('   ')}`);
   }
 }
