@@ -36,7 +36,8 @@ function margin(embedder: LocalEmbedder): number {
   );
 }
 
-const params = (over: Partial<typeof DEFAULT_LOCAL_PARAMS.refine>) => ({ ...DEFAULT_LOCAL_PARAMS, dimension: 16, refine: { ...DEFAULT_LOCAL_PARAMS.refine, ...over } });
+// The refinement alone: no common direction is taken out afterwards (tested below).
+const params = (over: Partial<typeof DEFAULT_LOCAL_PARAMS.refine>) => ({ ...DEFAULT_LOCAL_PARAMS, dimension: 16, commonDirections: 0, refine: { ...DEFAULT_LOCAL_PARAMS.refine, ...over } });
 
 describe('the local embedder refined on heading and section pairs', () => {
   it('puts each heading closer to its own section, against the other sections, than LSA alone', () => {
@@ -62,5 +63,56 @@ describe('the local embedder refined on heading and section pairs', () => {
   it('records its refinement in the params an index manifest keeps, so that a change of them refits the model', () => {
     const refined = LocalEmbedder.fit(texts, params({ epochs: 2 }), pairs);
     expect(refined.info.params).toMatchObject({ refine: { epochs: 2, learningRate: 0.005, temperature: 0.2, batch: 64 } });
+  });
+});
+
+describe('the local embedder without the direction every text shares', () => {
+  const fit = (commonDirections: number) => LocalEmbedder.fit(texts, { ...DEFAULT_LOCAL_PARAMS, dimension: 16, commonDirections }, pairs);
+  const unit = (v: Float64Array) => v.map((x) => x / Math.hypot(...v));
+
+  /** The top principal direction (uncentred) of the fitted texts' vectors, found here by power iteration. */
+  function sharedDirection(embedder: LocalEmbedder): Float64Array {
+    const vectors = texts.map((t) => embedder.embed(t));
+    let u = unit(Float64Array.from(vectors[0] as Float32Array, (_, r) => vectors.reduce((sum, v) => sum + (v[r] ?? 0), 0)));
+    for (let i = 0; i < 100; i++) {
+      const next = new Float64Array(u.length);
+      for (const v of vectors) {
+        const dot = v.reduce((sum, x, r) => sum + x * (u[r] ?? 0), 0);
+        v.forEach((x, r) => (next[r] = (next[r] ?? 0) + dot * x));
+      }
+      u = unit(next);
+    }
+    return u;
+  }
+
+  it('gives every text, fitted or new, a vector with nothing along the direction the fitted texts share', () => {
+    const u = sharedDirection(fit(0));
+    const along = (v: Float32Array) => Math.abs(v.reduce((sum, x, r) => sum + x * (u[r] ?? 0), 0));
+    const before = fit(0);
+    const after = fit(1);
+    const all = [...texts, 'rotate certificates', 'how long does an invitation last'];
+    // Before, the texts lean that way on average; after, none of them does.
+    expect(all.reduce((sum, text) => sum + along(before.embed(text)), 0) / all.length).toBeGreaterThan(0.2);
+    for (const text of all) expect(along(after.embed(text))).toBeLessThan(0.01);
+  });
+
+  it('lowers the cosine that every two texts share, so the nearest passage stands out more', () => {
+    const meanCosine = (embedder: LocalEmbedder) => {
+      const vectors = texts.map((t) => embedder.embed(t));
+      let sum = 0;
+      let n = 0;
+      vectors.forEach((a, i) => vectors.forEach((b, j) => {
+        if (j <= i) return;
+        sum += cosine(a, b);
+        n++;
+      }));
+      return sum / n;
+    };
+    expect(meanCosine(fit(1))).toBeLessThan(meanCosine(fit(0)) - 0.05);
+  });
+
+  it('records how many directions it takes out in the params an index manifest keeps, so that a change of them refits the model', () => {
+    expect(fit(1).info.params).toMatchObject({ commonDirections: 1 });
+    expect(DEFAULT_LOCAL_PARAMS.commonDirections).toBe(1);
   });
 });

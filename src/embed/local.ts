@@ -9,7 +9,9 @@ import { normalize, type Embedder, type EmbedderInfo } from './types.js';
  * TF-IDF over identifier-aware tokens (sublinear tf, unit rows) → truncated SVD; a text's vector
  * is its TF-IDF vector projected on the top right singular vectors, scaled by σ^(exponent)
  * and normalised. Given pairs of a heading and its section, the projection is then refined on
- * them (refine.ts) so that question-sized texts land near their answers. Needs no download, and the same corpus always gives the same vectors.
+ * them (refine.ts) so that question-sized texts land near their answers. Last, the direction every
+ * text's vector shares is taken out of the projection (removeCommonDirections). Needs no download,
+ * and the same corpus always gives the same vectors.
  */
 export interface LocalParams {
   dimension: number;
@@ -22,6 +24,8 @@ export interface LocalParams {
   maxFitTexts: number;
   /** How the projection is refined on [heading, section] pairs after the SVD (refine.ts). */
   refine: RefineParams;
+  /** How many of the fitted texts' top principal directions are taken out of every vector (0: none). */
+  commonDirections: number;
 }
 
 export const DEFAULT_LOCAL_PARAMS: LocalParams = {
@@ -32,6 +36,7 @@ export const DEFAULT_LOCAL_PARAMS: LocalParams = {
   seed: 42,
   maxFitTexts: 20_000,
   refine: DEFAULT_REFINE_PARAMS,
+  commonDirections: 1,
 };
 
 /** A query-like text and the passage it names (a section's title and headings, and its body). */
@@ -83,6 +88,7 @@ export class LocalEmbedder implements Embedder {
       const rows = evenSample(pairs, params.maxFitTexts).map(([q, p]): [SparseRow, SparseRow] => [row(q), row(p)]);
       refineProjection(projection, dimension, rows, params.refine, params.seed);
     }
+    removeCommonDirections(projection, dimension, matrix, params.commonDirections ?? 0);
     return new LocalEmbedder(params, terms, idf, projection, dimension);
   }
 
@@ -123,6 +129,67 @@ export class LocalEmbedder implements Embedder {
     }
     return new LocalEmbedder(meta.params, meta.terms, idf, projection, meta.dimension);
   }
+}
+
+/**
+ * Takes the fitted texts' top principal directions (uncentred) out of the projection, one at a time:
+ * every text's vector leans one shared way (the corpus's common vocabulary), which adds about the same
+ * to every cosine and blurs which passage is nearest ("all-but-the-top", Mu & Viswanath 2018).
+ * Removing a direction from a text's vector is linear in its terms' rows, so it is taken out of the
+ * rows themselves: queries and passages lose it alike, and embedding costs nothing more.
+ * Over five seeds, served at limit 5, one direction moved dev from 0.813 / 0.977 / 0.869 to
+ * 0.823 / 0.977 / 0.876 (hit@1 / hit@5 / MRR), Mastra hit@1 from 0.777 to 0.786 and the WorkOS intent
+ * set's MRR from 0.320 to 0.333; held-out and code stayed where they were (README, "Retrieval quality").
+ */
+export function removeCommonDirections(projection: Float32Array, dimension: number, texts: CsrMatrix, count: number): void {
+  if (count <= 0 || texts.rows < 2) return;
+  const d = dimension;
+  const vectors = new Float32Array(texts.rows * d);
+  for (let direction = 0; direction < count; direction++) {
+    // Each fitted text's unit vector under the current projection, and their mean as the first guess.
+    const u = new Float64Array(d);
+    for (let i = 0; i < texts.rows; i++) {
+      const base = i * d;
+      vectors.fill(0, base, base + d);
+      for (let p = texts.rowPtr[i] as number; p < (texts.rowPtr[i + 1] as number); p++) {
+        const row = (texts.colIdx[p] as number) * d;
+        const w = texts.values[p] as number;
+        for (let r = 0; r < d; r++) vectors[base + r] = (vectors[base + r] as number) + w * (projection[row + r] as number);
+      }
+      let norm = 0;
+      for (let r = 0; r < d; r++) norm += (vectors[base + r] as number) ** 2;
+      norm = Math.sqrt(norm);
+      if (norm > 0) for (let r = 0; r < d; r++) vectors[base + r] = (vectors[base + r] as number) / norm;
+      for (let r = 0; r < d; r++) u[r] = (u[r] as number) + (vectors[base + r] as number);
+    }
+    // Power iteration on Σ v vᵀ: its top eigenvector is the direction the vectors share most.
+    for (let iteration = 0; iteration < 30 && unitize(u); iteration++) {
+      const next = new Float64Array(d);
+      for (let i = 0; i < texts.rows; i++) {
+        const base = i * d;
+        let dot = 0;
+        for (let r = 0; r < d; r++) dot += (vectors[base + r] as number) * (u[r] as number);
+        for (let r = 0; r < d; r++) next[r] = (next[r] as number) + dot * (vectors[base + r] as number);
+      }
+      u.set(next);
+    }
+    if (!unitize(u)) return;
+    for (let base = 0; base < projection.length; base += d) {
+      let dot = 0;
+      for (let r = 0; r < d; r++) dot += (projection[base + r] as number) * (u[r] as number);
+      for (let r = 0; r < d; r++) projection[base + r] = (projection[base + r] as number) - dot * (u[r] as number);
+    }
+  }
+}
+
+/** Scales `v` to unit length in place; false when it is all zeros. */
+function unitize(v: Float64Array): boolean {
+  let norm = 0;
+  for (const x of v) norm += x * x;
+  norm = Math.sqrt(norm);
+  if (!(norm > 0)) return false;
+  for (let r = 0; r < v.length; r++) v[r] = (v[r] as number) / norm;
+  return true;
 }
 
 /** Sublinear tf × idf over known terms, unit length. */
