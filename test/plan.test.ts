@@ -29,6 +29,14 @@ describe('planning what an incremental build reuses', () => {
     expect(plan.reasons).toEqual(['index format changed (3 → 4)']);
   });
 
+  it('refits the local model of an index built before a param existed, naming the param', () => {
+    const before = settings();
+    const now = settings({ embedder: { kind: 'local', model: 'lsa', params: { ...before.embedder.params, commonDirections: 1 } } });
+    const plan = planBuild(before, now);
+    expect(reuse(plan)).toEqual({ parsed: true, vectors: false, model: false });
+    expect(plan.reasons).toEqual(['local embedder params changed (commonDirections): refitting and re-embedding']);
+  });
+
   it('keeps the parsed files but re-embeds and refits when the embedder model or kind changes', () => {
     const transformers = settings({ embedder: { kind: 'transformers', model: 'Xenova/all-MiniLM-L6-v2', params: {} } });
     const plan = planBuild(settings(), transformers);
