@@ -136,9 +136,9 @@ export class LocalEmbedder implements Embedder {
  * Σ v vᵀ over their unit vectors) out of the projection. This is "all-but-the-top" post-processing
  * (Mu & Viswanath 2018). After the refinement, the top axis is the corpus's broadest split of
  * topics: for the WorkOS docs, authorization (roles, permissions, FGA) against authentication (email,
- * Magic Auth, sign-in). It ranks passages by their side of the corpus rather than by what they say.
- * Its value is measured, not derived. Over five seeds, served at limit 5, it moved dev and Mastra up
- * and left the other sets where they were (README, "Retrieval quality").
+ * Magic Auth, sign-in). Why removing it helps is measured, not derived: over five seeds, served at
+ * limit 5, it moved dev and Mastra up and the other sets by a question at most (README, "Retrieval
+ * quality").
  *
  * The matrix is built in one pass over the texts and decomposed exactly (a power iteration from
  * the texts' mean stopped short of the top direction on two seeds in five: its lead over the second
