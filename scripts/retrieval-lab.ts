@@ -172,16 +172,21 @@ async function tune(): Promise<void> {
   const dirs = flags('--index');
   const engines: DocsEngine[] = [];
   for (const dir of dirs.length > 0 ? dirs : ['index-data']) engines.push(await openEngine(dir, { modelsDir: 'models' }));
+  // Each index's question sets: the files, then (with --names) the ones made from that index.
+  const setsOf = engines.map((engine) => {
+    const generated = named ? namedQueries(engine.index) : undefined;
+    return [...querySets, ...(generated ? [generated.labels, generated.titles] : [])];
+  });
+  const made = setsOf[0]?.slice(sets.length) ?? [];
+  const columns = [...sets.map((set) => path.basename(set)), ...(named ? [`navigation labels (${made[0]?.length ?? 0})`, `titles (${made[1]?.length ?? 0})`] : [])];
   const lexicalKeys = new Set(Object.keys(DEFAULT_LEXICAL_PARAMS));
   const k = limit ?? 10;
   console.log(`${engines.length} index(es), means over them; ${limit === undefined ? "eval's ranking" : `what search_docs returns at limit ${limit}`}: hit@1 / hit@5 / MRR@${k} / recall@${k}`);
   for (const [name, variant] of Object.entries(variants)) {
     const lexicalParams = Object.fromEntries(Object.entries(variant).filter(([key]) => lexicalKeys.has(key))) as Partial<LexicalParams>;
     const retrieverParams = Object.fromEntries(Object.entries(variant).filter(([key]) => !lexicalKeys.has(key))) as Partial<RetrieverParams>;
-    const first = named && engines[0] ? namedQueries(engines[0].index) : undefined;
-    const columns = [...sets.map((set) => path.basename(set)), ...(first ? [`navigation labels (${first.labels.length})`, `titles (${first.titles.length})`] : [])];
     const sums = columns.map(() => ({ hit1: 0, hit5: 0, mrr: 0, recall: 0 }));
-    for (const engine of engines) {
+    for (const [e, engine] of engines.entries()) {
       const index = engine.index;
       // A lexical variant rebuilds the indexes as ingest does, with only the chunk index's weights changed.
       const lexical =
@@ -189,8 +194,7 @@ async function tune(): Promise<void> {
           ? buildLexicalIndexes(index.chunks, index.docs, index.navigation, docsSourcesOnly(index.manifest.sources, index.manifest.changelogPrefix), { ...DEFAULT_LEXICAL_PARAMS, ...lexicalParams })
           : index.lexical;
       const retriever = Retriever.fromIndex({ ...index, lexical }, engine.embedder, { ...DEFAULT_RETRIEVER_PARAMS, ...retrieverParams });
-      const generated = named ? namedQueries(index) : undefined;
-      for (const [i, queries] of [...querySets, ...(generated ? [generated.labels, generated.titles] : [])].entries()) {
+      for (const [i, queries] of (setsOf[e] ?? []).entries()) {
         const m = await figures(retriever, queries, limit);
         const sum = sums[i] as (typeof sums)[number];
         for (const key of ['hit1', 'hit5', 'mrr', 'recall'] as const) sum[key] += m[key] / engines.length;

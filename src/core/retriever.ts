@@ -355,8 +355,9 @@ export class Retriever {
     // excluded + n/4 when that is more, filtered. That keeps all of the graph's nearest n that the
     // filter lets through, and at least n/4 chunks whatever the left-out ones take. On the default
     // index (56 changelog chunks, 80 candidates) it asks for 80 neighbours: 54 of the 111 dev,
-    // held-out and code questions get fewer than 80 back, the shortest 48. Fetching n + excluded, or n/2 + excluded as before,
-    // changed no figure on any question set and cost a fifth and a twentieth of a search.
+    // held-out and code questions get fewer than 80 back, the shortest 48. Fetching n + excluded,
+    // or n/2 + excluded as before, changed no figure on any question set and cost a fifth and a
+    // twentieth of a search.
     const excluded = allow ? this.parts.chunks.length - allow.count : 0;
     if (allow && excluded <= 4 * n) {
       const nearest = this.parts.vectorIndex.search(vector, Math.max(n, excluded + Math.ceil(n / 4)));

@@ -88,7 +88,7 @@ export class LocalEmbedder implements Embedder {
       const rows = evenSample(pairs, params.maxFitTexts).map(([q, p]): [SparseRow, SparseRow] => [row(q), row(p)]);
       refineProjection(projection, dimension, rows, params.refine, params.seed);
     }
-    removeCommonDirections(projection, dimension, matrix, params.commonDirections ?? 0);
+    removeCommonDirections(projection, dimension, matrix, params.commonDirections);
     return new LocalEmbedder(params, terms, idf, projection, dimension);
   }
 
